@@ -1,0 +1,27 @@
+"""Roles declared once. National staff is a group with explicit permissions; a coordinator is a membership
+(`localities.Coordinator`) and needs no Django permissions, since every coordinator query is scoped by
+`localities.selectors.localities_for`."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+STAFF_GROUP = "Kaikukeskus staff"
+
+# The apps whose every model national staff may view, add, change and delete in the admin.
+STAFF_APPS = ("kaikukeskus", "localities", "networks", "stats", "materials", "trainings", "mfa", "account")
+
+
+class Role(models.TextChoices):
+    VISITOR = "visitor", _("Visitor")
+    COORDINATOR = "coordinator", _("Local coordinator")
+    NATIONAL_STAFF = "national_staff", _("National staff")
+
+
+def sync_staff_group() -> None:
+    """Give the staff group every permission of the staff apps. Idempotent; runs after every migrate so that
+    models added by later migrations are covered too."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
+    permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
+    group.permissions.set(permissions)

@@ -1,0 +1,20 @@
+"""Test settings: the main settings with a fast hasher, locmem e-mail and cache, and eager Celery.
+
+The Redis round-trip test turns eagerness off for itself and talks to the real broker in `REDIS_URL`.
+"""
+
+from kaikukeskus.settings import *  # noqa: F403
+from kaikukeskus.settings import REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STAFF_MFA_REQUIRED = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

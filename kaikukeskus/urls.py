@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from kaikukeskus import views
+
+admin.site.site_header = "Kaikukeskus"
+admin.site.site_title = "Kaikukeskus"
+
+# Language-neutral: health check and the open data API.
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("api/v1/", include("localities.api_urls")),
+    path("api/v1/", include("networks.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("portal/", views.portal_home, name="portal"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("localities.urls")),
+    path("", include("networks.urls")),
+    prefix_default_language=False,
+)

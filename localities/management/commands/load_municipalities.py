@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from localities.models import Municipality, Region, WellbeingServicesCounty
+from localities.reference_data import load_municipalities
+
+
+class Command(BaseCommand):
+    help = "Load or update regions, wellbeing services counties and municipalities from the shipped CSV."
+
+    def handle(self, *args, **options):
+        result = load_municipalities(Region, WellbeingServicesCounty, Municipality)
+        self.stdout.write(
+            f"Municipalities: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
+        )

@@ -1,0 +1,3 @@
+app_name = "networks-api"
+
+urlpatterns: list = []
