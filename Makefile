@@ -33,9 +33,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+APPS := localities networks stats materials trainings
+# Each app keeps its own catalogue in <app>/locale; kaikukeskus/ and templates/ use locale/. django-admin
+# without settings writes to the catalogue of the folder it runs in (README: translations).
 messages: install ## update the translation catalogues and compile them (needs GNU gettext)
-	$(BIN)/python manage.py makemessages -l fi -l sv -l en --no-obsolete --ignore=.venv --ignore=tests
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	for app in $(APPS); do mkdir -p $$app/locale && (cd $$app && ../$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete) || exit 1; done
+	$(BIN)/django-admin makemessages -l fi -l sv -l en --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' $(foreach app,$(APPS),--ignore='$(app)/*')
+	$(BIN)/django-admin compilemessages --ignore='.venv/*'
 
 bench: install ## benchmarks; results in docs/benchmarks.md
 	$(BIN)/python -m bench
