@@ -1,0 +1,24 @@
+# The portal's image: the same image runs web (gunicorn), worker and beat (celery).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH=/opt/venv/bin:$PATH
+
+# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts with Finnish and Swedish letters.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+RUN pip install --no-cache-dir uv==0.13.9
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN DEBUG=1 python manage.py collectstatic --noinput
+
+RUN useradd --system --uid 10001 kaiku && mkdir -p /app/media && chown kaiku /app/media
+USER kaiku
+EXPOSE 8000
+CMD ["gunicorn", "kaikukeskus.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
