@@ -1,6 +1,7 @@
 """A real task through Redis to a real worker (CI sets REDIS_URL; see conftest.py)."""
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -11,9 +12,15 @@ from kaikukeskus.tasks import ping
 pytestmark = pytest.mark.redis
 
 
+def _private_redis_url(worker_id: str) -> str:
+    """Each xdist worker uses its own Redis database, so no other test process's worker takes its tasks."""
+    index = int(worker_id[2:]) + 1 if worker_id.startswith("gw") else 1
+    return urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{index}").geturl()
+
+
 @pytest.fixture
-def redis_worker():
-    redis_url = os.environ["REDIS_URL"]
+def redis_worker(worker_id):
+    redis_url = _private_redis_url(worker_id)
     previous = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     try:
