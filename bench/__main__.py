@@ -1,0 +1,61 @@
+"""`make bench`: run every `bench/bench_*.py` module's `run() -> dict` on a scratch database and write the
+results to docs/benchmarks.md. Uses `DATABASE_URL` when set (PostgreSQL), else a temporary SQLite file."""
+
+import importlib
+import os
+import pkgutil
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    scratch = tempfile.TemporaryDirectory(prefix="kaikukeskus-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch.name}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukeskus.settings")
+    os.environ.setdefault("EMAIL_URL", "locmem://")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+    selected = set(sys.argv[1:])
+    rows = []
+    for info in sorted(pkgutil.iter_modules([str(ROOT / "bench")]), key=lambda info: info.name):
+        if not info.name.startswith("bench_") or (selected and info.name not in selected):
+            continue
+        module = importlib.import_module(f"bench.{info.name}")
+        started = time.perf_counter()
+        results = module.run()
+        elapsed = time.perf_counter() - started
+        print(f"{info.name}: {results} ({elapsed:.1f} s)")
+        rows.append((info.name, (module.__doc__ or "").strip().splitlines()[0], results))
+
+    database = django.db.connection.vendor
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); numbers from the last run. Speed is measured here, not in",
+        "timed tests. Machine: "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, database {database}.",
+        "",
+        "| benchmark | what | result |",
+        "|---|---|---|",
+    ]
+    for name, what, results in rows:
+        shown = ", ".join(f"{key} = {value}" for key, value in results.items())
+        lines.append(f"| `{name}` | {what} | {shown} |")
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scratch.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
