@@ -4,12 +4,15 @@ Kaikukortti, their coordinators and the invitations that make a coordinator."""
 import datetime
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from localities.validators import validate_document_content, validate_document_size
 
 
 class TranslatedNameMixin:
@@ -224,3 +227,448 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+# --- Lifecycle --------------------------------------------------------------------------------------------
+
+
+class LocalityStatusChange(models.Model):
+    """One move in a locality's lifecycle: who moved it, from what to what, effective when. Written only by
+    `services.locality_transition`, never edited: it is the timeline's backbone."""
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="status_changes", verbose_name=_("locality"))
+    from_status = models.CharField(_("from status"), max_length=20, choices=Locality.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Locality.Status.choices)
+    effective_on = models.DateField(_("effective on"))
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="status_change_moves"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.locality}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+# --- Agreements (private documents) -----------------------------------------------------------------------
+
+
+def agreement_upload_to(instance, filename: str) -> str:
+    """A random name: the document is found only through the scoped download view, never by its path."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"agreements/{uuid.uuid4().hex}{suffix}"
+
+
+def private_storage():
+    from localities.storage import private_storage as storage
+
+    return storage
+
+
+class LocalityAgreement(models.Model):
+    """The agreement between the locality and Kaikukeskus. The document is private: it lives in the private
+    storage (no public URL) and is downloaded through a view that checks the user's scope."""
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="agreements", verbose_name=_("locality"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    document = models.FileField(
+        _("document"),
+        upload_to=agreement_upload_to,
+        storage=private_storage,
+        max_length=200,
+        validators=[
+            FileExtensionValidator(["pdf", "docx", "odt"]),
+            validate_document_size,
+            validate_document_content,
+        ],
+        help_text=_("PDF, DOCX or ODT, at most 10 MB."),
+    )
+    original_filename = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_valid_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or _("Agreement signed on %(date)s") % {"date": self.signed_on}
+
+    @property
+    def download_name(self) -> str:
+        from pathlib import PurePath
+
+        suffix = PurePath(self.document.name).suffix
+        return f"kaikukortti-agreement-{self.locality.slug}-{self.signed_on.isoformat()}{suffix}"
+
+
+# --- Pilots and milestones --------------------------------------------------------------------------------
+
+
+class TranslatedTitleMixin:
+    @property
+    def title(self) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"title_{language}", "") or self.title_fi
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneTemplate(TranslatedTitleMixin, models.Model):
+    """One step of the national pilot checklist. Staff edit the steps; starting a pilot copies the active steps
+    into the pilot's milestones, so later edits never change a running pilot."""
+
+    position = models.PositiveSmallIntegerField(_("position"), help_text=_("Steps are listed in this order."))
+    title_fi = models.CharField(_("title in Finnish"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    due_offset_days = models.SmallIntegerField(
+        _("due, days from the pilot start"),
+        help_text=_("Negative: before the planned pilot start; positive: after it."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True, help_text=_("Only steps in use are copied."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone template step")
+        verbose_name_plural = _("milestone template")
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["position"], name="milestone_template_unique_position")]
+
+
+class Pilot(models.Model):
+    """A locality's pilot: started when it begins preparing, it carries the checklist of milestones."""
+
+    locality = models.OneToOneField(Locality, models.CASCADE, related_name="pilot", verbose_name=_("locality"))
+    planned_start_on = models.DateField(_("planned start"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        ordering = ["locality__name_fi"]
+
+    def __str__(self) -> str:
+        return _("Pilot of %(locality)s") % {"locality": self.locality}
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+    def done(self):
+        return self.filter(done_on__isnull=False)
+
+    def overdue(self, on: datetime.date | None = None):
+        """Not done and due before `on` (today): a milestone due today is not late yet."""
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+class Milestone(TranslatedTitleMixin, models.Model):
+    pilot = models.ForeignKey(Pilot, models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
+    template = models.ForeignKey(
+        MilestoneTemplate,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("template step"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title_fi = models.CharField(_("title in Finnish"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["pilot", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "position"], name="milestone_unique_position"),
+            models.CheckConstraint(
+                condition=Q(done_by__isnull=True) | Q(done_on__isnull=False), name="milestone_done_by_needs_date"
+            ),
+        ]
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (on or timezone.localdate())
+
+
+# --- Feedback meetings ------------------------------------------------------------------------------------
+
+
+class FeedbackMeeting(models.Model):
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="feedback_meetings", verbose_name=_("locality"))
+    held_on = models.DateField(_("date"))
+    kaikukeskus_participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        blank=True,
+        verbose_name=_("Kaikukeskus participants"),
+        limit_choices_to={"is_staff": True},
+    )
+    attendance = models.TextField(
+        _("attendance"), blank=True, help_text=_("Who took part from the locality and its partners.")
+    )
+    attendee_count = models.PositiveSmallIntegerField(_("number of attendees"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[kaikukeskus_participants])
+
+    class Meta:
+        verbose_name = _("feedback meeting")
+        verbose_name_plural = _("feedback meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return _("Feedback meeting %(date)s, %(locality)s") % {"date": self.held_on, "locality": self.locality}
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, on: datetime.date | None = None):
+        return self.open().filter(due_on__lt=on or timezone.localdate())
+
+
+class FollowUpAction(models.Model):
+    meeting = models.ForeignKey(
+        FeedbackMeeting, models.CASCADE, related_name="actions", verbose_name=_("feedback meeting")
+    )
+    description = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+        verbose_name=_("owner"),
+    )
+    owner_name = models.CharField(
+        _("owner (if not a portal user)"),
+        max_length=150,
+        blank=True,
+        help_text=_("For example a partner's contact person or a municipal unit."),
+    )
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
+
+    history = HistoricalRecords()
+    objects = FollowUpActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_by__isnull=True) | Q(done_on__isnull=False), name="action_done_by_needs_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def owner_display(self) -> str:
+        if self.owner_id:
+            return self.owner.get_full_name() or self.owner.email
+        return self.owner_name
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (on or timezone.localdate())
+
+
+# --- Prospects --------------------------------------------------------------------------------------------
+
+
+class ProspectContact(models.Model):
+    """Staff's log of contacts with a locality that does not run Kaikukortti yet."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+        MEETING = "meeting", _("Meeting")
+        ONLINE_MEETING = "online_meeting", _("Online meeting")
+        EVENT = "event", _("Event")
+        OTHER = "other", _("Other")
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="prospect_contacts", verbose_name=_("locality"))
+    contacted_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    summary = models.TextField(_("summary"))
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("prospect contact")
+        verbose_name_plural = _("prospect contacts")
+        ordering = ["-contacted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_step_on__isnull=True) | ~Q(next_step=""), name="prospect_contact_dated_step_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.locality} {self.contacted_on} ({self.get_channel_display()})"
+
+
+class Prospect(Locality):
+    """Staff's sales pipeline: localities in status `prospect` (a proxy, for its own admin list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospect pipeline")
+
+
+class PilotBoard(Locality):
+    """The pilot review board: preparing and piloting localities (a proxy, for its own admin list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pilot on the board")
+        verbose_name_plural = _("pilot review board")
+
+
+# --- Access requests --------------------------------------------------------------------------------------
+
+
+class AccessRequest(models.Model):
+    """A coordinator asks to coordinate a further locality; staff approve or decline and the coordinator is
+    told by e-mail and on the portal's front page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="access_requests", verbose_name=_("user")
+    )
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="access_requests", verbose_name=_("locality"))
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why you need access, for Kaikukeskus."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("message to the coordinator"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "locality"],
+                condition=Q(status="pending"),
+                name="access_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | Q(~Q(status="pending"), decided_at__isnull=False),
+                name="access_request_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.locality}"

@@ -17,7 +17,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from localities.models import Coordinator, Invitation, Locality, Side
+from localities.models import (
+    AccessRequest,
+    Coordinator,
+    FeedbackMeeting,
+    FollowUpAction,
+    Invitation,
+    Locality,
+    LocalityAgreement,
+    LocalityStatusChange,
+    Milestone,
+    MilestoneTemplate,
+    Pilot,
+    ProspectContact,
+    Side,
+)
 
 User = get_user_model()
 
@@ -25,6 +39,14 @@ User = get_user_model()
 def _require_staff(actor) -> None:
     if not (actor and actor.is_national_staff):
         raise PermissionDenied(_("Only Kaikukeskus staff can do this."))
+
+
+def _require_scope(actor, locality: Locality) -> None:
+    """The actor works on the locality: staff anywhere, a coordinator in their active memberships only."""
+    from localities.selectors import localities_for
+
+    if not localities_for(actor).filter(pk=locality.pk).exists():
+        raise PermissionDenied(_("You do not coordinate this locality."))
 
 
 def hash_token(token: str) -> str:
@@ -136,3 +158,393 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
     deleted, _per_model = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted
+
+
+# --- Lifecycle --------------------------------------------------------------------------------------------
+
+S = Locality.Status
+
+# The allowed moves. A prospect prepares a pilot, pilots and becomes permanent; any running locality may pause
+# or end; a paused one resumes where it makes sense; an ended one may become a prospect again.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.PROSPECT: frozenset({S.PREPARING, S.ENDED}),
+    S.PREPARING: frozenset({S.PROSPECT, S.PILOTING, S.PAUSED, S.ENDED}),
+    S.PILOTING: frozenset({S.PERMANENT, S.PAUSED, S.ENDED}),
+    S.PERMANENT: frozenset({S.PAUSED, S.ENDED}),
+    S.PAUSED: frozenset({S.PREPARING, S.PILOTING, S.PERMANENT, S.ENDED}),
+    S.ENDED: frozenset({S.PROSPECT}),
+}
+
+
+def allowed_transitions(locality: Locality) -> list[str]:
+    """The statuses the locality may move to, in the lifecycle's order."""
+    allowed = ALLOWED_TRANSITIONS[locality.status]
+    return [value for value in S.values if value in allowed]
+
+
+@transaction.atomic
+def locality_transition(
+    *,
+    actor,
+    locality: Locality,
+    to_status: str,
+    pilot_start_on: datetime.date | None = None,
+    pilot_end_on: datetime.date | None = None,
+    permanent_since: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+    effective_on: datetime.date | None = None,
+    note: str = "",
+) -> LocalityStatusChange:
+    """Move the locality in its lifecycle, enforcing the allowed moves and their dates, and log who did it.
+
+    Preparing needs the planned pilot start and starts the pilot (its checklist is copied from the national
+    template); piloting needs the pilot start; permanent needs the permanent-since date; ended needs the end
+    date. Dates not given are taken from the locality when it has them already."""
+    _require_staff(actor)
+    locality = Locality.objects.select_for_update().get(pk=locality.pk)
+    from_status = locality.status
+    if to_status not in S.values:
+        raise ValidationError({"to_status": _("Unknown status.")})
+    if to_status == from_status:
+        raise ValidationError(
+            {"to_status": _("The locality is already in status “%(status)s”.") % {"status": S(to_status).label}}
+        )
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        raise ValidationError(
+            {
+                "to_status": _("A locality cannot move from “%(from)s” to “%(to)s”.")
+                % {"from": S(from_status).label, "to": S(to_status).label}
+            }
+        )
+
+    errors: dict[str, str] = {}
+    pilot_start_on = pilot_start_on or locality.pilot_start_on
+    pilot_end_on = pilot_end_on or locality.pilot_end_on
+    if to_status in (S.PREPARING, S.PILOTING) and pilot_start_on is None:
+        errors["pilot_start_on"] = (
+            _("Preparing a pilot needs its planned start date.")
+            if to_status == S.PREPARING
+            else _("A pilot needs its start date.")
+        )
+    if pilot_start_on and pilot_end_on and pilot_end_on < pilot_start_on:
+        errors["pilot_end_on"] = _("The pilot cannot end before it starts.")
+    if to_status == S.PERMANENT:
+        permanent_since = permanent_since or locality.permanent_since
+        if permanent_since is None:
+            errors["permanent_since"] = _("Permanent use needs the date since when.")
+        elif pilot_start_on and permanent_since < pilot_start_on:
+            errors["permanent_since"] = _("Permanent use cannot begin before the pilot started.")
+    if to_status == S.ENDED:
+        ended_on = ended_on or locality.ended_on
+        if ended_on is None:
+            errors["ended_on"] = _("Ending needs the date when Kaikukortti ended.")
+    if errors:
+        raise ValidationError(errors)
+
+    locality.status = to_status
+    locality.pilot_start_on = pilot_start_on
+    locality.pilot_end_on = pilot_end_on
+    if to_status == S.PERMANENT:
+        locality.permanent_since = permanent_since
+    if to_status == S.ENDED:
+        locality.ended_on = ended_on
+    locality.full_clean()
+    locality._change_reason = note or f"{from_status} → {to_status}"
+    locality._history_user = actor
+    locality.save()
+
+    if to_status in (S.PREPARING, S.PILOTING) and not Pilot.objects.filter(locality=locality).exists():
+        pilot_create(actor=actor, locality=locality, planned_start_on=pilot_start_on)
+
+    default_effective = {
+        S.PILOTING: pilot_start_on,
+        S.PERMANENT: permanent_since,
+        S.ENDED: ended_on,
+    }.get(to_status)
+    change = LocalityStatusChange(
+        locality=locality,
+        from_status=from_status,
+        to_status=to_status,
+        effective_on=effective_on or default_effective or timezone.localdate(),
+        note=note,
+        changed_by=actor,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
+# --- Pilots -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) -> Pilot:
+    """Start the locality's pilot: copy the national template's steps in use, each due its offset from the
+    planned start. Later edits of the template leave this pilot alone."""
+    _require_staff(actor)
+    if Pilot.objects.filter(locality=locality).exists():
+        raise ValidationError(_("This locality has a pilot already."))
+    pilot = Pilot(locality=locality, planned_start_on=planned_start_on, created_by=actor)
+    pilot.full_clean()
+    pilot.save()
+    milestones = [
+        Milestone(
+            pilot=pilot,
+            template=step,
+            position=step.position,
+            title_fi=step.title_fi,
+            title_sv=step.title_sv,
+            title_en=step.title_en,
+            due_on=planned_start_on + datetime.timedelta(days=step.due_offset_days),
+        )
+        for step in MilestoneTemplate.objects.filter(is_active=True).order_by("position")
+    ]
+    for milestone in milestones:
+        milestone.full_clean(exclude=["pilot"])
+    Milestone.objects.bulk_create(milestones)
+    return pilot
+
+
+@transaction.atomic
+def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+    """A coordinator (or staff) marks a milestone of their locality's pilot done, or corrects its date and note."""
+    milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
+    _require_scope(actor, milestone.pilot.locality)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    milestone.done_on = done_on
+    milestone.done_by = actor
+    milestone.note = note
+    milestone.full_clean()
+    milestone._change_reason = "done"
+    milestone._history_user = actor
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
+    """Undo a milestone marked done by mistake; its history keeps the earlier state."""
+    milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
+    _require_scope(actor, milestone.pilot.locality)
+    milestone.done_on = None
+    milestone.done_by = None
+    milestone.full_clean()
+    milestone._change_reason = "reopened"
+    milestone._history_user = actor
+    milestone.save()
+    return milestone
+
+
+# --- Feedback meetings ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting:
+    """Staff record (or correct) a feedback meeting. Its participants and actions are saved by the caller's
+    forms after this, inside the same request transaction."""
+    _require_staff(actor)
+    if meeting.pk is None:
+        meeting.created_by = actor
+    if meeting.held_on and meeting.held_on > timezone.localdate() + datetime.timedelta(days=365):
+        raise ValidationError({"held_on": _("The date is more than a year ahead.")})
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_create(
+    *,
+    actor,
+    locality: Locality,
+    held_on: datetime.date,
+    participants=(),
+    attendance: str = "",
+    attendee_count: int | None = None,
+    summary: str = "",
+    actions: list[dict] | None = None,
+) -> FeedbackMeeting:
+    """Staff record a meeting with its Kaikukeskus participants and follow-up actions
+    (`{"description", "due_on", "owner" or "owner_name"}`)."""
+    meeting = feedback_meeting_save(
+        actor=actor,
+        meeting=FeedbackMeeting(
+            locality=locality,
+            held_on=held_on,
+            attendance=attendance,
+            attendee_count=attendee_count,
+            summary=summary,
+        ),
+    )
+    participants = list(participants)
+    if any(not participant.is_national_staff for participant in participants):
+        raise ValidationError({"kaikukeskus_participants": _("Participants must be Kaikukeskus staff.")})
+    meeting.kaikukeskus_participants.set(participants)
+    for values in actions or []:
+        action = FollowUpAction(meeting=meeting, **values)
+        action.full_clean()
+        action.save()
+    return meeting
+
+
+@transaction.atomic
+def follow_up_action_mark_done(
+    *, actor, action: FollowUpAction, done_on: datetime.date | None = None
+) -> FollowUpAction:
+    action = FollowUpAction.objects.select_for_update().select_related("meeting__locality").get(pk=action.pk)
+    _require_scope(actor, action.meeting.locality)
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    action.done_on = done_on
+    action.done_by = actor
+    action.full_clean()
+    action.save()
+    return action
+
+
+# --- Agreements -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    locality: Locality,
+    signed_on: datetime.date,
+    valid_from: datetime.date,
+    document,
+    valid_until: datetime.date | None = None,
+    title: str = "",
+) -> LocalityAgreement:
+    """Staff file a signed agreement. The document is checked (extension, content, size) before it is stored
+    in the private storage."""
+    _require_staff(actor)
+    agreement = LocalityAgreement(
+        locality=locality,
+        title=title,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        document=document,
+        original_filename=getattr(document, "name", "")[:200],
+        uploaded_by=actor,
+    )
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+# --- Prospects --------------------------------------------------------------------------------------------
+
+PROSPECT_CONTACT_STATUSES = (S.PROSPECT, S.PREPARING, S.PAUSED, S.ENDED)
+
+
+@transaction.atomic
+def prospect_contact_log(
+    *,
+    actor,
+    locality: Locality,
+    contacted_on: datetime.date,
+    channel: str,
+    summary: str,
+    next_step: str = "",
+    next_step_on: datetime.date | None = None,
+) -> ProspectContact:
+    """Staff log a contact with a locality that does not run the card; the first contact dates the locality."""
+    _require_staff(actor)
+    if locality.status not in PROSPECT_CONTACT_STATUSES:
+        raise ValidationError(_("The contact log is for localities that do not run Kaikukortti yet."))
+    contact = ProspectContact(
+        locality=locality,
+        contacted_on=contacted_on,
+        channel=channel,
+        summary=summary,
+        next_step=next_step,
+        next_step_on=next_step_on,
+        logged_by=actor,
+    )
+    if next_step_on and not next_step:
+        raise ValidationError({"next_step": _("Say what the next step is.")})
+    contact.full_clean()
+    contact.save()
+    if locality.first_contact_on is None or contacted_on < locality.first_contact_on:
+        Locality.objects.filter(pk=locality.pk).update(first_contact_on=contacted_on)
+        locality.first_contact_on = contacted_on
+    return contact
+
+
+# --- Access requests --------------------------------------------------------------------------------------
+
+ACCESS_REQUEST_STATUSES = (S.PREPARING, S.PILOTING, S.PERMANENT, S.PAUSED)
+
+
+@transaction.atomic
+def access_request_create(*, actor, locality: Locality, side: str, reason: str = "") -> AccessRequest:
+    """A coordinator asks to coordinate a further locality. Staff see it in the administration."""
+    if not Coordinator.objects.active().filter(user=actor).exists():
+        raise PermissionDenied(_("Only coordinators can ask for access to a further locality."))
+    if locality.status not in ACCESS_REQUEST_STATUSES:
+        raise ValidationError({"locality": _("Choose a locality that prepares or runs Kaikukortti.")})
+    if Coordinator.objects.active().filter(user=actor, locality=locality).exists():
+        raise ValidationError({"locality": _("You coordinate this locality already.")})
+    if AccessRequest.objects.filter(user=actor, locality=locality, status=AccessRequest.Status.PENDING).exists():
+        raise ValidationError({"locality": _("You have asked for this locality already; Kaikukeskus will answer.")})
+    access_request = AccessRequest(user=actor, locality=locality, side=side, reason=reason)
+    access_request.full_clean()
+    access_request.save()
+    return access_request
+
+
+def _decide(*, actor, access_request: AccessRequest, status: str, note: str) -> AccessRequest:
+    _require_staff(actor)
+    access_request = (
+        AccessRequest.objects.select_for_update().select_related("user", "locality").get(pk=access_request.pk)
+    )
+    if access_request.status != AccessRequest.Status.PENDING:
+        raise ValidationError(_("This request has been decided already."))
+    access_request.status = status
+    access_request.decided_by = actor
+    access_request.decided_at = timezone.now()
+    access_request.decision_note = note
+    access_request.full_clean()
+    access_request.save()
+    transaction.on_commit(lambda: _send_access_request_decision(access_request=access_request))
+    return access_request
+
+
+@transaction.atomic
+def access_request_approve(*, actor, access_request: AccessRequest, note: str = "") -> AccessRequest:
+    """Approve: the membership opens at once; the coordinator is told by e-mail and on the portal."""
+    access_request = _decide(
+        actor=actor, access_request=access_request, status=AccessRequest.Status.APPROVED, note=note
+    )
+    coordinator_start(user=access_request.user, locality=access_request.locality, side=access_request.side)
+    return access_request
+
+
+@transaction.atomic
+def access_request_decline(*, actor, access_request: AccessRequest, note: str = "") -> AccessRequest:
+    return _decide(actor=actor, access_request=access_request, status=AccessRequest.Status.DECLINED, note=note)
+
+
+def _send_access_request_decision(*, access_request: AccessRequest) -> None:
+    user = access_request.user
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        approved = access_request.status == AccessRequest.Status.APPROVED
+        subject = (
+            _("Your access to %(locality)s was approved")
+            if approved
+            else _("Your request for access to %(locality)s was declined")
+        ) % {"locality": access_request.locality.name}
+        body = render_to_string(
+            "localities/email/access_request_decided.txt",
+            {
+                "access_request": access_request,
+                "approved": approved,
+                "portal_link": settings.SITE_URL + reverse("portal"),
+            },
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -1,0 +1,36 @@
+"""Private file storage: agreements are never reachable by a public URL. They are served only through views
+that check the user's scope.
+
+`STORAGES["private"]` is used when the project configures it (for S3: a bucket without public read). Otherwise
+a storage of the same kind as the default one, in a place of its own and without a base URL: a local directory
+outside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `<project>/private-media`), or memory when the default
+storage is in memory (the test settings)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
+from django.utils.functional import LazyObject
+
+
+def build_private_storage():
+    if "private" in settings.STORAGES:
+        return storages["private"]
+    default = storages["default"]
+    if isinstance(default, InMemoryStorage):
+        return InMemoryStorage(location="private", base_url="")
+    if isinstance(default, FileSystemStorage):
+        location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.BASE_DIR) / "private-media"
+        return FileSystemStorage(location=location, base_url="")
+    raise ImproperlyConfigured(
+        'Agreements need a private storage: set STORAGES["private"] (for example an S3 bucket without public read).'
+    )
+
+
+class PrivateStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = build_private_storage()
+
+
+private_storage = PrivateStorage()
