@@ -1,3 +1,9 @@
+from django.urls import path
+
+from networks import views
+
 app_name = "networks-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("venues/", views.venues_api, name="venues"),
+]

@@ -1,0 +1,106 @@
+"""Staff's view of the networks. Imports and exports go through django-import-export with a resource that runs
+the model's own validation (`clean_model_instances`), so the admin obeys the same rules as the portal."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from localities.models import Locality, Municipality
+from localities.selectors import scoped
+from networks import services
+from networks.models import ContactPerson, Partner
+
+
+class PartnerResource(resources.ModelResource):
+    locality = fields.Field(
+        attribute="locality", column_name="locality", widget=widgets.ForeignKeyWidget(Locality, field="slug")
+    )
+    municipality = fields.Field(
+        attribute="municipality",
+        column_name="municipality",
+        widget=widgets.ForeignKeyWidget(Municipality, field="code"),
+    )
+
+    class Meta:
+        model = Partner
+        fields = (
+            "id",
+            "locality",
+            "role",
+            "name",
+            "parent_organisation",
+            "municipality",
+            "address",
+            "website",
+            "sector",
+            "category",
+            "issuer_kind",
+            "offer_fi",
+            "offer_sv",
+            "offer_en",
+            "listed_publicly",
+            "joined_on",
+            "left_on",
+            "commitment_acknowledged_on",
+            "commitment_kind",
+        )
+        export_order = fields
+        import_id_fields = ("locality", "role", "name")
+        skip_unchanged = True
+        report_skipped = True
+        # Model.full_clean() on every row: municipality of the locality, role fields, dates, unique name.
+        clean_model_instances = True
+
+    def get_instance(self, instance_loader, row):
+        """Match the name case-insensitively, as the database's unique constraint does."""
+        slug, role, name = (str(row.get(key) or "").strip() for key in ("locality", "role", "name"))
+        if not (slug and role and name):
+            return None
+        return Partner.objects.filter(locality__slug=slug, role=role, name__iexact=name).first()
+
+
+class ContactPersonInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+    fields = ["name", "title", "email", "phone", "is_primary"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [PartnerResource]
+    list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]
+    list_filter = ["role", "sector", "issuer_kind", "commitment_kind", "listed_publicly", "locality"]
+    search_fields = ["name", "parent_organisation", "locality__name_fi", "municipality__name_fi"]
+    list_select_related = ["locality", "municipality"]
+    autocomplete_fields = ["locality", "municipality"]
+    date_hierarchy = "joined_on"
+    inlines = [ContactPersonInline]
+    fieldsets = [
+        (None, {"fields": ["locality", "role", "name", "parent_organisation", "municipality", "address", "website"]}),
+        (_("Venue"), {"fields": ["sector", "category", "offer_fi", "offer_sv", "offer_en", "listed_publicly"]}),
+        (_("Issuer"), {"fields": ["issuer_kind"]}),
+        (
+            _("Membership and commitment"),
+            {"fields": ["joined_on", "left_on", "commitment_acknowledged_on", "commitment_kind"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.partner_save(actor=request.user, partner=obj)
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "partner", "email", "phone", "is_primary"]
+    list_filter = ["is_primary", "partner__role", "partner__locality"]
+    search_fields = ["name", "email", "partner__name"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), user=request.user, locality_path="partner__locality")

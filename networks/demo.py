@@ -1,0 +1,210 @@
+"""Demo partners for `seed_demo`: a dozen issuers and venues per locality that has a network.
+
+Prospects get none (they have not started); every other status does: a preparing locality recruits its partners
+before launch, a piloting or permanent one runs them, and a paused or ended one keeps them for its history and
+statistics. Rows are found by their natural key (locality, role, name) and updated, so a second run changes
+nothing. Writes go through the services, as staff, so history shows who created them."""
+
+import datetime
+
+from django.utils import timezone
+
+from kaikukeskus.demo import DemoContext
+from localities.models import Locality
+from networks import services
+from networks.models import CommitmentKind, Partner, VenueCategory
+from networks.services import ContactChange
+
+C, E, SC, SP = "culture", "education", "science", "sports"
+
+# name template, sector, category, offer in fi / sv / en
+VENUES = [
+    (
+        "{gen} kaupunginteatteri",
+        C,
+        VenueCategory.THEATRE,
+        "Vapaalippu kaikkiin omiin näytöksiin, enintään 5 % paikoista. Liput lippukassalta tai puhelimitse.",
+        "Fribiljett till alla egna föreställningar, högst 5 % av platserna. "
+        "Biljetter i biljettkassan eller per telefon.",
+        "Free ticket to every own performance, up to 5 % of seats. Tickets at the box office or by phone.",
+    ),
+    (
+        "{gen} taidemuseo",
+        C,
+        VenueCategory.MUSEUM,
+        "Vapaa sisäänpääsy näyttelyihin. Näytä kortti museon kassalla.",
+        "Fritt inträde till utställningarna. Visa kortet i museets kassa.",
+        "Free entry to the exhibitions. Show the card at the museum's ticket desk.",
+    ),
+    (
+        "{gen} kansalaisopisto",
+        E,
+        VenueCategory.ADULT_EDUCATION,
+        "Kaksi kurssia lukuvuodessa, kurssimaksu enintään 25 €. Ilmoittaudu tavalliseen tapaan ja kerro kortin numero.",
+        "Två kurser per läsår, kursavgift högst 25 €. Anmäl dig som vanligt och uppge kortets nummer.",
+        "Two courses a year, fee up to €25. Enrol as usual and give the card number.",
+    ),
+    (
+        "Tiedekeskus {place}",
+        SC,
+        VenueCategory.SCIENCE_CENTRE,
+        "Vapaa sisäänpääsy näyttelyihin, ei erikoistapahtumiin.",
+        "Fritt inträde till utställningarna, inte till specialevenemang.",
+        "Free entry to the exhibitions, not to special events.",
+    ),
+    (
+        "{gen} uimahalli",
+        SP,
+        VenueCategory.SPORTS_VENUE,
+        "Kertalippu uintiin ja kuntosaliin. Ei sarjalippuja.",
+        "Engångsbiljett till simning och gym. Inga seriebiljetter.",
+        "Single ticket for swimming and the gym. No multi-visit tickets.",
+    ),
+    (
+        "{gen} kesäfestivaali",
+        C,
+        VenueCategory.FESTIVAL,
+        "Vapaaliput päivän konsertteihin, ei loppuunmyytyihin tapahtumiin.",
+        "Fribiljetter till dagskonserterna, inte till utsålda evenemang.",
+        "Free tickets to the day concerts, not to sold-out events.",
+    ),
+    (
+        "{gen} elokuvateatteri",
+        C,
+        VenueCategory.CINEMA,
+        "Vapaalippu arkinäytöksiin lippukassalta.",
+        "Fribiljett till vardagsföreställningar i biljettkassan.",
+        "Free ticket to weekday screenings at the box office.",
+    ),
+]
+ISSUERS = [
+    ("Aikuissosiaalityö, {place}", "social_services", "Hyvinvointialue"),
+    ("Terveysasema, {place}", "health_services", "Hyvinvointialue"),
+    ("Mielenterveys- ja päihdepalvelut, {place}", "health_services", "Hyvinvointialue"),
+    ("Hyvinvointikoordinaattori, {place}", "wellbeing", "Kunta"),
+    ("{gen} Mielenterveysyhdistys ry", "ngo", ""),
+    ("{gen} seurakunnan diakoniatyö", "parish", "Seurakunta"),
+]
+CONTACTS = [
+    ("Anna Korhonen", "Palvelupäällikkö"),
+    ("Timo Nieminen", "Sosiaaliohjaaja"),
+    ("Laura Mäkinen", "Tuottaja"),
+    ("Jari Hämäläinen", "Vastaava ohjaaja"),
+    ("Sanna Koskinen", "Asiakaspalvelupäällikkö"),
+    ("Mikael Lindqvist", "Koordinaattori"),
+]
+
+
+_GENITIVES = {"Jokioinen": "Jokioisten", "Suomussalmi": "Suomussalmen", "Ypäjä": "Ypäjän"}
+
+
+def _genitive(name: str) -> str:
+    """The Finnish genitive of the demo municipalities' names (most just add -n)."""
+    return _GENITIVES.get(name, name + "n")
+
+
+def seed(context: DemoContext) -> None:
+    localities = Locality.objects.exclude(status=Locality.Status.PROSPECT).prefetch_related("municipalities")
+    for locality in localities.order_by("slug"):
+        municipalities = list(locality.municipalities.order_by("name_fi"))
+        if not municipalities:
+            continue
+        count = _seed_locality(context, locality=locality, municipalities=municipalities)
+        context.say(f"Partners of {locality.name_fi}: {count}")
+
+
+def _seed_locality(context: DemoContext, *, locality: Locality, municipalities: list) -> int:
+    today = timezone.localdate()
+    start = min(locality.pilot_start_on or locality.first_contact_on or datetime.date(2024, 1, 1), today)
+    rows = []
+    for round_number in range(context.scale):
+        suffix = f" {round_number + 1}" if round_number else ""
+        for index, (template, sector, category, offer_fi, offer_sv, offer_en) in enumerate(VENUES):
+            place = municipalities[index % len(municipalities)]
+            rows.append(
+                {
+                    "role": "venue",
+                    "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
+                    "municipality": place,
+                    "sector": sector,
+                    "category": category,
+                    "offer_fi": offer_fi,
+                    "offer_sv": offer_sv,
+                    "offer_en": offer_en,
+                    "website": f"https://www.example.fi/{locality.slug}/{index}",
+                    "address": f"{['Kauppakatu', 'Kirkkokatu', 'Koulukatu', 'Rantatie'][index % 4]} {index + 1}",
+                }
+            )
+        for index, (template, kind, parent) in enumerate(ISSUERS):
+            place = municipalities[index % len(municipalities)]
+            rows.append(
+                {
+                    "role": "issuer",
+                    "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
+                    "municipality": place,
+                    "issuer_kind": kind,
+                    "parent_organisation": parent,
+                }
+            )
+    for number, row in enumerate(rows):
+        row["joined_on"] = min(start + datetime.timedelta(days=30 * (number % 12)), today)
+        row["commitment_acknowledged_on"] = row["joined_on"]
+        row["commitment_kind"] = CommitmentKind.PILOT if number % 3 else CommitmentKind.PERMANENT
+        # Two partners per locality have left the network …
+        ended = number % 12 in (5, 11)
+        if ended:
+            row["joined_on"] = start
+        row["left_on"] = max(start + datetime.timedelta(days=1), today - datetime.timedelta(days=30)) if ended else None
+        row["listed_publicly"] = row["role"] == "venue"
+        person, title = CONTACTS[number % len(CONTACTS)]
+        contacts = [
+            {
+                "name": person,
+                "title": title,
+                "email": f"{person.split()[0].lower()}@{locality.slug}.example.fi",
+                "phone": f"040 {100 + number:03d} {4500 + number:04d}",
+                # … and two active ones have no primary contact, so the portal has something to flag.
+                "is_primary": number not in (2, 8),
+            }
+        ]
+        if number % 4 == 0:
+            contacts.append(
+                {
+                    "name": "Varahenkilö",
+                    "title": "",
+                    "email": f"info.{number}@{locality.slug}.example.fi",
+                    "phone": "",
+                    "is_primary": False,
+                }
+            )
+        _upsert(context, locality=locality, values=row, contacts=contacts)
+    return len(rows)
+
+
+def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts: list[dict]) -> Partner:
+    partner = Partner.objects.filter(locality=locality, role=values["role"], name__iexact=values["name"]).first()
+    defaults = {
+        "parent_organisation": "",
+        "address": "",
+        "website": "",
+        "sector": "",
+        "category": "",
+        "issuer_kind": "",
+        "offer_fi": "",
+        "offer_sv": "",
+        "offer_en": "",
+    }
+    values = {**defaults, **values}
+    if partner is None:
+        changes = [ContactChange(values=contact) for contact in contacts]
+        return services.partner_create(actor=context.staff, locality=locality, values=values, contacts=changes)
+    existing = {contact.name: contact for contact in partner.contacts.all()}
+    partner_same = all(getattr(partner, name) == value for name, value in values.items())
+    contacts_same = len(existing) == len(contacts) and all(
+        contact["name"] in existing and all(getattr(existing[contact["name"]], k) == v for k, v in contact.items())
+        for contact in contacts
+    )
+    if partner_same and contacts_same:
+        return partner
+    changes = [ContactChange(pk=existing[c["name"]].pk if c["name"] in existing else None, values=c) for c in contacts]
+    return services.partner_update(actor=context.staff, partner=partner, values=values, contacts=changes)

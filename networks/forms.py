@@ -1,0 +1,219 @@
+"""Forms validate; services write. The locality never comes from a form: it is the URL's, already scoped, so a
+posted locality id is ignored, and the municipality choices are the locality's own."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from localities.models import Locality
+from networks import spreadsheets
+from networks.models import ContactPerson, Partner, Role, Sector, validate_phone
+from networks.services import PARTNER_FIELDS, ContactChange
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = PARTNER_FIELDS
+        widgets = {
+            "joined_on": DateInput(),
+            "left_on": DateInput(),
+            "commitment_acknowledged_on": DateInput(),
+            "offer_fi": forms.Textarea(attrs={"rows": 3}),
+            "offer_sv": forms.Textarea(attrs={"rows": 3}),
+            "offer_en": forms.Textarea(attrs={"rows": 3}),
+            "website": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+
+    def __init__(self, *args, locality: Locality, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Model.clean() needs the locality for the municipality and name rules.
+        self.instance.locality = locality
+        self.fields["municipality"].queryset = locality.municipalities.order_by("name_fi")
+        self.fields["municipality"].error_messages["invalid_choice"] = _("Choose one of the locality's municipalities.")
+        self.fields["website"].error_messages["invalid"] = _("Enter a web address such as https://www.example.fi.")
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        for name in ("sector", "category"):
+            self.fields[name].help_text = _("Venues only.")
+        self.fields["issuer_kind"].help_text = _("Issuers only.")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PARTNER_FIELDS}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "title", "email", "phone", "is_primary"]
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["invalid"] = _("Enter an e-mail address such as name@example.fi.")
+        self.fields["phone"].validators = [validate_phone]
+        self.fields["phone"].help_text = _("For example 040 123 4567 or +358 40 123 4567.")
+
+
+class BaseContactFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        primaries = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("is_primary")
+        ]
+        if len(primaries) > 1:
+            raise forms.ValidationError(_("Mark only one contact person as the primary contact."))
+
+    def changes(self) -> list[ContactChange]:
+        changes = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue  # an empty extra row
+            pk = form.instance.pk
+            if self.can_delete and self._should_delete_form(form):
+                if pk:
+                    changes.append(ContactChange(pk=pk, delete=True))
+                continue
+            values = {name: form.cleaned_data[name] for name in ContactForm.Meta.fields}
+            changes.append(ContactChange(pk=pk, values=values))
+        return changes
+
+
+ContactFormSet = inlineformset_factory(
+    Partner,
+    ContactPerson,
+    form=ContactForm,
+    formset=BaseContactFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+class PartnerEndForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("Left on"),
+        widget=DateInput(),
+        help_text=_("The first day the partner is no longer in the network."),
+    )
+
+    def __init__(self, *args, partner: Partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.fields["left_on"].initial = timezone.localdate()
+
+    def clean_left_on(self):
+        left_on = self.cleaned_data["left_on"]
+        if left_on < self.partner.joined_on:
+            raise forms.ValidationError(_("The end date cannot be before the joining date."))
+        return left_on
+
+
+class PartnerImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet file"),
+        help_text=_("CSV (semicolons or commas; UTF-8 or Excel's Windows encoding) or Excel .xlsx, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(spreadsheets.EXTENSIONS):
+            raise forms.ValidationError(_("Upload a CSV or an Excel (.xlsx) file."))
+        if upload.size > spreadsheets.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class PartnerImportConfirmForm(forms.Form):
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+# --- Filters ----------------------------------------------------------------------------------------------
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("All"))
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, empty_label=_("All"))
+    active = django_filters.ChoiceFilter(
+        label=_("In the network"),
+        choices=[("yes", _("Active")), ("no", _("Ended"))],
+        empty_label=_("All"),
+        method="filter_active",
+    )
+    missing_primary = django_filters.BooleanFilter(
+        label=_("Only those without a primary contact"),
+        method="filter_missing_primary",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["q", "role", "sector", "active", "missing_primary"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+        self.form.fields["q"].help_text = _("Name, parent organisation, municipality or contact person.")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(parent_organisation__icontains=value)
+            | Q(municipality__name_fi__icontains=value)
+            | Q(municipality__name_sv__icontains=value)
+            | Q(
+                pk__in=ContactPerson.objects.filter(Q(name__icontains=value) | Q(email__icontains=value)).values(
+                    "partner_id"
+                )
+            )
+        )
+
+    def filter_active(self, queryset, name, value):
+        today = timezone.localdate()
+        active = queryset.active_on(today)
+        if value == "yes":
+            return active
+        if value == "no":
+            return queryset.exclude(pk__in=active.values("pk"))
+        return queryset
+
+    def filter_missing_primary(self, queryset, name, value):
+        return queryset.filter(has_primary_contact=False) if value else queryset
+
+
+class VenueSearchForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=None, required=False, empty_label=_("All municipalities")
+    )
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    q = forms.CharField(label=_("Search words"), required=False, max_length=100)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
+        self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
+        self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})

@@ -1,0 +1,368 @@
+"""Networks: a locality's partners (issuers that give the card, venues that take it), their contact persons
+and commitments, and the uploads that import partners from the coordinators' own spreadsheets."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from localities.models import Locality, Municipality
+
+# --- Phone numbers ----------------------------------------------------------------------------------------
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-./]")
+_FINNISH_NATIONAL = re.compile(r"^0[1-9][0-9]{4,10}$")
+_INTERNATIONAL = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def phone_digits(value: str) -> str:
+    """The number without separators: `+358 (0)40 123 4567` → `+358401234567`, `00358 9 …` → `+3589…`."""
+    compact = _PHONE_SEPARATORS.sub("", value.strip()).replace("(0)", "").replace("(", "").replace(")", "")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    return compact
+
+
+def validate_phone(value: str) -> None:
+    """Finnish national forms (040 123 4567, 09 123 4567, 0400-123 456) and international ones
+    (+358 40 123 4567, 00358 40 123 4567, +46 8 123 456 78)."""
+    digits = phone_digits(value)
+    if not (_FINNISH_NATIONAL.match(digits) or _INTERNATIONAL.match(digits)):
+        raise ValidationError(
+            _("Enter a phone number such as 040 123 4567, 09 123 4567 or +358 40 123 4567."),
+            code="invalid_phone",
+        )
+
+
+# --- Choices ----------------------------------------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    ISSUER = "issuer", _("Issuer")
+    VENUE = "venue", _("Venue")
+
+
+class Sector(models.TextChoices):
+    """The four sectors of the national statistics."""
+
+    CULTURE = "culture", _("Culture")
+    EDUCATION = "education", _("Education")
+    SCIENCE = "science", _("Science")
+    SPORTS = "sports", _("Sports")
+
+
+class VenueCategory(models.TextChoices):
+    THEATRE = "theatre", _("Theatre")
+    MUSEUM = "museum", _("Museum")
+    CONCERT = "concert", _("Concert")
+    FESTIVAL = "festival", _("Festival")
+    CINEMA = "cinema", _("Cinema")
+    LIBRARY = "library", _("Library")
+    ADULT_EDUCATION = "adult_education", _("Adult-education centre")
+    SCIENCE_CENTRE = "science_centre", _("Science centre")
+    SPORTS_VENUE = "sports_venue", _("Sports venue")
+    OTHER = "other", _("Other")
+
+
+class IssuerKind(models.TextChoices):
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    HEALTH_SERVICES = "health_services", _("Health services")
+    WELLBEING = "wellbeing", _("Wellbeing and health promotion")
+    NGO = "ngo", _("Non-governmental organisation")
+    PARISH = "parish", _("Parish")
+    OTHER = "other", _("Other")
+
+
+class CommitmentKind(models.TextChoices):
+    PILOT = "pilot", _("Pilot period")
+    PERMANENT = "permanent", _("Permanent")
+
+
+# --- Partners ---------------------------------------------------------------------------------------------
+
+
+class PartnerQuerySet(models.QuerySet):
+    def for_locality(self, locality):
+        return self.filter(locality=locality)
+
+    def venues(self):
+        return self.filter(role=Role.VENUE)
+
+    def issuers(self):
+        return self.filter(role=Role.ISSUER)
+
+    def active_on(self, date: datetime.date):
+        """Partners in the network on `date`: joined on or before it and not yet left (the day a partner
+        leaves is its first day outside the network)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=date), joined_on__lte=date)
+
+    def active(self):
+        return self.active_on(timezone.localdate())
+
+    def ended(self):
+        return self.filter(left_on__isnull=False, left_on__lte=timezone.localdate())
+
+    def public(self):
+        """What visitors see: venues listed publicly, in the network today, in a locality shown to the
+        public."""
+        return self.venues().active().filter(listed_publicly=True, locality__status__in=Locality.PUBLIC_STATUSES)
+
+    def with_primary_contact_flag(self):
+        return self.annotate(
+            has_primary_contact=Exists(ContactPerson.objects.filter(partner=OuterRef("pk"), is_primary=True))
+        )
+
+    def without_primary_contact(self):
+        return self.with_primary_contact_flag().filter(has_primary_contact=False)
+
+
+PARTNER_NAME_CONSTRAINT = "partner_name_unique_in_locality_and_role"
+
+
+class Partner(models.Model):
+    """An issuer or a venue of one locality. Ending a partnership sets `left_on`; the row stays, so past
+    years can be recounted and history shows who changed what."""
+
+    locality = models.ForeignKey(Locality, models.PROTECT, related_name="partners", verbose_name=_("locality"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200)
+    parent_organisation = models.CharField(
+        _("parent organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the wellbeing services county, the city or the association."),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        related_name="partners",
+        verbose_name=_("municipality"),
+        help_text=_("One of the locality's municipalities."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    # Venues
+    sector = models.CharField(_("sector"), max_length=12, choices=Sector.choices, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=VenueCategory.choices, blank=True)
+    offer_fi = models.TextField(
+        _("offer in Finnish"),
+        blank=True,
+        help_text=_(
+            "What the card covers, limits such as a seat quota, and how to get tickets: at the box office or "
+            "by phone, never from the web shop."
+        ),
+    )
+    offer_sv = models.TextField(_("offer in Swedish"), blank=True)
+    offer_en = models.TextField(_("offer in English"), blank=True)
+    listed_publicly = models.BooleanField(
+        _("listed publicly"), default=True, help_text=_("Venues only: shown on the public pages and in the API.")
+    )
+    # Issuers
+    issuer_kind = models.CharField(_("issuer kind"), max_length=20, choices=IssuerKind.choices, blank=True)
+    # Membership of the network
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True, help_text=_("The first day the partner is no longer in the network.")
+    )
+    commitment_acknowledged_on = models.DateField(_("commitment acknowledged on"), null=True, blank=True)
+    commitment_kind = models.CharField(_("commitment kind"), max_length=12, choices=CommitmentKind.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["locality__name_fi", "role", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="partner_left_not_before_joined",
+                violation_error_message=_("The partnership cannot end before it began."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.ISSUER) | ~Q(sector=""),
+                name="partner_venue_has_sector",
+                violation_error_message=_("A venue needs a sector."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.VENUE) | ~Q(issuer_kind=""),
+                name="partner_issuer_has_kind",
+                violation_error_message=_("An issuer needs a kind."),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "locality",
+                "role",
+                name=PARTNER_NAME_CONSTRAINT,
+                violation_error_message=_("The locality already has a partner of this role with this name."),
+            ),
+        ]
+        indexes = [models.Index(fields=["locality", "role", "joined_on"], name="partner_locality_role_joined")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def offer(self) -> str:
+        """The offer in the active language, Finnish when that translation is empty."""
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"offer_{language}", "") or self.offer_fi
+
+    @property
+    def is_venue(self) -> bool:
+        return self.role == Role.VENUE
+
+    def is_active_on(self, date: datetime.date) -> bool:
+        return self.joined_on <= date and (self.left_on is None or self.left_on > date)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+    # Validation is split so that the import can run the same rules without a query per row.
+
+    def clean_role_fields(self) -> dict[str, list]:
+        errors: dict[str, list] = {}
+        if self.role == Role.VENUE:
+            if not self.sector:
+                errors.setdefault("sector", []).append(_("A venue needs a sector."))
+            self.issuer_kind = ""
+        elif self.role == Role.ISSUER:
+            if not self.issuer_kind:
+                errors.setdefault("issuer_kind", []).append(_("An issuer needs a kind."))
+            # Venue-only fields mean nothing for an issuer: keep them empty so they never leak to the public.
+            self.sector = ""
+            self.category = ""
+            self.offer_fi = self.offer_sv = self.offer_en = ""
+            self.listed_publicly = False
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors.setdefault("left_on", []).append(_("The end date cannot be before the joining date."))
+        if self.commitment_acknowledged_on and not self.commitment_kind:
+            errors.setdefault("commitment_kind", []).append(
+                _("Say whether the commitment is for the pilot period or permanent.")
+            )
+        if self.commitment_kind and not self.commitment_acknowledged_on:
+            errors.setdefault("commitment_acknowledged_on", []).append(
+                _("Give the date the commitment was acknowledged.")
+            )
+        return errors
+
+    def clean(self) -> None:
+        errors = self.clean_role_fields()
+        if (
+            self.locality_id
+            and self.municipality_id
+            and not self.locality.municipalities.filter(pk=self.municipality_id).exists()
+        ):
+            errors.setdefault("municipality", []).append(_("Choose one of the locality's municipalities."))
+        if self.locality_id and self.name and self.role:
+            duplicates = Partner.objects.filter(locality_id=self.locality_id, role=self.role, name__iexact=self.name)
+            if self.pk:
+                duplicates = duplicates.exclude(pk=self.pk)
+            if duplicates.exists():
+                errors.setdefault("name", []).append(
+                    _("The locality already has a partner of this role with this name.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_constraints(self):
+        # clean() checks the case-insensitive name rule with its message on the name field; the constraint
+        # remains the database's guard but is not validated twice (it would repeat the message).
+        return [
+            (model, [c for c in constraints if c.name != PARTNER_NAME_CONSTRAINT])
+            for model, constraints in super().get_constraints()
+        ]
+
+
+class ContactPerson(models.Model):
+    """Personal data: visible to the locality's coordinators and national staff only, never public."""
+
+    partner = models.ForeignKey(Partner, models.CASCADE, related_name="contacts", verbose_name=_("partner"))
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    is_primary = models.BooleanField(
+        _("primary contact"), default=False, help_text=_("The person the locality contacts first.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["-is_primary", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary_per_partner",
+                violation_error_message=_("A partner has only one primary contact."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="contact_has_email_or_phone",
+                violation_error_message=_("Give an e-mail address or a phone number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.email and not self.phone:
+            raise ValidationError({"email": _("Give an e-mail address or a phone number.")})
+
+
+# --- Imports ----------------------------------------------------------------------------------------------
+
+
+class PartnerImport(models.Model):
+    """One uploaded spreadsheet between preview and confirmation. The parsed cells are kept here (not the
+    file), tied to the user and the locality, with the file's SHA-256 so a confirmation applies exactly the
+    preview the user saw."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="partner_imports", verbose_name=_("locality"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    header = models.JSONField(_("header"), default=list)
+    cells = models.JSONField(_("rows"), default=list, help_text=_("Line number and cells of every data row."))
+    plan = models.JSONField(_("preview"), default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner import")
+        verbose_name_plural = _("partner imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.locality})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < timezone.now() - datetime.timedelta(hours=settings_import_hours())
+
+
+def settings_import_hours() -> int:
+    return getattr(settings, "NETWORKS_IMPORT_VALID_HOURS", 24)

@@ -1,0 +1,289 @@
+"""Reads for networks. Coordinator reads go through `localities.selectors` (the one scoping function); public
+reads go through `Partner.objects.public()` and never touch contact persons."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from localities.models import Locality, Municipality
+from localities.selectors import coordinator_localities, get_scoped_or_404, scoped
+from networks.models import ContactPerson, Partner, PartnerImport, Role, Sector
+
+# --- Coordinator portal -----------------------------------------------------------------------------------
+
+
+def partner_list(*, user, locality: Locality) -> QuerySet[Partner]:
+    """The locality's partners for the portal list, with the municipality and primary contact loaded (two
+    queries whatever the number of rows) and `has_primary_contact` annotated for the filters."""
+    return (
+        scoped(Partner.objects.filter(locality=locality), user=user)
+        .with_primary_contact_flag()
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("contacts", queryset=ContactPerson.objects.filter(is_primary=True), to_attr="primary_contacts")
+        )
+        .order_by("role", "name")
+    )
+
+
+def partner_get(*, user, locality: Locality, pk: int) -> Partner:
+    """One partner of the locality, 404 when it is another locality's or outside the user's scope."""
+    return get_scoped_or_404(
+        Partner.objects.select_related("locality", "municipality"), user=user, locality=locality, pk=pk
+    )
+
+
+def partner_contacts(*, partner: Partner) -> QuerySet[ContactPerson]:
+    return partner.contacts.all()
+
+
+def partner_history(*, partner: Partner) -> list:
+    """Every saved version of the partner and of its contact persons (deleted ones too), newest first."""
+    partner_records = list(partner.history.select_related("history_user").order_by("history_date", "history_id"))
+    contact_records = list(
+        ContactPerson.history.filter(partner_id=partner.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    _mark_changed_fields(partner_records, Partner, key="id")
+    _mark_changed_fields(contact_records, ContactPerson, key="id")
+    return sorted([*partner_records, *contact_records], key=lambda record: record.history_date, reverse=True)
+
+
+_NOT_SHOWN = {"id", "updated_at", "created_at", "locality", "partner"}
+
+
+def _mark_changed_fields(records: list, model, *, key: str) -> None:
+    """Give each historical record `changed_fields`: the labels of the fields that differ from the same
+    object's previous record (compared in Python: the records are already loaded)."""
+    fields = [field for field in model._meta.concrete_fields if field.name not in _NOT_SHOWN]
+    previous: dict = {}
+    for record in records:
+        before = previous.get(getattr(record, key))
+        record.changed_fields = (
+            []
+            if before is None or record.history_type != "~"
+            else [
+                str(field.verbose_name)
+                for field in fields
+                if getattr(record, field.attname) != getattr(before, field.attname)
+            ]
+        )
+        previous[getattr(record, key)] = record
+
+
+def partners_missing_primary_contact(*, user, limit: int = 20) -> tuple[list[Partner], int]:
+    """Active partners of the user's own localities without a primary contact: the first `limit` and the
+    total (two queries)."""
+    queryset = (
+        Partner.objects.active()
+        .filter(locality__in=coordinator_localities(user=user).values("pk"))
+        .without_primary_contact()
+        .select_related("locality")
+        .order_by("locality__name_fi", "name")
+    )
+    return list(queryset[:limit]), queryset.count()
+
+
+def locality_partner_summaries(*, user) -> list[Locality]:
+    """The user's own localities with their active issuers and venues counted (one query)."""
+    today = timezone.localdate()
+    active = Q(partners__joined_on__lte=today) & (Q(partners__left_on__isnull=True) | Q(partners__left_on__gt=today))
+    return list(
+        coordinator_localities(user=user).annotate(
+            active_issuers=Count("partners", filter=active & Q(partners__role=Role.ISSUER)),
+            active_venues=Count("partners", filter=active & Q(partners__role=Role.VENUE)),
+        )
+    )
+
+
+def partner_import_get(*, user, locality: Locality, pk: int) -> PartnerImport:
+    """An upload is visible to the one who uploaded it, in its locality, only."""
+    return get_scoped_or_404(
+        PartnerImport.objects.select_related("locality"), user=user, locality=locality, pk=pk, created_by=user
+    )
+
+
+EXPORT_FIELDS = (
+    "role",
+    "name",
+    "parent_organisation",
+    "municipality",
+    "address",
+    "website",
+    "sector",
+    "category",
+    "issuer_kind",
+    "offer_fi",
+    "offer_sv",
+    "offer_en",
+    "listed_publicly",
+    "joined_on",
+    "left_on",
+    "commitment_acknowledged_on",
+    "commitment_kind",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def partner_export_rows(*, user, locality: Locality) -> list[list]:
+    """The locality's partners in the columns of the import template, so an export can be edited and imported
+    back. Two queries."""
+    rows = []
+    for partner in partner_list(user=user, locality=locality):
+        contact = partner.primary_contacts[0] if partner.primary_contacts else None
+        values = {
+            "municipality": partner.municipality.code,
+            "listed_publicly": "yes" if partner.listed_publicly else "no",
+            "contact_name": contact.name if contact else "",
+            "contact_title": contact.title if contact else "",
+            "contact_email": contact.email if contact else "",
+            "contact_phone": contact.phone if contact else "",
+        }
+        row = []
+        for name in EXPORT_FIELDS:
+            value = values[name] if name in values else getattr(partner, name)
+            row.append(value.isoformat() if isinstance(value, datetime.date) else value)
+        rows.append(row)
+    return rows
+
+
+# --- Counts for statistics --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerCounts:
+    issuers: int
+    venues: int
+
+
+def partner_counts(*, locality: Locality, on: datetime.date) -> PartnerCounts:
+    """Issuers and venues in the locality's network on `on`, from joining and leaving dates, so any past date
+    can be recounted (statistics reports are prefilled from this). One query."""
+    counts = partner_counts_for_localities(localities=[locality], on=on)
+    return counts.get(locality.pk, PartnerCounts(issuers=0, venues=0))
+
+
+def partner_counts_for_localities(*, localities: Iterable[Locality] | QuerySet, on: datetime.date) -> dict:
+    """`{locality_id: PartnerCounts}` for many localities in one query (national aggregation)."""
+    ids = localities.values("pk") if isinstance(localities, QuerySet) else [locality.pk for locality in localities]
+    rows = (
+        Partner.objects.active_on(on)
+        .filter(locality__in=ids)
+        .values("locality_id")
+        .annotate(
+            issuers=Count("pk", filter=Q(role=Role.ISSUER)),
+            venues=Count("pk", filter=Q(role=Role.VENUE)),
+        )
+        .order_by()
+    )
+    return {row["locality_id"]: PartnerCounts(issuers=row["issuers"], venues=row["venues"]) for row in rows}
+
+
+# --- Public directory -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorGroup:
+    sector: str
+    label: str
+    venues: list[Partner]
+
+
+def public_venues(*, locality: Locality | None = None) -> QuerySet[Partner]:
+    """Venues visitors see, with only what the public may read loaded. Never contact persons."""
+    queryset = Partner.objects.public().select_related("municipality", "locality").order_by("sector", "name")
+    if locality is not None:
+        queryset = queryset.filter(locality=locality)
+    return queryset
+
+
+def public_venues_by_sector(*, locality: Locality) -> list[SectorGroup]:
+    """The locality's public venues grouped by sector in the sectors' order (one query)."""
+    if not locality.is_public:
+        return []
+    order = {value: index for index, value in enumerate(Sector.values)}
+    venues = sorted(public_venues(locality=locality), key=lambda venue: (order[venue.sector], venue.name.lower()))
+    labels = dict(Sector.choices)
+    return [
+        SectorGroup(sector=sector, label=str(labels[sector]), venues=list(group))
+        for sector, group in groupby(venues, key=lambda venue: venue.sector)
+    ]
+
+
+def public_locality_or_404(*, slug: str) -> Locality:
+    return get_object_or_404(Locality.objects.public(), slug=slug)
+
+
+def venue_search(*, municipality: Municipality | None = None, sector: str = "", text: str = "") -> QuerySet[Partner]:
+    """The national "where can I use my card?" search over public venues of public localities."""
+    queryset = public_venues().order_by("municipality__name_fi", "name")
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    if text:
+        queryset = queryset.filter(
+            Q(name__icontains=text)
+            | Q(parent_organisation__icontains=text)
+            | Q(offer_fi__icontains=text)
+            | Q(offer_sv__icontains=text)
+            | Q(offer_en__icontains=text)
+        )
+    return queryset
+
+
+def municipalities_with_public_venues() -> QuerySet[Municipality]:
+    """The municipalities a visitor can choose in the search: those with at least one public venue."""
+    return Municipality.objects.filter(pk__in=Partner.objects.public().values("municipality_id")).order_by("name_fi")
+
+
+PUBLIC_API_FIELDS = (
+    "id",
+    "locality",
+    "name",
+    "parent_organisation",
+    "municipality",
+    "municipality_name_fi",
+    "municipality_name_sv",
+    "address",
+    "website",
+    "sector",
+    "category",
+    "offer_fi",
+    "offer_sv",
+    "offer_en",
+    "joined_on",
+)
+
+
+def public_venue_rows(*, locality: Locality | None = None) -> list[dict]:
+    """Rows of the open data API: public fields only (one query)."""
+    return [
+        {
+            "id": venue.pk,
+            "locality": venue.locality.slug,
+            "name": venue.name,
+            "parent_organisation": venue.parent_organisation,
+            "municipality": venue.municipality.code,
+            "municipality_name_fi": venue.municipality.name_fi,
+            "municipality_name_sv": venue.municipality.name_sv,
+            "address": venue.address,
+            "website": venue.website,
+            "sector": venue.sector,
+            "category": venue.category,
+            "offer_fi": venue.offer_fi,
+            "offer_sv": venue.offer_sv,
+            "offer_en": venue.offer_en,
+            "joined_on": venue.joined_on.isoformat(),
+        }
+        for venue in public_venues(locality=locality).order_by("name")
+    ]

@@ -1,0 +1,309 @@
+"""Thin views: each authenticates, finds the locality through the scoping function (404 outside the user's
+scope), validates a form and calls one service or selector."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaikukeskus.api import api_response
+from localities.selectors import locality_for_user_or_404
+from networks import selectors, services, spreadsheets
+from networks.forms import (
+    ContactFormSet,
+    PartnerEndForm,
+    PartnerFilter,
+    PartnerForm,
+    PartnerImportConfirmForm,
+    PartnerImportForm,
+    VenueSearchForm,
+)
+from networks.models import Partner, PartnerImport
+
+PAGE_SIZE = 50
+
+
+def _partner_list_url(locality) -> str:
+    from django.urls import reverse
+
+    return reverse("networks:partner-list", kwargs={"slug": locality.slug})
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Portal: partners -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def partner_list(request, slug: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner_filter = PartnerFilter(
+        request.GET or None, queryset=selectors.partner_list(user=request.user, locality=locality)
+    )
+    page = Paginator(partner_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "networks/partner_list.html",
+        {
+            "locality": locality,
+            "filter": partner_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _partner_form_page(request, *, locality, partner: Partner | None):
+    instance = partner or Partner(locality=locality)
+    form = PartnerForm(request.POST or None, instance=instance, locality=locality, prefix="partner")
+    formset = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            if partner is None:
+                saved = services.partner_create(
+                    actor=request.user, locality=locality, values=form.values(), contacts=formset.changes()
+                )
+                messages.success(request, _("Partner %(name)s added.") % {"name": saved.name})
+            else:
+                saved = services.partner_update(
+                    actor=request.user, partner=partner, values=form.values(), contacts=formset.changes()
+                )
+                messages.success(request, _("Partner %(name)s saved.") % {"name": saved.name})
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            return redirect(_partner_list_url(locality))
+    return render(
+        request,
+        "networks/partner_form.html",
+        {"locality": locality, "partner": partner, "form": form, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_create(request, slug: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    return _partner_form_page(request, locality=locality, partner=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, slug: str, pk: int):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner = selectors.partner_get(user=request.user, locality=locality, pk=pk)
+    return _partner_form_page(request, locality=locality, partner=partner)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_end(request, slug: str, pk: int):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner = selectors.partner_get(user=request.user, locality=locality, pk=pk)
+    form = PartnerEndForm(request.POST or None, partner=partner)
+    if partner.left_on is None and request.method == "POST" and form.is_valid():
+        try:
+            services.partner_end(actor=request.user, partner=partner, left_on=form.cleaned_data["left_on"])
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The partnership with %(name)s ends on %(date)s.")
+                % {
+                    "name": partner.name,
+                    "date": partner.left_on.strftime("%d.%m.%Y"),
+                },
+            )
+            return redirect(_partner_list_url(locality))
+    return render(
+        request,
+        "networks/partner_end.html",
+        {"locality": locality, "partner": partner, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def partner_history(request, slug: str, pk: int):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner = selectors.partner_get(user=request.user, locality=locality, pk=pk)
+    return render(
+        request,
+        "networks/partner_history.html",
+        {"locality": locality, "partner": partner, "records": selectors.partner_history(partner=partner)},
+    )
+
+
+# --- Portal: import and export ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_import(request, slug: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    form = PartnerImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            partner_import_row = services.partner_import_create(
+                actor=request.user, locality=locality, file_name=upload.name, content=upload.read()
+            )
+        except spreadsheets.SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("networks:partner-import-preview", slug=locality.slug, pk=partner_import_row.pk)
+    return render(
+        request,
+        "networks/partner_import.html",
+        {"locality": locality, "form": form, "columns": spreadsheets.COLUMNS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+PREVIEW_ROWS = 300
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_import_preview(request, slug: str, pk: int):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    upload = selectors.partner_import_get(user=request.user, locality=locality, pk=pk)
+    form = PartnerImportConfirmForm(request.POST or None, initial={"sha256": upload.sha256})
+    refused = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.partner_import_apply(
+                actor=request.user, upload=upload, sha256=form.cleaned_data["sha256"]
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except services.ImportRefusedError as error:
+            refused = str(error)
+            upload.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged.") % counts,
+            )
+            return redirect(_partner_list_url(locality))
+    plan = upload.plan
+    error_rows = [row for row in plan.get("rows", []) if row["status"] == services.ERROR]
+    other_rows = [row for row in plan.get("rows", []) if row["status"] != services.ERROR]
+    return render(
+        request,
+        "networks/partner_import_preview.html",
+        {
+            "locality": locality,
+            "upload": upload,
+            "form": form,
+            "counts": plan.get("counts", {}),
+            "error_rows": error_rows,
+            "other_rows": other_rows[:PREVIEW_ROWS],
+            "hidden_rows": max(0, len(other_rows) - PREVIEW_ROWS),
+            "ignored_columns": plan.get("ignored_columns", []),
+            "can_apply": upload.status == PartnerImport.Status.PREVIEWED and not error_rows and not upload.is_expired,
+            "refused": refused,
+        },
+        status=409 if refused else 200,
+    )
+
+
+FILE_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _file_response(content: bytes, *, file_format: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FILE_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+@login_required
+@require_GET
+def partner_import_template(request, slug: str, file_format: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    if file_format not in FILE_TYPES:
+        raise Http404
+    header = spreadsheets.column_labels()
+    rows = spreadsheets.example_rows()
+    # The example rows use one of the locality's own municipalities.
+    municipality = locality.municipalities.order_by("name_fi").first()
+    if municipality is not None:
+        index = spreadsheets.COLUMN_KEYS.index("municipality")
+        for row in rows:
+            row[index] = municipality.name_fi
+    if file_format == "xlsx":
+        content = spreadsheets.write_xlsx(rows, header=header, title=_("Partners"))
+    else:
+        content = spreadsheets.write_csv(rows, header=header)
+    return _file_response(content, file_format=file_format, filename=f"kaikukortti-partners-template-{locality.slug}")
+
+
+@login_required
+@require_GET
+def partner_export(request, slug: str, file_format: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    if file_format not in FILE_TYPES:
+        raise Http404
+    rows = selectors.partner_export_rows(user=request.user, locality=locality)
+    header = spreadsheets.column_labels()
+    if file_format == "xlsx":
+        content = spreadsheets.write_xlsx(rows, header=header, title=_("Partners"))
+    else:
+        content = spreadsheets.write_csv(rows, header=header)
+    stamp = timezone.localdate().isoformat()
+    return _file_response(content, file_format=file_format, filename=f"kaikukortti-partners-{locality.slug}-{stamp}")
+
+
+# --- Public -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+def venue_search(request):
+    form = VenueSearchForm(request.GET or None, municipalities=selectors.municipalities_with_public_venues())
+    filters = form.cleaned_data if form.is_valid() else {}
+    venues = selectors.venue_search(
+        municipality=filters.get("municipality"), sector=filters.get("sector", ""), text=filters.get("q", "")
+    )
+    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "networks/venue_search.html",
+        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET)},
+    )
+
+
+@require_GET
+def venues_api(request):
+    slug = request.GET.get("locality", "").strip()
+    locality = selectors.public_locality_or_404(slug=slug) if slug else None
+    return api_response(
+        request,
+        rows=selectors.public_venue_rows(locality=locality),
+        fields=selectors.PUBLIC_API_FIELDS,
+        filename=f"kaikukortti-venues-{slug}" if slug else "kaikukortti-venues",
+    )
