@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - the localities API joins here (issue: localities and pilots)
+from django.urls import path
+
+from localities import api
 
 app_name = "localities-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("localities/", api.locality_list, name="locality-list"),
+]

@@ -1,6 +1,19 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from localities import selectors
+from localities.models import Locality, Region, Side, WellbeingServicesCounty
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value stays ISO so it works without JavaScript too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class InvitationAcceptForm(forms.Form):
@@ -21,3 +34,78 @@ class InvitationAcceptForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ. Type the same password twice."))
         return cleaned
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example what was decided, or where the document is."),
+    )
+
+
+class AccessRequestForm(forms.Form):
+    locality = forms.ModelChoiceField(label=_("Locality"), queryset=Locality.objects.none())
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Why do you need access?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example your new role or who asked you to join."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices come from the same selector the service trusts: never a prospect, never one's own.
+        self.fields["locality"].queryset = selectors.access_request_locality_choices(user=user)
+
+
+class PublicLocalityFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Is Kaikukortti in my municipality?"),
+        required=False,
+        max_length=100,
+        help_text=_("Type your municipality's name in Finnish or Swedish."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "address-level2"}),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.order_by("name_fi"), required=False, empty_label=_("All regions")
+    )
+    county = forms.ModelChoiceField(
+        label=_("Wellbeing services county"),
+        queryset=WellbeingServicesCounty.objects.order_by("name_fi"),
+        required=False,
+        empty_label=_("All counties"),
+    )
+
+
+class LocalityTransitionForm(forms.Form):
+    """Staff move a locality in its lifecycle (admin). The service decides what is allowed."""
+
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    pilot_start_on = forms.DateField(
+        label=_("Pilot start"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Planned start when preparing; actual start when piloting."),
+    )
+    pilot_end_on = forms.DateField(label=_("Pilot end"), required=False, widget=DateInput())
+    permanent_since = forms.DateField(label=_("Permanent since"), required=False, widget=DateInput())
+    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
+    effective_on = forms.DateField(
+        label=_("Effective on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the date that goes with the new status, or today."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, locality: Locality, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(value, Locality.Status(value).label) for value in allowed]
+        for name in ("pilot_start_on", "pilot_end_on", "permanent_since", "ended_on"):
+            self.fields[name].initial = getattr(locality, name)

@@ -227,11 +227,13 @@ def with_pilot_progress(queryset: QuerySet[Locality], *, on: datetime.date | Non
     )
 
 
-def pilot_board(*, user, on: datetime.date | None = None) -> QuerySet[Locality]:
-    """Every preparing or piloting locality with its progress (staff only; empty for anybody else)."""
+def pilot_board(*, user, on: datetime.date | None = None, base: QuerySet | None = None) -> QuerySet[Locality]:
+    """Every preparing or piloting locality with its progress (staff only; empty for anybody else). `base`
+    lets the admin pass its proxy model's queryset."""
+    base = Locality.objects.all() if base is None else base
     if not (getattr(user, "is_authenticated", False) and user.is_national_staff):
-        return Locality.objects.none()
-    return with_pilot_progress(Locality.objects.filter(status__in=BOARD_STATUSES).select_related("county"), on=on)
+        return base.none()
+    return with_pilot_progress(base.filter(status__in=BOARD_STATUSES).select_related("county"), on=on)
 
 
 def with_next_step(queryset: QuerySet[Locality]) -> QuerySet[Locality]:
@@ -249,11 +251,12 @@ def with_next_step(queryset: QuerySet[Locality]) -> QuerySet[Locality]:
     )
 
 
-def prospect_pipeline(*, user) -> QuerySet[Locality]:
+def prospect_pipeline(*, user, base: QuerySet | None = None) -> QuerySet[Locality]:
     """Prospects ordered by their next step: the soonest first, those with no next step last."""
+    base = Locality.objects.all() if base is None else base
     if not (getattr(user, "is_authenticated", False) and user.is_national_staff):
-        return Locality.objects.none()
-    return with_next_step(Locality.objects.filter(status=Locality.Status.PROSPECT).select_related("county")).order_by(
+        return base.none()
+    return with_next_step(base.filter(status=Locality.Status.PROSPECT).select_related("county")).order_by(
         F("next_step_on").asc(nulls_last=True), "name_fi"
     )
 
@@ -396,3 +399,7 @@ def public_locality_api_rows() -> list[dict]:
 
 def _iso(date: datetime.date | None) -> str | None:
     return date.isoformat() if date else None
+
+
+def is_coordinator(*, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and Coordinator.objects.active().filter(user=user).exists()

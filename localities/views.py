@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from localities import selectors, services
-from localities.forms import InvitationAcceptForm
+from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
 
 
 @never_cache
@@ -46,12 +49,193 @@ def invitation_accept(request, token: str):
 @require_GET
 def portal_locality(request, slug: str):
     locality = selectors.locality_for_user_or_404(user=request.user, slug=slug)
+    pilot = selectors.pilot_for(user=request.user, locality=locality)
+    milestones = list(pilot.milestones.all()) if pilot else []
+    today = timezone.localdate()
+    meetings = list(selectors.feedback_meetings_for(user=request.user, locality=locality))
     return render(
         request,
         "localities/portal_locality.html",
         {
             "locality": locality,
             "coordinators": selectors.active_coordinators(locality=locality),
+            "former_coordinators": selectors.former_coordinators(locality=locality),
             "municipalities": locality.municipalities.all(),
+            "pilot": pilot,
+            "done_count": sum(1 for m in milestones if m.done_on),
+            "total_count": len(milestones),
+            "overdue_milestones": [m for m in milestones if m.is_overdue(today)],
+            "next_milestone": next((m for m in milestones if not m.done_on), None),
+            "meetings": meetings,
+            "agreements": selectors.agreements_for(user=request.user, locality=locality),
+            "today": today,
         },
+    )
+
+
+def _service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Coordinator portal -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pilot_checklist(request, slug: str):
+    locality = selectors.locality_for_user_or_404(user=request.user, slug=slug)
+    pilot = selectors.pilot_for(user=request.user, locality=locality)
+    if pilot is None:
+        raise Http404("no pilot")
+    milestones = list(pilot.milestones.all())
+    today = timezone.localdate()
+    return render(
+        request,
+        "localities/portal_pilot.html",
+        {
+            "locality": locality,
+            "pilot": pilot,
+            "milestones": milestones,
+            "today": today,
+            "done_count": sum(1 for m in milestones if m.done_on),
+            "overdue_count": sum(1 for m in milestones if m.is_overdue(today)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_done(request, slug: str, pk: int):
+    milestone = selectors.milestone_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    locality = milestone.pilot.locality
+    initial = {"done_on": milestone.done_on or timezone.localdate(), "note": milestone.note}
+    form = MilestoneDoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_mark_done(
+                actor=request.user,
+                milestone=milestone,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("Marked done: %(milestone)s.") % {"milestone": milestone.title})
+            return redirect(reverse("localities:pilot", kwargs={"slug": locality.slug}) + f"#milestone-{milestone.pk}")
+    return render(
+        request, "localities/milestone_form.html", {"locality": locality, "milestone": milestone, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def milestone_reopen(request, slug: str, pk: int):
+    milestone = selectors.milestone_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    services.milestone_reopen(actor=request.user, milestone=milestone)
+    messages.success(request, _("Marked not done: %(milestone)s.") % {"milestone": milestone.title})
+    return redirect(reverse("localities:pilot", kwargs={"slug": slug}) + f"#milestone-{milestone.pk}")
+
+
+@login_required
+@require_GET
+def feedback_meeting_detail(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    return render(
+        request,
+        "localities/portal_meeting.html",
+        {"locality": meeting.locality, "meeting": meeting, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def follow_up_action_done(request, slug: str, pk: int):
+    action = selectors.follow_up_action_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    services.follow_up_action_mark_done(actor=request.user, action=action)
+    messages.success(request, _("Action marked done."))
+    return redirect("localities:meeting-detail", slug=slug, pk=action.meeting_id)
+
+
+@login_required
+@never_cache
+@require_GET
+def agreement_download(request, slug: str, pk: int):
+    """The only way to an agreement: scoped lookup, then the file as an attachment, never cached."""
+    agreement = selectors.agreement_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    try:
+        document = agreement.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("document missing") from error
+    response = FileResponse(document, as_attachment=True, filename=agreement.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access_request_create(request):
+    if not selectors.is_coordinator(user=request.user):
+        raise Http404("only coordinators ask for access")
+    form = AccessRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_create(
+                actor=request.user,
+                locality=form.cleaned_data["locality"],
+                side=form.cleaned_data["side"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your request was sent to Kaikukeskus. You will get an e-mail when it has been decided."),
+            )
+            return redirect("portal")
+    return render(request, "localities/access_request_form.html", {"form": form})
+
+
+# --- Public pages -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def public_list(request):
+    form = PublicLocalityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = (filters.get("q") or "").strip()
+    localities, matched = selectors.public_locality_list(
+        region=filters.get("region"), county=filters.get("county"), query=query
+    )
+    localities = list(localities)
+    # The answer to "is Kaikukortti in my municipality?": which of the matched municipalities a listed
+    # locality covers, and which not (yet).
+    covered_ids = {m.pk for locality in localities for m in locality.municipalities.all()}
+    return render(
+        request,
+        "localities/public_list.html",
+        {
+            "form": form,
+            "localities": localities,
+            "query": query,
+            "matched_covered": [m for m in matched if m.pk in covered_ids],
+            "matched_not_covered": [m for m in matched if m.pk not in covered_ids],
+        },
+    )
+
+
+@require_GET
+def public_detail(request, slug: str):
+    locality = selectors.public_locality_or_404(slug=slug)
+    return render(
+        request,
+        "localities/public_detail.html",
+        {"locality": locality, "municipalities": locality.municipalities.all()},
     )
