@@ -2,6 +2,7 @@
 the model's own validation (`clean_model_instances`), so the admin obeys the same rules as the portal."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
@@ -77,6 +78,7 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["locality", "municipality"]
     date_hierarchy = "joined_on"
     inlines = [ContactPersonInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["locality", "role", "name", "parent_organisation", "municipality", "address", "website"]}),
         (_("Venue"), {"fields": ["sector", "category", "offer_fi", "offer_sv", "offer_en", "listed_publicly"]}),

@@ -3,6 +3,7 @@ posted locality id is ignored, and the municipality choices are the locality's o
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from localities.models import Locality
 from networks import spreadsheets
 from networks.models import ContactPerson, Partner, Role, Sector, validate_phone
-from networks.services import PARTNER_FIELDS, ContactChange
+from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
 
 
 class DateInput(forms.DateInput):
@@ -21,10 +22,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # a web address typed without a scheme is https
+    return field.formfield(**kwargs)
+
+
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = PARTNER_FIELDS
+        formfield_callback = _formfield
         widgets = {
             "joined_on": DateInput(),
             "left_on": DateInput(),
@@ -54,7 +62,8 @@ class PartnerForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactPerson
-        fields = ["name", "title", "email", "phone", "is_primary"]
+        # A fresh list: the inline formset appends its foreign key to the form's field list.
+        fields = list(CONTACT_FIELDS)
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -71,6 +80,12 @@ class ContactForm(forms.ModelForm):
 class BaseContactFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
+        # Django validates a posted contact id against every contact in the database and then treats an id
+        # that is not this partner's as a new row; refuse it outright instead (guessed or tampered ids).
+        for form in self.initial_forms:
+            posted = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+            if posted is not None and posted.pk != form.instance.pk:
+                raise forms.ValidationError(_("A contact person does not belong to this partner."))
         if any(self.errors):
             return
         primaries = [
@@ -91,7 +106,7 @@ class BaseContactFormSet(BaseInlineFormSet):
                 if pk:
                     changes.append(ContactChange(pk=pk, delete=True))
                 continue
-            values = {name: form.cleaned_data[name] for name in ContactForm.Meta.fields}
+            values = {name: form.cleaned_data[name] for name in CONTACT_FIELDS}
             changes.append(ContactChange(pk=pk, values=values))
         return changes
 

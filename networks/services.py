@@ -333,7 +333,11 @@ class _RowReader:
 
 
 def _field_label(name: str) -> str:
-    return str(Partner._meta.get_field(name).verbose_name)
+    """The field as the spreadsheet's column names it."""
+    for column in spreadsheets.COLUMNS:
+        if column.key == name:
+            return str(column.label)
+    return str(Partner._meta.get_field(name).verbose_name).capitalize()
 
 
 def _validation_messages(error: ValidationError) -> list[str]:

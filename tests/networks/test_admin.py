@@ -1,0 +1,87 @@
+import pytest
+import tablib
+from django.urls import reverse
+
+from networks.admin import PartnerResource
+from networks.models import Partner
+from tests.networks.factories import ContactPersonFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["locality", "role", "name", "municipality", "sector", "issuer_kind", "joined_on", "listed_publicly"]
+
+
+def dataset(*rows):
+    return tablib.Dataset(*rows, headers=HEADERS)
+
+
+def test_admin_import_applies_the_model_rules(locality):
+    result = PartnerResource().import_data(
+        dataset(
+            ["kajaani", "venue", "Teatteri", "205", "culture", "", "2025-01-01", "1"],
+            ["kajaani", "venue", "Museo", "851", "culture", "", "2025-01-01", "1"],  # Tornio: not Kajaani's
+            ["kajaani", "venue", "Halli", "205", "", "", "2025-01-01", "1"],  # no sector
+        ),
+        dry_run=True,
+    )
+    assert result.has_validation_errors()
+    invalid = {row.number: row.error.message_dict for row in result.invalid_rows}
+    assert "municipality" in invalid[2] and "sector" in invalid[3]
+    assert not Partner.objects.exists()
+
+
+def test_admin_import_matches_names_case_insensitively(locality):
+    existing = PartnerFactory(locality=locality, name="Kajaanin Teatteri")
+    result = PartnerResource().import_data(
+        dataset(["kajaani", "venue", "KAJAANIN TEATTERI", "205", "sports", "", "2024-01-01", "1"]), dry_run=False
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    existing.refresh_from_db()
+    assert existing.sector == "sports" and Partner.objects.count() == 1
+
+
+def test_admin_export_has_no_contact_persons(locality):
+    ContactPersonFactory(partner__locality=locality, name="Salainen Henkilö")
+    exported = PartnerResource().export().csv
+    assert "Salainen" not in exported and "kajaani" in exported
+
+
+def test_staff_see_import_and_export_in_the_admin(staff_client, locality):
+    PartnerFactory(locality=locality)
+    assert staff_client.get(reverse("admin:networks_partner_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:networks_partner_import")).status_code == 200
+    assert staff_client.get(reverse("admin:networks_partner_export")).status_code == 200
+
+
+def test_staff_edit_in_the_admin_is_validated_and_recorded(staff_client, staff, locality, kajaani):
+    partner = PartnerFactory(locality=locality, name="Teatteri")
+    url = reverse("admin:networks_partner_change", args=[partner.pk])
+    data = {
+        "locality": locality.pk,
+        "role": "venue",
+        "name": "Teatteri 2",
+        "parent_organisation": "",
+        "municipality": kajaani.pk,
+        "address": "",
+        "website": "",
+        "sector": "culture",
+        "category": "",
+        "offer_fi": "",
+        "offer_sv": "",
+        "offer_en": "",
+        "listed_publicly": "on",
+        "issuer_kind": "",
+        "joined_on": "2024-01-01",
+        "left_on": "",
+        "commitment_acknowledged_on": "",
+        "commitment_kind": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    partner.refresh_from_db()
+    assert partner.name == "Teatteri 2"
+    assert partner.history.latest().history_user == staff
