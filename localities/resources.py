@@ -2,6 +2,7 @@
 the model's `full_clean()`; a bad row stops the import and is shown with its reason. Status is exported but
 never imported: it changes only through the lifecycle service, which logs who moved it."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -69,3 +70,25 @@ class LocalityResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def import_instance(self, instance, row, **kwargs):
+        """Municipality codes are checked with the other fields, so that an unknown code is a validation error
+        of its row (import-export otherwise sets many-to-many fields only after saving)."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        field = self.fields["municipalities"]
+        if field.column_name in row:
+            try:
+                field.clean(row, **kwargs)
+            except ValueError as error:
+                errors["municipalities"] = [ValidationError(str(error), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: one bad row rolls the whole import back.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)

@@ -1,0 +1,389 @@
+"""The staff's administration: the pilot review board and timeline, the lifecycle form, import and export,
+the prospect pipeline, agreements, meetings and access requests."""
+
+import datetime
+
+import pytest
+import tablib
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from localities import services
+from localities.models import (
+    AccessRequest,
+    Coordinator,
+    FeedbackMeeting,
+    Locality,
+    LocalityAgreement,
+    LocalityStatusChange,
+    Municipality,
+)
+from localities.resources import LocalityResource
+from tests.localities.factories import (
+    AccessRequestFactory,
+    FeedbackMeetingFactory,
+    FollowUpActionFactory,
+    LocalityFactory,
+    MilestoneFactory,
+    PilotFactory,
+    ProspectContactFactory,
+    pdf_file,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Locality.Status
+BOARD = reverse("admin:localities_pilotboard_changelist")
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _board_rows(response):
+    return {row.slug: row for row in response.context["cl"].result_list}
+
+
+# --- The pilot review board ---------------------------------------------------------------------------------
+
+
+def test_board_lists_preparing_and_piloting_with_progress_next_overdue_and_last_meeting(staff_client, staff):
+    piloting = LocalityFactory(slug="nokia", status=S.PILOTING)
+    pilot = PilotFactory(locality=piloting, milestones=False)
+    MilestoneFactory(pilot=pilot, position=1, title_fi="Sopimus", due_on=_today() - datetime.timedelta(days=9))
+    MilestoneFactory(pilot=pilot, position=2, title_fi="Koulutus", due_on=_today() - datetime.timedelta(days=3))
+    MilestoneFactory(pilot=pilot, position=3, title_fi="Tehty", due_on=_today(), done_on=_today())
+    FeedbackMeetingFactory(locality=piloting, held_on=datetime.date(2026, 5, 1))
+    last = FeedbackMeetingFactory(locality=piloting, held_on=datetime.date(2026, 6, 1))
+    FollowUpActionFactory(meeting=last, due_on=_today() - datetime.timedelta(days=1))
+    FollowUpActionFactory(meeting=last, due_on=_today() - datetime.timedelta(days=1), done_on=_today())
+    LocalityFactory(slug="mantsala", status=S.PREPARING)
+    for status in (S.PROSPECT, S.PERMANENT, S.PAUSED, S.ENDED):
+        LocalityFactory(slug=f"not-{status}", status=status)
+
+    response = staff_client.get(BOARD)
+    assert response.status_code == 200
+    rows = _board_rows(response)
+    assert set(rows) == {"nokia", "mantsala"}
+    nokia = rows["nokia"]
+    assert (nokia.milestones_done, nokia.milestones_total, nokia.milestones_overdue) == (1, 3, 2)
+    assert nokia.actions_overdue == 1
+    assert nokia.next_milestone_title_fi == "Sopimus"
+    assert nokia.last_feedback_meeting_on == datetime.date(2026, 6, 1)
+    assert (rows["mantsala"].milestones_total, rows["mantsala"].next_milestone_due_on) == (0, None)
+    content = response.content.decode()
+    assert "1 / 3" in content and "⚠ 2" in content
+    # The most overdue first.
+    assert [row.slug for row in response.context["cl"].result_list] == ["nokia", "mantsala"]
+
+
+def test_board_changes_when_a_coordinator_marks_a_milestone_done(staff_client, coordinator, locality):
+    pilot = PilotFactory(locality=locality, milestones=False)
+    milestone = MilestoneFactory(pilot=pilot, due_on=_today() - datetime.timedelta(days=1))
+    before = _board_rows(staff_client.get(BOARD))[locality.slug]
+    assert (before.milestones_done, before.milestones_overdue) == (0, 1)
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=_today())
+    after = _board_rows(staff_client.get(BOARD))[locality.slug]
+    assert (after.milestones_done, after.milestones_overdue) == (1, 0)
+
+
+def test_board_filters_and_sorts(staff_client):
+    kajaani = Municipality.objects.get(code="205")
+    late = LocalityFactory(slug="late", status=S.PILOTING, municipalities=[kajaani], county=kajaani.county)
+    MilestoneFactory(pilot=PilotFactory(locality=late, milestones=False), due_on=_today() - datetime.timedelta(days=1))
+    LocalityFactory(slug="fine", status=S.PREPARING, municipalities=["091"])
+    assert set(_board_rows(staff_client.get(BOARD, {"late": "yes"}))) == {"late"}
+    assert set(_board_rows(staff_client.get(BOARD, {"late": "no"}))) == {"fine"}
+    assert set(_board_rows(staff_client.get(BOARD, {"status__exact": "preparing"}))) == {"fine"}
+    assert set(_board_rows(staff_client.get(BOARD, {"region": kajaani.region_id}))) == {"late"}
+    assert set(_board_rows(staff_client.get(BOARD, {"county__id__exact": kajaani.county_id}))) == {"late"}
+    assert set(_board_rows(staff_client.get(BOARD, {"q": "Kajaani"}))) == {"late"}
+    # Column 7 is "overdue milestones": ascending puts the locality with none first.
+    ordered = staff_client.get(BOARD, {"o": "7"}).context["cl"].result_list
+    assert [row.slug for row in ordered] == ["fine", "late"]
+    ordered = staff_client.get(BOARD, {"o": "-4"}).context["cl"].result_list  # progress, most done first
+    assert len(ordered) == 2
+
+
+def _board_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(BOARD).status_code == 200
+    return len(queries)
+
+
+def _add_board_localities(count: int, start: int) -> None:
+    for index in range(start, start + count):
+        locality = LocalityFactory(status=S.PILOTING if index % 2 else S.PREPARING)
+        pilot = PilotFactory(locality=locality, milestones=False)
+        MilestoneFactory(pilot=pilot, due_on=_today() - datetime.timedelta(days=index % 3))
+        MilestoneFactory(pilot=pilot, done_on=_today())
+        FollowUpActionFactory(meeting__locality=locality, due_on=_today() - datetime.timedelta(days=1))
+
+
+def test_board_makes_the_same_number_of_queries_for_5_and_50_localities(staff_client, django_assert_num_queries):
+    _add_board_localities(5, 0)
+    few = _board_queries(staff_client)
+    _add_board_localities(45, 5)
+    with django_assert_num_queries(few):
+        response = staff_client.get(BOARD)
+    assert response.context["cl"].result_count == 50
+
+
+def test_timeline_shows_the_localitys_history_in_order(staff_client, staff, coordinator):
+    locality = LocalityFactory(slug="mantsala", status=S.PROSPECT, pilot_start_on=None)
+    ProspectContactFactory(locality=locality, contacted_on=datetime.date(2025, 4, 1), summary="Valtuustoaloite")
+    services.locality_transition(
+        actor=staff, locality=locality, to_status=S.PREPARING, pilot_start_on=datetime.date(2026, 1, 1)
+    )
+    milestone = locality.pilot.milestones.get(position=20)
+    Coordinator.objects.create(
+        user=coordinator, locality=locality, side="culture", started_on=datetime.date(2025, 6, 1)
+    )
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=datetime.date(2025, 8, 1), note="Pari")
+    FeedbackMeetingFactory(locality=locality, held_on=datetime.date(2026, 5, 1), summary="Palaute")
+    response = staff_client.get(reverse("admin:localities_pilotboard_timeline", args=[locality.pk]))
+    assert response.status_code == 200
+    events = response.context["events"]
+    assert [event["date"] for event in events] == sorted(event["date"] for event in events)
+    kinds = {event["kind"] for event in events}
+    assert {"contact", "status", "milestone", "meeting", "coordinator"} <= kinds
+    content = response.content.decode()
+    assert "Valtuustoaloite" in content and "Pari" in content and "Palaute" in content
+    assert staff_client.get(reverse("admin:localities_pilotboard_timeline", args=[999999])).status_code == 404
+
+
+def test_timeline_queries_do_not_grow_with_history(staff_client, django_assert_num_queries):
+    locality = LocalityFactory(status=S.PILOTING)
+    pilot = PilotFactory(locality=locality)
+    url = reverse("admin:localities_pilotboard_timeline", args=[locality.pk])
+    FeedbackMeetingFactory(locality=locality)
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    for _index in range(10):
+        FollowUpActionFactory(meeting=FeedbackMeetingFactory(locality=locality))
+    assert pilot.milestones.count() == 12
+    with django_assert_num_queries(len(few)):
+        staff_client.get(url)
+
+
+# --- The lifecycle form -------------------------------------------------------------------------------------
+
+
+def test_staff_change_the_status_through_the_form_and_it_is_logged(staff_client, staff):
+    locality = LocalityFactory(status=S.PROSPECT, pilot_start_on=None)
+    url = reverse("admin:localities_locality_transition", args=[locality.pk])
+    response = staff_client.get(url)
+    assert [value for value, _label in response.context["form"].fields["to_status"].choices] == [
+        S.PREPARING,
+        S.ENDED,
+    ]
+    response = staff_client.post(url, {"to_status": S.PREPARING, "pilot_start_on": "2027-02-01", "note": "Päätös"})
+    assert response.status_code == 302
+    locality.refresh_from_db()
+    assert locality.status == S.PREPARING
+    assert locality.pilot.milestones.count() == 12
+    change = LocalityStatusChange.objects.get(locality=locality)
+    assert (change.changed_by, change.note) == (staff, "Päätös")
+
+
+def test_status_form_shows_the_services_message_on_the_field(staff_client):
+    locality = LocalityFactory(status=S.PILOTING)
+    url = "/en" + reverse("admin:localities_locality_transition", args=[locality.pk])
+    response = staff_client.post(url, {"to_status": S.PERMANENT})
+    assert response.status_code == 200
+    assert response.context["form"].errors["permanent_since"] == ["Permanent use needs the date since when."]
+    locality.refresh_from_db()
+    assert locality.status == S.PILOTING
+
+
+def test_locality_change_form_cannot_change_the_status(staff_client):
+    locality = LocalityFactory(status=S.PROSPECT, pilot_start_on=None, slug="porvoo", name_fi="Porvoo")
+    url = reverse("admin:localities_locality_change", args=[locality.pk])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert "status" not in response.context["adminform"].form.fields
+    assert reverse("admin:localities_locality_transition", args=[locality.pk]) in response.content.decode()
+
+
+def test_locality_history_is_kept(staff_client, staff):
+    locality = LocalityFactory(status=S.PILOTING)
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PAUSED)
+    response = staff_client.get(reverse("admin:localities_locality_history", args=[locality.pk]))
+    assert response.status_code == 200
+    assert locality.history.count() == 2
+
+
+# --- Import and export --------------------------------------------------------------------------------------
+
+HEADERS = ["slug", "name_fi", "name_sv", "name_en", "kind", "status", "county", "municipalities", "website"]
+
+
+def _dataset(*rows):
+    return tablib.Dataset(*rows, headers=HEADERS)
+
+
+def test_import_creates_and_updates_localities_with_municipality_codes():
+    LocalityFactory(slug="tornio", name_fi="Tornio", status=S.PERMANENT)
+    result = LocalityResource().import_data(
+        _dataset(
+            ["kerava", "Kerava", "Kervo", "Kerava", "municipality", "", "Keski-Uudenmaan hyvinvointialue", "245", ""],
+            ["tornio", "Tornion kaupunki", "Torneå", "Tornio", "municipality", "ended", "", "851", ""],
+        ),
+        dry_run=False,
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    kerava = Locality.objects.get(slug="kerava")
+    assert kerava.status == S.PROSPECT  # status is never imported
+    assert [m.code for m in kerava.municipalities.all()] == ["245"]
+    assert kerava.county.name_fi == "Keski-Uudenmaan hyvinvointialue"
+    tornio = Locality.objects.get(slug="tornio")
+    assert (tornio.name_fi, tornio.status) == ("Tornion kaupunki", S.PERMANENT)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (["bad", "Bad", "", "", "municipality", "", "", "999", ""], "municipalities"),
+        (["bad", "Bad", "", "", "municipality", "", "No such county", "091", ""], "county"),
+        (["bad", "Bad", "", "", "village", "", "", "091", ""], "kind"),
+        (["bad", "Bad", "", "", "municipality", "", "", "091", "not a url"], "website"),
+        (["bad slug!", "Bad", "", "", "municipality", "", "", "091", ""], "slug"),
+    ],
+)
+def test_import_validates_every_row_and_imports_nothing_when_one_is_bad(row, field):
+    good = ["ok", "Ok", "", "", "municipality", "", "", "091", ""]
+    result = LocalityResource().import_data(_dataset(good, row), dry_run=False)
+    assert result.has_validation_errors()
+    invalid = result.invalid_rows[0]
+    assert field in invalid.error_dict
+    assert not Locality.objects.filter(slug__in=["ok", "bad", "bad slug!"]).exists()
+
+
+def test_admin_import_goes_through_validation(staff_client):
+    content = "slug,name_fi,kind,municipalities\nbad,Bad,municipality,999\n"
+    response = staff_client.post(
+        "/en" + reverse("admin:localities_locality_import"),
+        {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("l.csv", content.encode())},
+    )
+    assert response.status_code == 200
+    assert "Unknown municipality codes: 999" in response.content.decode()
+    assert not Locality.objects.filter(slug="bad").exists()
+
+
+def test_admin_export_has_the_codes(staff_client):
+    LocalityFactory(slug="kajaani", municipalities=["205"])
+    response = staff_client.post(
+        reverse("admin:localities_locality_export"),
+        {"format": "0", "resource": "0", **{f"localityresource_{name}": "on" for name in ["slug", "municipalities"]}},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "kajaani" in body and "205" in body
+
+
+# --- The prospect pipeline ----------------------------------------------------------------------------------
+
+
+def test_pipeline_lists_prospects_by_next_step(staff_client):
+    later = ProspectContactFactory(
+        locality__slug="later", next_step="Esittely", next_step_on=_today() + datetime.timedelta(days=30)
+    ).locality
+    sooner = ProspectContactFactory(
+        locality__slug="sooner", next_step="Soitto", next_step_on=_today() + datetime.timedelta(days=2)
+    ).locality
+    ProspectContactFactory(locality__slug="nothing-planned")
+    LocalityFactory(slug="running", status=S.PILOTING)
+    response = staff_client.get(reverse("admin:localities_prospect_changelist"))
+    assert [row.slug for row in response.context["cl"].result_list] == ["sooner", "later", "nothing-planned"]
+    assert {later.slug, sooner.slug} <= {row.slug for row in response.context["cl"].result_list}
+
+
+def test_logging_a_contact_in_the_pipeline_goes_through_the_service(staff_client, staff):
+    prospect = LocalityFactory(status=S.PROSPECT, pilot_start_on=None, first_contact_on=None)
+    url = reverse("admin:localities_prospect_change", args=[prospect.pk])
+    assert staff_client.get(url).status_code == 200
+    prefix = "prospect_contacts"
+    response = staff_client.post(
+        url,
+        {
+            "staff_notes": "",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-contacted_on": "2026-09-01",
+            f"{prefix}-0-channel": "phone",
+            f"{prefix}-0-summary": "Sivistysjohtaja kiinnostui.",
+            f"{prefix}-0-next_step": "Lähetä materiaali",
+            f"{prefix}-0-next_step_on": "2026-09-15",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    contact = prospect.prospect_contacts.get()
+    assert contact.logged_by == staff
+    prospect.refresh_from_db()
+    assert prospect.first_contact_on == datetime.date(2026, 9, 1)
+
+
+# --- Agreements, meetings, access requests ------------------------------------------------------------------
+
+
+def test_agreement_upload_in_the_admin_is_checked(staff_client, staff, locality):
+    url = "/en" + reverse("admin:localities_localityagreement_add")
+    data = {"locality": locality.pk, "title": "Sopimus", "signed_on": "2026-01-10", "valid_from": "2026-01-10"}
+    fake = SimpleUploadedFile("sopimus.pdf", b"<html>not a pdf</html>")
+    response = staff_client.post(url, {**data, "document": fake})
+    assert response.status_code == 200
+    assert "does not match its type" in response.content.decode()
+    assert not LocalityAgreement.objects.exists()
+    response = staff_client.post(url, {**data, "document": pdf_file()})
+    assert response.status_code == 302
+    agreement = LocalityAgreement.objects.get()
+    assert agreement.uploaded_by == staff
+    change = staff_client.get(reverse("admin:localities_localityagreement_change", args=[agreement.pk]))
+    assert reverse("localities:agreement-download", kwargs={"slug": locality.slug, "pk": agreement.pk}) in (
+        change.content.decode()
+    )
+
+
+def test_feedback_meeting_with_actions_in_the_admin(staff_client, staff, locality, coordinator):
+    prefix = "actions"
+    response = staff_client.post(
+        reverse("admin:localities_feedbackmeeting_add"),
+        {
+            "locality": locality.pk,
+            "held_on": "2026-10-01",
+            "kaikukeskus_participants": [staff.pk],
+            "attendance": "Kulttuuri- ja sosiaalipalvelut",
+            "attendee_count": "6",
+            "summary": "Pilotti etenee.",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-description": "Päivitä paikallinen verkkosivu",
+            f"{prefix}-0-owner": coordinator.pk,
+            f"{prefix}-0-due_on": "2026-10-15",
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    meeting = FeedbackMeeting.objects.get()
+    assert meeting.created_by == staff
+    assert list(meeting.kaikukeskus_participants.all()) == [staff]
+    assert meeting.actions.get().owner == coordinator
+
+
+def test_approve_and_decline_actions_tell_the_coordinators(
+    staff_client, coordinator, other_locality, django_capture_on_commit_callbacks
+):
+    approve = AccessRequestFactory(user=coordinator, locality=other_locality)
+    decline = AccessRequestFactory(locality=other_locality)
+    changelist = reverse("admin:localities_accessrequest_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(changelist, {"action": "approve", "_selected_action": [approve.pk]})
+        staff_client.post(changelist, {"action": "decline", "_selected_action": [decline.pk]})
+    approve.refresh_from_db()
+    decline.refresh_from_db()
+    assert (approve.status, decline.status) == (AccessRequest.Status.APPROVED, AccessRequest.Status.DECLINED)
+    assert Coordinator.objects.active().filter(user=coordinator, locality=other_locality).exists()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([coordinator.email, decline.user.email])
