@@ -31,3 +31,13 @@ def sotkamo():
 @pytest.fixture
 def tornio():
     return Municipality.objects.get(code="851")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services, selectors and models speak English here (the msgids); pages answer in their URL's language
+    (Finnish without a prefix), as visitors see them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -103,9 +103,14 @@ def test_invalid_input_is_explained_next_to_the_field(
 def test_duplicate_name_is_refused_in_finnish(client, coordinator, locality, kajaani):
     PartnerFactory(locality=locality, name="Kajaanin kaupunginteatteri")
     client.force_login(coordinator)
-    response = client.post(create_url(locality), form_data(kajaani, name="KAJAANIN KAUPUNGINTEATTERI"))
+    data = form_data(kajaani, name="KAJAANIN KAUPUNGINTEATTERI", website="ei osoite")
+    response = client.post("/portal/localities/kajaani/partners/new/", data)
     assert response.status_code == 400
-    assert response.context["form"].errors["name"] == ["Paikkakunnalla on jo tämän roolin kumppani tällä nimellä."]
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Paikkakunnalla on jo tämän roolin kumppani tällä nimellä."]
+    assert errors["website"] == ["Anna verkko-osoite, esimerkiksi https://www.example.fi."]
+    response = client.post("/sv/portal/localities/kajaani/partners/new/", data)
+    assert response.context["form"].errors["name"] == ["Orten har redan en partner med denna roll och detta namn."]
 
 
 def test_two_primary_contacts_are_refused(coordinator_client, locality, kajaani):
