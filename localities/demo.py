@@ -1,9 +1,30 @@
-"""Demo localities named after real municipalities and counties, with one coordinator each."""
+"""Demo localities named after real municipalities and counties, with one coordinator each; their pilots at
+different stages (some milestones overdue), feedback meetings with follow-up actions, agreements, the lifecycle
+log, prospects with a contact log and an access request waiting for staff. Idempotent: rows are found by natural
+keys, and nothing is added twice."""
 
 import datetime
+import itertools
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from kaikukeskus.demo import DemoContext, coordinator_email, ensure_user
-from localities.models import Coordinator, Locality, Municipality, Side, WellbeingServicesCounty
+from localities import services
+from localities.models import (
+    AccessRequest,
+    Coordinator,
+    FeedbackMeeting,
+    FollowUpAction,
+    Locality,
+    LocalityAgreement,
+    LocalityStatusChange,
+    Municipality,
+    Pilot,
+    ProspectContact,
+    Side,
+    WellbeingServicesCounty,
+)
 
 S = Locality.Status
 
@@ -87,6 +108,8 @@ DEMO_LOCALITIES = [
         "municipalities": ["Mäntsälä"],
         "county": "Keski-Uudenmaan hyvinvointialue",
         "first_contact_on": datetime.date(2026, 4, 1),
+        # The planned pilot start: preparing localities have one (the checklist's due dates count from it).
+        "pilot_start_on": datetime.date(2027, 3, 1),
     },
     {
         "slug": "porvoo",
@@ -129,7 +152,206 @@ def seed(context: DemoContext) -> None:
             ended_on=None,
             defaults={
                 "side": Side.CULTURE,
-                "started_on": row.get("pilot_start_on") or row["first_contact_on"],
+                # A planned pilot start lies ahead: the coordinator of a preparing locality works already.
+                "started_on": min(filter(None, [row.get("pilot_start_on"), timezone.localdate()])),
             },
         )
         context.say(f"Coordinator of {locality.name_fi}: {email}")
+    _seed_pilots(context)
+
+
+# Milestones (by template position) left open on purpose, so that the board and the portal show overdue work.
+OPEN_ON_PURPOSE = {"nokia": {80}, "forssa": {110}, "mantsala": {30}}
+
+STATUS_PATH = {
+    S.PREPARING: [S.PROSPECT, S.PREPARING],
+    S.PILOTING: [S.PROSPECT, S.PREPARING, S.PILOTING],
+    S.PERMANENT: [S.PROSPECT, S.PREPARING, S.PILOTING, S.PERMANENT],
+}
+
+DEMO_MEETINGS = {
+    # slug: (held on, summary, [(action, days after the meeting it is due, done?)])
+    "kainuu": (
+        datetime.date(2016, 9, 20),
+        "Kortin käyttö on alkanut hyvin kaikissa kunnissa. Kuhmossa jakajia tarvitaan lisää.",
+        [("Rekrytoidaan kaksi uutta jakajaa Kuhmoon", 60, True)],
+    ),
+    "tornio": (
+        datetime.date(2019, 9, 12),
+        "Kohteita on riittävästi; asiakkaiden tiedottamista parannetaan.",
+        [("Esitteet neuvoloihin ja aikuissosiaalityöhön", 30, True)],
+    ),
+    "vaasa": (
+        datetime.date(2020, 10, 6),
+        "Kaksikielinen viestintä toimii. Toivotaan ruotsinkielistä perehdytysmateriaalia.",
+        [("Kaikukeskus lähettää ruotsinkielisen perehdytysmateriaalin", 14, True)],
+    ),
+    "nokia": (
+        datetime.date(2026, 6, 30),
+        "Pilotti käynnistyi keväällä. Kohteita 14, jakajia 9. Korttien aktivointi on ollut hidasta.",
+        [
+            ("Päivitetään paikallinen Kaikukortti-sivu ja lisätään kohdelista", 21, True),
+            ("Perehdytetään uudet jakajat aikuissosiaalityössä", 45, False),
+            ("Sovitaan arviointikyselyn aikataulu Kaikukeskuksen kanssa", 200, False),
+        ],
+    ),
+    "forssa": (
+        datetime.date(2026, 5, 15),
+        "Seutukunnan kunnat mukana; Ypäjällä ei vielä kohteita. Yhteisökortteja kaivataan lisää.",
+        [
+            ("Haetaan Ypäjälle vähintään kaksi kohdetta", 60, False),
+            ("Tilataan lisää yhteisökortteja", 14, True),
+        ],
+    ),
+}
+
+DEMO_CONTACTS = {
+    "porvoo": [
+        (
+            datetime.date(2026, 9, 10),
+            ProspectContact.Channel.EMAIL,
+            "Hyvinvointikoordinaattori kysyi Kaikukortista.",
+            "",
+            None,
+        ),
+        (
+            datetime.date(2026, 10, 2),
+            ProspectContact.Channel.ONLINE_MEETING,
+            "Esittely kulttuuri- ja hyvinvointipalveluille; kiinnostusta molemmilla puolilla.",
+            "Esitellään hyvinvointialueen kanssa",
+            datetime.date(2026, 11, 20),
+        ),
+        (
+            datetime.date(2026, 11, 12),
+            ProspectContact.Channel.PHONE,
+            "Itä-Uudenmaan hyvinvointialue mukaan keskusteluun.",
+            "Lähetetään sopimusmalli ja pilotin vaiheet",
+            datetime.date(2026, 12, 10),
+        ),
+    ],
+    "mantsala": [
+        (
+            datetime.date(2026, 4, 1),
+            ProspectContact.Channel.EMAIL,
+            "Valtuustoaloite Kaikukortin käyttöönotosta; kunta otti yhteyttä.",
+            "Tapaaminen vapaa-aikapalvelujen kanssa",
+            datetime.date(2026, 5, 5),
+        ),
+        (
+            datetime.date(2026, 5, 5),
+            ProspectContact.Channel.MEETING,
+            "Tapaaminen Mäntsälässä: työpari nimetään kesän aikana.",
+            "",
+            None,
+        ),
+    ],
+}
+
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _seed_pilots(context: DemoContext) -> None:
+    today = timezone.localdate()
+    staff = context.staff
+    for locality in Locality.objects.filter(slug__in=[row["slug"] for row in DEMO_LOCALITIES]):
+        coordinator = Coordinator.objects.active().filter(locality=locality).select_related("user").first()
+        _seed_status_log(locality, staff)
+        if locality.pilot_start_on and locality.status in (S.PREPARING, S.PILOTING, S.PERMANENT):
+            pilot = Pilot.objects.filter(locality=locality).first() or services.pilot_create(
+                actor=staff, locality=locality, planned_start_on=locality.pilot_start_on
+            )
+            open_on_purpose = OPEN_ON_PURPOSE.get(locality.slug, set())
+            for milestone in pilot.milestones.filter(done_on__isnull=True, due_on__lte=today):
+                if milestone.position in open_on_purpose:
+                    continue
+                milestone.done_on = min(milestone.due_on + datetime.timedelta(days=3), today)
+                milestone.done_by = coordinator.user if coordinator else None
+                milestone.save(update_fields=["done_on", "done_by"])
+        if locality.slug in DEMO_MEETINGS:
+            _seed_meeting(locality, staff, coordinator, today)
+        if locality.status in (S.PILOTING, S.PERMANENT) and not locality.agreements.exists():
+            signed_on = (locality.pilot_start_on or today) - datetime.timedelta(days=60)
+            LocalityAgreement.objects.create(
+                locality=locality,
+                title=f"Kaikukortti-sopimus, {locality.name_fi}",
+                signed_on=signed_on,
+                valid_from=locality.pilot_start_on or signed_on,
+                document=ContentFile(DEMO_PDF, name="sopimus.pdf"),
+                original_filename="sopimus.pdf",
+                uploaded_by=staff,
+            )
+        for contacted_on, channel, summary, next_step, next_step_on in DEMO_CONTACTS.get(locality.slug, []):
+            ProspectContact.objects.get_or_create(
+                locality=locality,
+                contacted_on=contacted_on,
+                channel=channel,
+                defaults={"summary": summary, "next_step": next_step, "next_step_on": next_step_on, "logged_by": staff},
+            )
+    _seed_access_request()
+    context.say("Pilots, feedback meetings, agreements and prospects' contact logs seeded.")
+
+
+def _seed_status_log(locality: Locality, staff) -> None:
+    """The lifecycle log as it would have been written, once."""
+    if locality.status_changes.exists():
+        return
+    path = STATUS_PATH.get(locality.status, [])
+    dates = {
+        S.PREPARING: locality.first_contact_on,
+        S.PILOTING: locality.pilot_start_on,
+        S.PERMANENT: locality.permanent_since,
+    }
+    LocalityStatusChange.objects.bulk_create(
+        LocalityStatusChange(
+            locality=locality,
+            from_status=before,
+            to_status=after,
+            effective_on=dates[after] or locality.first_contact_on or timezone.localdate(),
+            changed_by=staff,
+        )
+        for before, after in itertools.pairwise(path)
+    )
+
+
+def _seed_meeting(locality: Locality, staff, coordinator, today: datetime.date) -> None:
+    held_on, summary, actions = DEMO_MEETINGS[locality.slug]
+    meeting, created = FeedbackMeeting.objects.get_or_create(
+        locality=locality,
+        held_on=held_on,
+        defaults={
+            "summary": summary,
+            "attendance": "Kulttuuripalvelut, sosiaalipalvelut, kaksi kohdetta ja kaksi jakajaa",
+            "attendee_count": 8,
+            "created_by": staff,
+        },
+    )
+    if created:
+        meeting.kaikukeskus_participants.add(staff)
+    for description, due_in_days, done in actions:
+        due_on = held_on + datetime.timedelta(days=due_in_days)
+        FollowUpAction.objects.get_or_create(
+            meeting=meeting,
+            description=description,
+            defaults={
+                "owner": coordinator.user if coordinator and not description.startswith("Kaikukeskus") else None,
+                "owner_name": "Kaikukeskus" if description.startswith("Kaikukeskus") else "",
+                "due_on": due_on,
+                "done_on": min(due_on, today) if done else None,
+            },
+        )
+
+
+def _seed_access_request() -> None:
+    """The Forssa coordinator asks to join Nokia too: staff find it waiting in the administration."""
+    user = Coordinator.objects.filter(user__email=coordinator_email("forssa")).values_list("user", flat=True).first()
+    nokia = Locality.objects.filter(slug="nokia").first()
+    if user and nokia and not AccessRequest.objects.filter(user_id=user, locality=nokia).exists():
+        AccessRequest.objects.create(
+            user_id=user,
+            locality=nokia,
+            side=Side.SOCIAL_HEALTH,
+            reason="Siirryn hyvinvointialueen hyte-koordinaattoriksi, joka kattaa myös Nokian.",
+        )

@@ -3,7 +3,7 @@ that check the user's scope.
 
 `STORAGES["private"]` is used when the project configures it (for S3: a bucket without public read). Otherwise
 a storage of the same kind as the default one, in a place of its own and without a base URL: a local directory
-outside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `<project>/private-media`), or memory when the default
+beside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `private-media` next to the media directory), or memory when the default
 storage is in memory (the test settings)."""
 
 from pathlib import Path
@@ -21,7 +21,8 @@ def build_private_storage():
     if isinstance(default, InMemoryStorage):
         return InMemoryStorage(location="private", base_url="")
     if isinstance(default, FileSystemStorage):
-        location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.BASE_DIR) / "private-media"
+        # Beside MEDIA_ROOT, never inside it: whatever serves media must not reach these files.
+        location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.MEDIA_ROOT).parent / "private-media"
         return FileSystemStorage(location=location, base_url="")
     raise ImproperlyConfigured(
         'Agreements need a private storage: set STORAGES["private"] (for example an S3 bucket without public read).'
