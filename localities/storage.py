@@ -3,8 +3,8 @@ that check the user's scope.
 
 `STORAGES["private"]` is used when the project configures it (for S3: a bucket without public read). Otherwise
 a storage of the same kind as the default one, in a place of its own and without a base URL: a local directory
-beside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `private-media` next to the media directory), or memory when the default
-storage is in memory (the test settings)."""
+beside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `private-media` next to the media directory), or memory
+when the default storage is in memory (the test settings)."""
 
 from pathlib import Path
 
