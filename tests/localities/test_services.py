@@ -135,7 +135,8 @@ def test_refused_moves_say_which_move_is_not_allowed(staff, from_status, to_stat
     locality = LocalityFactory(status=from_status, permanent_since=D(2027, 1, 1))
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.locality_transition(actor=staff, locality=locality, to_status=to_status)
-    expected = f"A locality cannot move from “{S(from_status).label}” to “{S(to_status).label}”."
+    with translation.override("en"):
+        expected = f"A locality cannot move from “{S(from_status).label}” to “{S(to_status).label}”."
     assert error.value.message_dict["to_status"] == [expected]
     locality.refresh_from_db()
     assert locality.status == from_status
