@@ -67,6 +67,7 @@ class CoordinatorInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "side", "started_on", "ended_on"]
+    can_delete = False  # a membership ends (ended on), it is never deleted: the history stays
 
 
 class WithoutViewsMixin:
@@ -223,13 +224,17 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(SimpleHistoryAdmin):
+class CoordinatorAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    without_views = ("delete",)  # memberships end, they are not deleted
     list_display = ["user", "locality", "side", "started_on", "ended_on"]
     list_filter = ["side", "locality"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "locality__name_fi"]
     autocomplete_fields = ["user", "locality"]
     list_select_related = ["user", "locality"]
     actions = ["end_membership"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.action(description=_("End the selected memberships today"))
     def end_membership(self, request, queryset):

@@ -4,6 +4,7 @@ Kaikukortti, their coordinators and the invitations that make a coordinator."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
@@ -491,6 +492,10 @@ class FeedbackMeeting(models.Model):
 
     def __str__(self) -> str:
         return _("Feedback meeting %(date)s, %(locality)s") % {"date": self.held_on, "locality": self.locality}
+
+    def clean(self) -> None:
+        if self.held_on and self.held_on > timezone.localdate() + datetime.timedelta(days=365):
+            raise ValidationError({"held_on": _("The date is more than a year ahead.")})
 
 
 class FollowUpActionQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from kaikukeskus.portal import Panel
 from localities import selectors
 from localities.models import AccessRequest
 
-# Longer lists end in a link: the panel stays short and its queries few.
+# Longer lists end in "and N more" with a link: the panel stays short, its queries the same for any number.
 PANEL_ROWS = 10
 
 
@@ -26,30 +26,30 @@ def panels(user) -> list[Panel]:
         )
     ]
     overdue_milestones = selectors.overdue_milestones_for(user=user)
-    milestone_rows = list(overdue_milestones[: PANEL_ROWS + 1])
-    if milestone_rows:
+    milestone_total = overdue_milestones.count()
+    if milestone_total:
         result.append(
             Panel(
                 title=_("Overdue pilot milestones"),
                 template="localities/panels/overdue_milestones.html",
                 context={
-                    "milestones": milestone_rows[:PANEL_ROWS],
-                    "more": overdue_milestones.count() - PANEL_ROWS if len(milestone_rows) > PANEL_ROWS else 0,
+                    "milestones": list(overdue_milestones[:PANEL_ROWS]),
+                    "more": max(0, milestone_total - PANEL_ROWS),
                     "is_national_staff": is_staff,
                 },
                 kind="todo",
             )
         )
     overdue_actions = selectors.overdue_actions_for(user=user)
-    action_rows = list(overdue_actions[: PANEL_ROWS + 1])
-    if action_rows:
+    action_total = overdue_actions.count()
+    if action_total:
         result.append(
             Panel(
                 title=_("Overdue follow-up actions"),
                 template="localities/panels/overdue_actions.html",
                 context={
-                    "actions": action_rows[:PANEL_ROWS],
-                    "more": overdue_actions.count() - PANEL_ROWS if len(action_rows) > PANEL_ROWS else 0,
+                    "actions": list(overdue_actions[:PANEL_ROWS]),
+                    "more": max(0, action_total - PANEL_ROWS),
                     "is_national_staff": is_staff,
                 },
                 kind="todo",

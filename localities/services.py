@@ -346,8 +346,6 @@ def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting
     _require_staff(actor)
     if meeting.pk is None:
         meeting.created_by = actor
-    if meeting.held_on and meeting.held_on > timezone.localdate() + datetime.timedelta(days=365):
-        raise ValidationError({"held_on": _("The date is more than a year ahead.")})
     meeting.full_clean()
     meeting.save()
     return meeting

@@ -465,3 +465,12 @@ def test_only_staff_decide_access_requests(coordinator, other_locality):
     request = AccessRequestFactory(user=UserFactory(), locality=other_locality)
     with pytest.raises(PermissionDenied):
         services.access_request_approve(actor=coordinator, access_request=request)
+
+
+def test_a_meeting_more_than_a_year_ahead_is_refused(staff, locality, today):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            services.feedback_meeting_create(
+                actor=staff, locality=locality, held_on=today + datetime.timedelta(days=400)
+            )
+        assert error.value.message_dict["held_on"] == ["The date is more than a year ahead."]

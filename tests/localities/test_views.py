@@ -345,3 +345,53 @@ def test_staff_portal_flags_every_localitys_overdue_work(staff_client, locality,
     content = staff_client.get(reverse("portal")).content.decode()
     assert "Myöhässä Torniossa" in content
     assert reverse("admin:localities_pilotboard_changelist") in content
+
+
+def _portal_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("portal")).status_code == 200
+    return len(queries)
+
+
+def _overdue_world(count: int) -> None:
+    for _index in range(count):
+        locality = LocalityFactory()
+        MilestoneFactory(
+            pilot=PilotFactory(locality=locality, milestones=False), due_on=_today() - datetime.timedelta(days=2)
+        )
+        FollowUpActionFactory(meeting__locality=locality, due_on=_today() - datetime.timedelta(days=2))
+
+
+def test_staff_portal_panels_make_the_same_number_of_queries_for_5_and_50_localities(
+    staff_client, django_assert_num_queries
+):
+    _overdue_world(5)
+    few = _portal_queries(staff_client)
+    _overdue_world(45)
+    with django_assert_num_queries(few):
+        response = staff_client.get(reverse("portal"))
+    assert "Ja 40 muuta." in response.content.decode()
+
+
+def test_portal_locality_page_queries_do_not_grow_with_meetings_and_milestones(
+    coordinator_client, locality, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("localities:portal-detail", kwargs={"slug": locality.slug})
+    pilot = PilotFactory(locality=locality, milestones=False)
+    MilestoneFactory(pilot=pilot)
+    FollowUpActionFactory(meeting=FeedbackMeetingFactory(locality=locality))
+    LocalityAgreementFactory(locality=locality)
+    with CaptureQueriesContext(connection) as few:
+        coordinator_client.get(url)
+    for position in range(30):
+        MilestoneFactory(pilot=pilot, position=100 + position)
+        FollowUpActionFactory(meeting=FeedbackMeetingFactory(locality=locality))
+        LocalityAgreementFactory(locality=locality)
+    with django_assert_num_queries(len(few)):
+        coordinator_client.get(url)
