@@ -31,6 +31,7 @@ from localities.models import (
     Milestone,
     MilestoneTemplate,
     Municipality,
+    OverdueReminder,
     Pilot,
     PilotBoard,
     Prospect,
@@ -809,3 +810,21 @@ class AccessRequestAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Decline the selected requests (the coordinators are told)"))
     def decline(self, request, queryset):
         self._decide(request, queryset, services.access_request_decline, gettext("%(count)d requests declined."))
+
+
+@admin.register(OverdueReminder)
+class OverdueReminderAdmin(WithoutViewsMixin, admin.ModelAdmin):
+    """Who was reminded of overdue work and when (the weekly task writes these)."""
+
+    without_views = ("add",)
+    list_display = ["user", "sent_on", "milestones", "actions"]
+    list_filter = ["sent_on"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

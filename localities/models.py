@@ -677,3 +677,24 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.locality}"
+
+
+class OverdueReminder(models.Model):
+    """One reminder e-mail about overdue milestones and actions, per user and day: the row makes the weekly
+    task safe to run twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="overdue_reminders", verbose_name=_("user")
+    )
+    sent_on = models.DateField(_("sent on"))
+    milestones = models.PositiveIntegerField(_("overdue milestones"), default=0)
+    actions = models.PositiveIntegerField(_("overdue actions"), default=0)
+
+    class Meta:
+        verbose_name = _("overdue reminder")
+        verbose_name_plural = _("overdue reminders")
+        ordering = ["-sent_on"]
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="overdue_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on}"

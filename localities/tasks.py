@@ -6,3 +6,10 @@ from localities import services
 @shared_task(acks_late=True)
 def purge_expired_invitations() -> int:
     return services.invitations_purge_expired()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_overdue_reminders(self) -> int:
+    """Weekly: tell coordinators and staff about overdue milestones and follow-up actions. Safe to run twice
+    (one e-mail per user and day)."""
+    return services.overdue_reminders_send()

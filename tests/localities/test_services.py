@@ -474,3 +474,35 @@ def test_a_meeting_more_than_a_year_ahead_is_refused(staff, locality, today):
                 actor=staff, locality=locality, held_on=today + datetime.timedelta(days=400)
             )
         assert error.value.message_dict["held_on"] == ["The date is more than a year ahead."]
+
+
+# --- Overdue reminders ------------------------------------------------------------------------------------
+
+
+def test_overdue_reminders_go_to_the_localitys_coordinators_and_staff_once_a_day(
+    coordinator, other_coordinator, staff, locality, other_locality, today, django_capture_on_commit_callbacks
+):
+    coordinator.preferred_language = "sv"
+    coordinator.save()
+    pilot = PilotFactory(locality=locality, milestones=False)
+    MilestoneFactory(pilot=pilot, title_sv="Kort tryckta", due_on=today - datetime.timedelta(days=3))
+    MilestoneFactory(pilot=pilot, due_on=today)  # due today: not late yet
+    FollowUpActionFactory(
+        meeting__locality=locality, description="Päivitä esite", due_on=today - datetime.timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.overdue_reminders_send(on=today) == 2  # the coordinator and staff, not the other one
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {coordinator.email, staff.email}
+    swedish = by_recipient[coordinator.email]
+    assert swedish.subject == "Kaikukortti: försenade uppgifter i piloten"
+    assert "Kort tryckta" in swedish.body and "Päivitä esite" in swedish.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.overdue_reminders_send(on=today) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_no_reminders_when_nothing_is_overdue(coordinator, locality, today):
+    MilestoneFactory(pilot=PilotFactory(locality=locality, milestones=False), due_on=today + datetime.timedelta(days=1))
+    assert services.overdue_reminders_send(on=today) == 0
+    assert mail.outbox == []
