@@ -402,6 +402,21 @@ class HasOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BoardStatusFilter(admin.SimpleListFilter):
+    """Only the statuses the board shows."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(status, Locality.Status(status).label) for status in selectors.BOARD_STATUSES]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.BOARD_STATUSES:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(PilotBoard)
 class PilotBoardAdmin(admin.ModelAdmin):
     """Every preparing or piloting locality with its progress, next milestone, overdue work and last feedback
@@ -411,7 +426,6 @@ class PilotBoardAdmin(admin.ModelAdmin):
     list_display = [
         "board_name",
         "status",
-        "county",
         "progress",
         "next_milestone",
         "next_milestone_due",
@@ -420,7 +434,7 @@ class PilotBoardAdmin(admin.ModelAdmin):
         "last_meeting",
     ]
     list_display_links = None
-    list_filter = ["status", HasOverdueFilter, "county", RegionFilter]
+    list_filter = [BoardStatusFilter, HasOverdueFilter, "county", RegionFilter]
     search_fields = ["name_fi", "name_sv", "name_en", "municipalities__name_fi", "municipalities__name_sv"]
     list_select_related = ["county"]
     list_per_page = 100
@@ -430,6 +444,10 @@ class PilotBoardAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.pilot_board(user=request.user, base=PilotBoard.objects.all())
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Pilot review board"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra_context)
 
     def get_ordering(self, request):
         # The most overdue first, then the soonest next milestone (annotations, hence not `ordering`).
@@ -620,15 +638,7 @@ class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
     without_views = ("add", "delete")
     """Staff's pipeline: localities that do not run Kaikukortti yet, the soonest next step first."""
 
-    list_display = [
-        "name_fi",
-        "county",
-        "first_contact_on",
-        "last_contact",
-        "contact_count",
-        "next_step",
-        "next_step_date",
-    ]
+    list_display = ["name_fi", "last_contact", "contact_count", "next_step", "next_step_date"]
     list_filter = ["county", RegionFilter, "kind"]
     search_fields = ["name_fi", "name_sv", "municipalities__name_fi", "municipalities__name_sv"]
     list_select_related = ["county"]
@@ -644,6 +654,10 @@ class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return [F("next_step_on").asc(nulls_last=True), "name_fi"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Prospect pipeline"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra_context)
 
     def has_add_permission(self, request):
         return False  # a prospect is a locality: add it under Localities

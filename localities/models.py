@@ -613,7 +613,7 @@ class Prospect(Locality):
     class Meta:
         proxy = True
         verbose_name = _("prospect")
-        verbose_name_plural = _("prospect pipeline")
+        verbose_name_plural = _("prospects in the pipeline")
 
 
 class PilotBoard(Locality):
@@ -621,8 +621,8 @@ class PilotBoard(Locality):
 
     class Meta:
         proxy = True
-        verbose_name = _("pilot on the board")
-        verbose_name_plural = _("pilot review board")
+        verbose_name = _("pilot on the review board")
+        verbose_name_plural = _("pilots on the review board")
 
 
 # --- Access requests --------------------------------------------------------------------------------------
