@@ -102,6 +102,12 @@ class LocalityTransitionForm(forms.Form):
         widget=DateInput(),
         help_text=_("Empty: the date that goes with the new status, or today."),
     )
+    reschedule_open_milestones = forms.BooleanField(
+        label=_("Move the open milestones with the pilot start"),
+        required=False,
+        initial=True,
+        help_text=_("When the pilot starts on another day than planned, open milestones keep their distance to it."),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, locality: Locality, allowed: list[str], **kwargs):

@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -195,12 +196,15 @@ def locality_transition(
     ended_on: datetime.date | None = None,
     effective_on: datetime.date | None = None,
     note: str = "",
+    reschedule_open_milestones: bool = False,
 ) -> LocalityStatusChange:
     """Move the locality in its lifecycle, enforcing the allowed moves and their dates, and log who did it.
 
     Preparing needs the planned pilot start and starts the pilot (its checklist is copied from the national
     template); piloting needs the pilot start; permanent needs the permanent-since date; ended needs the end
-    date. Dates not given are taken from the locality when it has them already."""
+    date. Dates not given are taken from the locality when it has them already. With
+    `reschedule_open_milestones`, a pilot that starts on another day than planned moves its open milestones'
+    due dates by the difference."""
     _require_staff(actor)
     locality = Locality.objects.select_for_update().get(pk=locality.pk)
     from_status = locality.status
@@ -254,8 +258,11 @@ def locality_transition(
     locality._history_user = actor
     locality.save()
 
-    if to_status in (S.PREPARING, S.PILOTING) and not Pilot.objects.filter(locality=locality).exists():
+    pilot = Pilot.objects.filter(locality=locality).first()
+    if to_status in (S.PREPARING, S.PILOTING) and pilot is None:
         pilot_create(actor=actor, locality=locality, planned_start_on=pilot_start_on)
+    elif pilot and reschedule_open_milestones and pilot_start_on and pilot_start_on != pilot.planned_start_on:
+        pilot_reschedule(actor=actor, pilot=pilot, planned_start_on=pilot_start_on)
 
     default_effective = {
         S.PILOTING: pilot_start_on,
@@ -304,6 +311,21 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
         milestone.full_clean(exclude=["pilot"])
     Milestone.objects.bulk_create(milestones)
     return pilot
+
+
+@transaction.atomic
+def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) -> int:
+    """Move the pilot's start: open milestones' due dates move by the same number of days; done ones keep
+    theirs (they are history). Returns how many milestones moved."""
+    _require_staff(actor)
+    pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    shift = planned_start_on - pilot.planned_start_on
+    pilot.planned_start_on = planned_start_on
+    pilot.full_clean()
+    pilot.save(update_fields=["planned_start_on"])
+    if not shift:
+        return 0
+    return Milestone.objects.filter(pilot=pilot, done_on__isnull=True).update(due_on=F("due_on") + shift)
 
 
 @transaction.atomic

@@ -506,3 +506,31 @@ def test_no_reminders_when_nothing_is_overdue(coordinator, locality, today):
     MilestoneFactory(pilot=PilotFactory(locality=locality, milestones=False), due_on=today + datetime.timedelta(days=1))
     assert services.overdue_reminders_send(on=today) == 0
     assert mail.outbox == []
+
+
+def test_a_later_start_moves_the_open_milestones_when_asked(staff):
+    locality = prospect()
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PREPARING, pilot_start_on=D(2026, 3, 1))
+    first = locality.pilot.milestones.get(position=10)
+    first.done_on, first.due_on = D(2025, 9, 1), D(2025, 9, 2)
+    first.save()
+    launch = locality.pilot.milestones.get(position=90)
+    services.locality_transition(
+        actor=staff,
+        locality=locality,
+        to_status=S.PILOTING,
+        pilot_start_on=D(2026, 4, 1),
+        reschedule_open_milestones=True,
+    )
+    launch.refresh_from_db()
+    first.refresh_from_db()
+    assert launch.due_on == D(2026, 4, 1)
+    assert first.due_on == D(2025, 9, 2)  # done milestones are history
+    assert Pilot.objects.get(locality=locality).planned_start_on == D(2026, 4, 1)
+
+
+def test_without_rescheduling_the_due_dates_stay(staff):
+    locality = prospect()
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PREPARING, pilot_start_on=D(2026, 3, 1))
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PILOTING, pilot_start_on=D(2026, 4, 1))
+    assert locality.pilot.milestones.get(position=90).due_on == D(2026, 3, 1)
