@@ -548,7 +548,8 @@ class FollowUpActionInline(admin.TabularInline):
     model = FollowUpAction
     extra = 1
     fields = ["description", "owner", "owner_name", "due_on", "done_on", "done_by"]
-    readonly_fields = ["done_by"]
+    # Marked done in the portal or with the follow-up actions' "mark done" action, through the service.
+    readonly_fields = ["done_on", "done_by"]
     autocomplete_fields = ["owner"]
 
 
@@ -590,7 +591,7 @@ class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     search_fields = ["description", "owner_name", "owner__email", "meeting__locality__name_fi"]
     list_select_related = ["meeting__locality", "owner"]
     autocomplete_fields = ["owner"]
-    readonly_fields = ["meeting", "done_by"]
+    readonly_fields = ["meeting", "done_on", "done_by"]
     ordering = ["due_on"]
     actions = ["mark_done"]
 

@@ -387,3 +387,37 @@ def test_approve_and_decline_actions_tell_the_coordinators(
     assert (approve.status, decline.status) == (AccessRequest.Status.APPROVED, AccessRequest.Status.DECLINED)
     assert Coordinator.objects.active().filter(user=coordinator, locality=other_locality).exists()
     assert sorted(message.to[0] for message in mail.outbox) == sorted([coordinator.email, decline.user.email])
+
+
+def test_staff_find_overdue_actions_and_mark_them_done(staff_client, staff, locality):
+    late = FollowUpActionFactory(meeting__locality=locality, due_on=_today() - datetime.timedelta(days=2))
+    FollowUpActionFactory(meeting__locality=locality, due_on=_today() + datetime.timedelta(days=2))
+    changelist = reverse("admin:localities_followupaction_changelist")
+    response = staff_client.get(changelist, {"overdue": "yes"})
+    assert [action.pk for action in response.context["cl"].result_list] == [late.pk]
+    staff_client.post(changelist, {"action": "mark_done", "_selected_action": [late.pk]})
+    late.refresh_from_db()
+    assert (late.done_on, late.done_by) == (_today(), staff)
+
+
+def test_staff_edit_the_national_milestone_template(staff_client):
+    from localities.models import MilestoneTemplate
+
+    response = staff_client.get(reverse("admin:localities_milestonetemplate_changelist"))
+    assert response.context["cl"].result_count == 12
+    step = MilestoneTemplate.objects.get(position=50)
+    response = staff_client.post(
+        reverse("admin:localities_milestonetemplate_change", args=[step.pk]),
+        {
+            "position": 50,
+            "title_fi": "Koordinaattorit koulutettu verkossa",
+            "title_sv": step.title_sv,
+            "title_en": step.title_en,
+            "due_offset_days": -45,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.title_fi, step.due_offset_days) == ("Koordinaattorit koulutettu verkossa", -45)
+    assert step.history.count() == 1
