@@ -139,7 +139,7 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_select_related = ["county"]
     date_hierarchy = None
     inlines = [CoordinatorInline, AgreementInline]
-    readonly_fields = ["status_with_link", "created_at"]
+    readonly_fields = ["status_with_link", "invite_link", "created_at"]
     fieldsets = [
         (None, {"fields": ["name_fi", "name_sv", "name_en", "slug", "kind", "county", "municipalities"]}),
         (
@@ -157,6 +157,7 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             },
         ),
         (_("Public information"), {"fields": ["website", "feedback_email", "local_only_card"]}),
+        (_("Coordinators"), {"fields": ["invite_link"]}),
         (_("Staff only"), {"fields": ["staff_notes", "created_at"]}),
     ]
 
@@ -172,6 +173,13 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             return Locality.Status.PROSPECT.label
         url = reverse("admin:localities_locality_transition", args=[locality.pk])
         return format_html('{} – <a href="{}">{}</a>', locality.get_status_display(), url, gettext("Change status"))
+
+    @admin.display(description=_("invitation"))
+    def invite_link(self, locality):
+        if not locality.pk:
+            return "–"
+        url = reverse("admin:localities_invitation_add") + f"?locality={locality.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Invite a coordinator"))
 
     def get_urls(self):
         return [

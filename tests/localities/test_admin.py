@@ -421,3 +421,11 @@ def test_staff_edit_the_national_milestone_template(staff_client):
     step.refresh_from_db()
     assert (step.title_fi, step.due_offset_days) == ("Koordinaattorit koulutettu verkossa", -45)
     assert step.history.count() == 1
+
+
+def test_locality_page_links_to_an_invitation_for_it(staff_client, locality):
+    response = staff_client.get(reverse("admin:localities_locality_change", args=[locality.pk]))
+    invite = reverse("admin:localities_invitation_add") + f"?locality={locality.pk}"
+    assert invite in response.content.decode()
+    form = staff_client.get(invite).context["adminform"].form
+    assert str(form.initial["locality"]) == str(locality.pk)
