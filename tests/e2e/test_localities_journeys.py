@@ -90,6 +90,8 @@ def test_coordinator_marks_milestone_done_and_staff_see_the_board_change(
     staff_context = browser.new_context(base_url=live_server.url, locale=f"{language}-FI")
     staff_page = staff_context.new_page()
     staff_page.set_default_timeout(15_000)
+    staff_page.goto(f"{prefix}/accounts/login/")
+    assert_accessible(staff_page)
     log_in(staff_page, email=staff.email, password=password, language_prefix=prefix)
     staff_page.goto(f"{prefix}/admin/localities/pilotboard/")
     row = staff_page.locator("#result_list tbody tr", has_text=name)
