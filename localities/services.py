@@ -253,6 +253,9 @@ def locality_transition(
         locality.permanent_since = permanent_since
     if to_status == S.ENDED:
         locality.ended_on = ended_on
+    elif from_status == S.ENDED:
+        # Contacted again after ending: the end date belongs to the log now, not to the running record.
+        locality.ended_on = None
     locality.full_clean()
     locality._change_reason = note or f"{from_status} → {to_status}"
     locality._history_user = actor

@@ -534,3 +534,14 @@ def test_without_rescheduling_the_due_dates_stay(staff):
     services.locality_transition(actor=staff, locality=locality, to_status=S.PREPARING, pilot_start_on=D(2026, 3, 1))
     services.locality_transition(actor=staff, locality=locality, to_status=S.PILOTING, pilot_start_on=D(2026, 4, 1))
     assert locality.pilot.milestones.get(position=90).due_on == D(2026, 3, 1)
+
+
+def test_an_ended_locality_contacted_again_needs_a_new_end_date(staff):
+    locality = LocalityFactory(status=S.ENDED, ended_on=D(2024, 1, 31))
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PROSPECT, note="Uusi yhteydenotto")
+    locality.refresh_from_db()
+    assert locality.ended_on is None
+    with pytest.raises(ValidationError) as error:
+        services.locality_transition(actor=staff, locality=locality, to_status=S.ENDED)
+    assert "ended_on" in error.value.message_dict
+    assert LocalityStatusChange.objects.get(locality=locality).note == "Uusi yhteydenotto"
