@@ -26,3 +26,62 @@ def locality_list(request):
     return api_response(
         request, rows=selectors.public_locality_api_rows(), fields=LOCALITY_FIELDS, filename="kaikukortti-localities"
     )
+
+
+# The endpoint's part of the OpenAPI schema (`/api/v1/schema/` gathers each app's `OPENAPI_PATHS`).
+_DATE = {"type": ["string", "null"], "format": "date"}
+LOCALITY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "slug": {"type": "string", "description": "Stable identifier, also in /localities/<slug>/."},
+        "name_fi": {"type": "string"},
+        "name_sv": {"type": "string"},
+        "name_en": {"type": "string"},
+        "kind": {"type": "string", "enum": ["municipality", "group", "county"]},
+        "status": {"type": "string", "enum": ["piloting", "permanent"]},
+        "municipalities": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[0-9]{3}$"},
+            "description": "Statistics Finland municipality codes.",
+        },
+        "pilot_start_on": _DATE,
+        "pilot_end_on": _DATE,
+        "permanent_since": _DATE,
+        "website": {"type": "string", "description": "The locality's own Kaikukortti page, or empty."},
+    },
+    "required": LOCALITY_FIELDS,
+}
+OPENAPI_PATHS = {
+    "/api/v1/localities/": {
+        "get": {
+            "summary": "Localities where Kaikukortti is in use (piloting or permanent)",
+            "parameters": [
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["json", "csv"]},
+                    "description": "csv: the same rows as CSV, municipality codes separated by spaces.",
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "Every public locality.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "count": {"type": "integer"},
+                                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Locality"}},
+                                },
+                            }
+                        },
+                        "text/csv": {"schema": {"type": "string"}},
+                    },
+                }
+            },
+        }
+    }
+}
+OPENAPI_SCHEMAS = {"Locality": LOCALITY_SCHEMA}

@@ -89,3 +89,13 @@ def test_api_is_language_neutral_and_constant_in_queries(client, django_assert_m
     with django_assert_max_num_queries(2):
         assert client.get(URL).json()["count"] == 30
     assert client.get("/en" + URL).status_code == 404
+
+
+def test_openapi_fragment_describes_exactly_the_fields_served(client):
+    from localities.api import LOCALITY_FIELDS, LOCALITY_SCHEMA, OPENAPI_PATHS
+
+    LocalityFactory(municipalities=["205"])
+    row = client.get(URL).json()["results"][0]
+    assert list(row) == LOCALITY_FIELDS
+    assert set(LOCALITY_SCHEMA["properties"]) == set(LOCALITY_FIELDS)
+    assert URL in OPENAPI_PATHS
