@@ -196,7 +196,7 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail address"))
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="invitations", verbose_name=_("locality"))
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
