@@ -144,6 +144,9 @@ def test_coordinator_marks_milestone_done_and_staff_see_the_board_change(
     row.get_by_role("link", name=name).click()
     expect(staff_page.locator("#content-main")).to_contain_text("Työpari: Aino ja Pekka")
     assert_accessible(staff_page)
+    staff_page.goto(f"{prefix}/admin/localities/locality/{locality.pk}/transition/")
+    expect(staff_page.locator("select[name=to_status]")).to_be_visible()
+    assert_accessible(staff_page)
     staff_context.close()
 
 
