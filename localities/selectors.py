@@ -323,6 +323,8 @@ def municipalities_matching(query: str) -> list[Municipality]:
     needle = _fold(query)
     if not needle:
         return []
+    if needle.isdigit() and len(needle) == 3:
+        return list(Municipality.objects.filter(code=needle))  # a municipality code works too
     matches = [
         municipality
         for municipality in Municipality.objects.only("pk", "code", "name_fi", "name_sv")

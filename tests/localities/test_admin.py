@@ -429,3 +429,22 @@ def test_locality_page_links_to_an_invitation_for_it(staff_client, locality):
     assert invite in response.content.decode()
     form = staff_client.get(invite).context["adminform"].form
     assert str(form.initial["locality"]) == str(locality.pk)
+
+
+def test_staff_write_a_message_then_decide_and_the_coordinator_gets_it(
+    staff_client, coordinator, other_locality, django_capture_on_commit_callbacks
+):
+    request = AccessRequestFactory(user=coordinator, locality=other_locality)
+    change = reverse("admin:localities_accessrequest_change", args=[request.pk])
+    assert staff_client.post(change, {"decision_note": "Tervetuloa Tornioon!"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == AccessRequest.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:localities_accessrequest_changelist"),
+            {"action": "approve", "_selected_action": [request.pk]},
+        )
+    assert "Tervetuloa Tornioon!" in mail.outbox[0].body
+    coordinator_portal = staff_client  # the same client, now as the coordinator
+    coordinator_portal.force_login(coordinator)
+    assert "Tervetuloa Tornioon!" in coordinator_portal.get(reverse("portal")).content.decode()

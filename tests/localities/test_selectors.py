@@ -122,7 +122,14 @@ def test_pipeline_orders_by_next_step_and_reads_the_latest_plan(staff):
 
 @pytest.mark.parametrize(
     ("query", "codes"),
-    [("kajaani", ["205"]), ("KAJANA", ["205"]), ("borgå", ["638"]), ("  Porvoo ", ["638"]), ("zzz", [])],
+    [
+        ("kajaani", ["205"]),
+        ("KAJANA", ["205"]),
+        ("borgå", ["638"]),
+        ("  Porvoo ", ["638"]),
+        ("638", ["638"]),
+        ("zzz", []),
+    ],
 )
 def test_municipalities_match_by_finnish_or_swedish_name(query, codes):
     assert [m.code for m in selectors.municipalities_matching(query)] == codes
