@@ -448,3 +448,29 @@ def test_staff_write_a_message_then_decide_and_the_coordinator_gets_it(
     coordinator_portal = staff_client  # the same client, now as the coordinator
     coordinator_portal.force_login(coordinator)
     assert "Tervetuloa Tornioon!" in coordinator_portal.get(reverse("portal")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make"),
+    [
+        ("admin:localities_locality_changelist", lambda: LocalityFactory(municipalities=["091", "049"])),
+        (
+            "admin:localities_prospect_changelist",
+            lambda: ProspectContactFactory(next_step="Soitto", next_step_on=_today()),
+        ),
+        ("admin:localities_followupaction_changelist", lambda: FollowUpActionFactory()),
+        ("admin:localities_milestone_changelist", lambda: MilestoneFactory()),
+    ],
+)
+def test_admin_lists_make_the_same_number_of_queries_for_5_and_50(
+    staff_client, django_assert_num_queries, url_name, make
+):
+    url = reverse(url_name)
+    for _index in range(5):
+        make()
+    with CaptureQueriesContext(connection) as few:
+        assert staff_client.get(url).status_code == 200
+    for _index in range(45):
+        make()
+    with django_assert_num_queries(len(few)):
+        staff_client.get(url)
