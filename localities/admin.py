@@ -692,6 +692,13 @@ class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
             return format_html('<strong class="overdue">⚠ {}</strong>', locality.next_step_on)
         return locality.next_step_on or "–"
 
+    def save_model(self, request, obj, form, change):
+        # Saved as a Locality, so that its history records the change (a proxy's save is not tracked).
+        locality = Locality.objects.get(pk=obj.pk)
+        locality.staff_notes = obj.staff_notes
+        locality.full_clean()
+        locality.save()
+
     def save_formset(self, request, form, formset, change):
         """New contacts go through the service (it dates the first contact); edits are plain corrections."""
         if formset.model is not ProspectContact:

@@ -327,6 +327,19 @@ def test_logging_a_contact_in_the_pipeline_goes_through_the_service(staff_client
     assert prospect.first_contact_on == datetime.date(2026, 9, 1)
 
 
+def test_staff_notes_edited_in_the_pipeline_are_in_the_localitys_history(staff_client, staff):
+    prospect = LocalityFactory(status=S.PROSPECT, pilot_start_on=None)
+    prefix = "prospect_contacts"
+    response = staff_client.post(
+        reverse("admin:localities_prospect_change", args=[prospect.pk]),
+        {"staff_notes": "Soita syyskuussa", f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302
+    prospect.refresh_from_db()
+    assert prospect.staff_notes == "Soita syyskuussa"
+    assert prospect.history.latest().history_user == staff
+
+
 # --- Agreements, meetings, access requests ------------------------------------------------------------------
 
 
