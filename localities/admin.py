@@ -164,6 +164,12 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), user=request.user, locality_path="pk")
 
+    def view_on_site(self, locality):
+        # The public page exists only for running localities; the portal page for every one.
+        if locality.is_public:
+            return reverse("localities:public-detail", kwargs={"slug": locality.slug})
+        return reverse("localities:portal-detail", kwargs={"slug": locality.slug})
+
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("municipalities")
 
