@@ -428,7 +428,7 @@ def partner_import_plan(*, locality: Locality, header: list[str], rows: list[lis
         elif changed or contact_changed:
             plan.status = UPDATE
             plan.changes = [_field_label(f) for f in changed] + [
-                str(ContactPerson._meta.get_field("is_primary").verbose_name)
+                str(ContactPerson._meta.get_field("is_primary").verbose_name).capitalize()
             ] * bool(contact_changed)
         else:
             plan.status = UNCHANGED

@@ -130,3 +130,27 @@ def test_api_answers_404_for_unknown_or_non_public_locality(client, locality):
     locality.status = "prospect"
     locality.save()
     assert client.get(reverse("networks-api:venues"), {"locality": locality.slug}).status_code == 404
+
+
+def _locality_page_queries(client, locality, venues: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks.models import Partner
+
+    Partner.objects.filter(locality=locality).delete()
+    PartnerFactory.create_batch(venues, locality=locality)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("localities:public-detail", kwargs={"slug": locality.slug}))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="venue"') == venues
+    return len(queries)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_public_locality_page_shows_venues_with_the_same_queries_for_5_and_50(client, locality, language):
+    with translation.override(language):
+        assert _locality_page_queries(client, locality, 5) == _locality_page_queries(client, locality, 50)
+        html = client.get(reverse("localities:public-detail", kwargs={"slug": locality.slug})).content.decode()
+    heading = {"fi": "Missä kortti käy", "sv": "Var kortet gäller", "en": "Where the card works"}[language]
+    assert heading in html and "networks/networks.css" in html

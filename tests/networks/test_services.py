@@ -137,3 +137,35 @@ def test_deleted_contact_stays_in_history(coordinator, locality):
     )
     assert not ContactPerson.objects.exists()
     assert ContactPerson.history.filter(id=contact.pk, history_type="-").get().history_user == coordinator
+
+
+def test_old_uploads_are_purged(coordinator, locality):
+    from django.utils import timezone
+
+    from networks.models import PartnerImport
+    from networks.tasks import purge_partner_imports
+
+    old = services.partner_import_create(
+        actor=coordinator, locality=locality, file_name="k.csv", content=b"role;name;municipality\nvenue;A;205\n"
+    )
+    PartnerImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    fresh = services.partner_import_create(
+        actor=coordinator, locality=locality, file_name="k.csv", content=b"role;name;municipality\nvenue;B;205\n"
+    )
+    assert purge_partner_imports.delay().get() == 1
+    assert list(PartnerImport.objects.all()) == [fresh]
+
+
+def test_expired_preview_cannot_be_applied(coordinator, locality):
+    from django.utils import timezone
+
+    from networks.models import PartnerImport
+
+    upload = services.partner_import_create(
+        actor=coordinator, locality=locality, file_name="k.csv", content=b"role;name;municipality\nvenue;A;205\n"
+    )
+    PartnerImport.objects.filter(pk=upload.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    upload.refresh_from_db()
+    with pytest.raises(services.ImportRefusedError):
+        services.partner_import_apply(actor=coordinator, upload=upload, sha256=upload.sha256)
+    assert not Partner.objects.exists()
