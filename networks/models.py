@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -291,7 +291,7 @@ class ContactPerson(models.Model):
 
     partner = models.ForeignKey(Partner, models.CASCADE, related_name="contacts", verbose_name=_("partner"))
     name = models.CharField(_("name"), max_length=150)
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     is_primary = models.BooleanField(
