@@ -267,10 +267,10 @@ class Partner(models.Model):
         ):
             errors.setdefault("municipality", []).append(_("Choose one of the locality's municipalities."))
         if self.locality_id and self.name and self.role:
-            duplicates = Partner.objects.filter(locality_id=self.locality_id, role=self.role, name__iexact=self.name)
-            if self.pk:
-                duplicates = duplicates.exclude(pk=self.pk)
-            if duplicates.exists():
+            # Compared in Python: SQLite's case-insensitive matching knows ASCII only (Äänekoski ≠ ÄÄNEKOSKI).
+            others = Partner.objects.filter(locality_id=self.locality_id, role=self.role).exclude(pk=self.pk)
+            wanted = self.name.strip().casefold()
+            if any(name.casefold() == wanted for name in others.values_list("name", flat=True).iterator()):
                 errors.setdefault("name", []).append(
                     _("The locality already has a partner of this role with this name.")
                 )

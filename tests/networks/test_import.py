@@ -293,3 +293,22 @@ def test_export_then_import_is_unchanged(coordinator, coordinator_client, locali
         )
         partner_import = upload(coordinator, locality, response.content, name=f"vienti.{file_format}")
         assert partner_import.plan["counts"] == {"new": 0, "update": 0, "unchanged": 2, "error": 0}, partner_import.plan
+
+
+def test_swedish_headers_and_words(coordinator, locality):
+    content = (
+        "Roll;Namn;Kommun;Sektor;Kortutdelarens typ\n"
+        "besöksmål;Kajana teater;Kajana;kultur;\n"
+        "kortutdelare;Socialbyrån;Sotkamo;;Socialtjänster\n"
+    )
+    partner_import = upload(coordinator, locality, content.encode("utf-8"))
+    assert statuses(partner_import) == [(2, "new"), (3, "new")]
+    services.partner_import_apply(actor=coordinator, upload=partner_import, sha256=partner_import.sha256)
+    assert Partner.objects.get(name="Socialbyrån").issuer_kind == "social_services"
+    assert Partner.objects.get(name="Kajana teater").municipality.code == "205"
+
+
+def test_names_match_case_insensitively_beyond_ascii(coordinator, locality):
+    PartnerFactory(locality=locality, name="Äänekosken Kesäteatteri")
+    partner_import = upload(coordinator, locality, csv_bytes("venue;ÄÄNEKOSKEN KESÄTEATTERI;Kajaani;sports;;;;;;"))
+    assert statuses(partner_import) == [(2, "update")]

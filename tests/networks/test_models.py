@@ -132,3 +132,11 @@ def test_offer_is_in_the_active_language_with_finnish_fallback(locality):
         assert partner.offer == "In English"
     with translation.override("sv"):
         assert partner.offer == "Suomeksi"
+
+
+def test_name_rule_knows_finnish_letters_on_every_database(locality, kajaani):
+    PartnerFactory(locality=locality, name="Äänekosken kesäteatteri")
+    duplicate = PartnerFactory.build(locality=locality, municipality=kajaani, name="ÄÄNEKOSKEN KESÄTEATTERI")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "name" in error.value.message_dict
