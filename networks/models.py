@@ -359,10 +359,9 @@ class PartnerImport(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.locality})"
 
+    # A preview older than this is not applied: the partners may have changed in the meantime.
+    VALID_FOR = datetime.timedelta(hours=24)
+
     @property
     def is_expired(self) -> bool:
-        return self.created_at < timezone.now() - datetime.timedelta(hours=settings_import_hours())
-
-
-def settings_import_hours() -> int:
-    return getattr(settings, "NETWORKS_IMPORT_VALID_HOURS", 24)
+        return self.created_at < timezone.now() - self.VALID_FOR

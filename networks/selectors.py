@@ -38,10 +38,6 @@ def partner_get(*, user, locality: Locality, pk: int) -> Partner:
     )
 
 
-def partner_contacts(*, partner: Partner) -> QuerySet[ContactPerson]:
-    return partner.contacts.all()
-
-
 def partner_history(*, partner: Partner) -> list:
     """Every saved version of the partner and of its contact persons (deleted ones too), newest first."""
     partner_records = list(partner.history.select_related("history_user").order_by("history_date", "history_id"))

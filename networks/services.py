@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -146,17 +146,6 @@ def partner_end(*, actor, partner: Partner, left_on: datetime.date | None = None
     return partner
 
 
-@transaction.atomic
-def partner_resume(*, actor, partner: Partner) -> Partner:
-    """Undo an ending (for example one entered by mistake)."""
-    _require_scope(actor, partner.locality)
-    partner.left_on = None
-    partner.full_clean()
-    partner._history_user = actor
-    partner.save(update_fields=["left_on", "updated_at"])
-    return partner
-
-
 # --- Import -----------------------------------------------------------------------------------------------
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
@@ -243,7 +232,7 @@ class ImportPlan:
 class _RowReader:
     """Turns one row's cells into typed values, collecting a readable message per bad cell."""
 
-    def __init__(self, *, locality: Locality, municipalities: list[Municipality]):
+    def __init__(self, *, municipalities: list[Municipality]):
         self.choices = {
             "role": _choice_map(Role.choices),
             "sector": _choice_map(Sector.choices),
@@ -353,7 +342,7 @@ def _validation_messages(error: ValidationError) -> list[str]:
 def _is_partner_field(name: str) -> bool:
     try:
         Partner._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return True
 
@@ -364,7 +353,7 @@ def partner_import_plan(*, locality: Locality, header: list[str], rows: list[lis
     locality's partners, municipalities and primary contacts are loaded once instead of queried per row; the
     database constraints stay the last guard when the plan is applied."""
     municipalities = list(locality.municipalities.all())
-    reader = _RowReader(locality=locality, municipalities=municipalities)
+    reader = _RowReader(municipalities=municipalities)
     existing = {
         (partner.role, partner.name.lower()): partner
         for partner in Partner.objects.filter(locality=locality).select_related("municipality")
