@@ -152,9 +152,10 @@ def _seed_locality(context: DemoContext, *, locality: Locality, municipalities: 
         row["commitment_kind"] = CommitmentKind.PILOT if number % 3 else CommitmentKind.PERMANENT
         # Two partners per locality have left the network …
         ended = number % 12 in (5, 11)
-        if ended:
-            row["joined_on"] = start
-        row["left_on"] = max(start + datetime.timedelta(days=1), today - datetime.timedelta(days=30)) if ended else None
+        if ended:  # joined at the start (or two months ago at the latest), left a month ago
+            row["joined_on"] = min(start, today - datetime.timedelta(days=60))
+            row["commitment_acknowledged_on"] = row["joined_on"]
+        row["left_on"] = today - datetime.timedelta(days=30) if ended else None
         row["listed_publicly"] = row["role"] == "venue"
         person, title = CONTACTS[number % len(CONTACTS)]
         contacts = [
@@ -195,6 +196,11 @@ def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts:
         "offer_en": "",
     }
     values = {**defaults, **values}
+    if partner is not None:
+        # The dates were set relative to the day of the first run; later runs keep them, so that running the
+        # command again, on any day, changes nothing.
+        for name in ("joined_on", "left_on", "commitment_acknowledged_on"):
+            values.pop(name)
     if partner is None:
         changes = [ContactChange(values=contact) for contact in contacts]
         return services.partner_create(actor=context.staff, locality=locality, values=values, contacts=changes)
