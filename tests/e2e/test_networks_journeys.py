@@ -58,7 +58,7 @@ def test_coordinator_imports_partners_fixes_a_bad_row_and_the_venue_goes_public(
     expect(page).to_have_url(re.compile(r"/portal/$"))
     assert_accessible(page)
 
-    page.get_by_role("link", name="Paikkakunnan Kajaani kumppanit").click()
+    page.get_by_role("link", name="Hallinnoi kumppaneita").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Paikkakunnan Kajaani kumppanit")
     assert_accessible(page)
 
