@@ -234,3 +234,32 @@ def test_front_page_flags_active_partners_without_primary_contact(coordinator_cl
 def test_staff_can_open_any_localitys_partners(staff_client, other_locality):
     PartnerFactory(locality=other_locality, name="Vieras")
     assert "Vieras" in staff_client.get(list_url(other_locality)).content.decode()
+
+
+def _front_page_queries(client, locality, partners: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Partner.objects.all().delete()
+    PartnerFactory.create_batch(partners, locality=locality)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("portal"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_front_page_panels_make_the_same_queries_for_5_and_50_partners(coordinator_client, locality):
+    assert _front_page_queries(coordinator_client, locality, 5) == _front_page_queries(coordinator_client, locality, 50)
+
+
+def test_history_page_shows_who_changed_which_fields(coordinator_client, coordinator, locality):
+    from networks import services
+
+    partner = PartnerFactory(locality=locality, name="Teatteri")
+    services.partner_update(actor=coordinator, partner=partner, values={"sector": "sports", "address": "Katu 2"})
+    response = coordinator_client.get(
+        reverse("networks:partner-history", kwargs={"slug": locality.slug, "pk": partner.pk})
+    )
+    records = response.context["records"]
+    assert records[0].history_user == coordinator
+    assert set(records[0].changed_fields) == {"sector", "address"}
