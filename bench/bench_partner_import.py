@@ -4,8 +4,9 @@ the same file again (every row unchanged). The issue asks for under a minute.
 
     .venv/bin/python bench/bench_partner_import.py [ROWS]
 
-`run()` returns the measurements for `make bench`. It works in a throw-away test database (SQLite in memory by
-default, or `test_<name>` of `DATABASE_URL`) and rolls its rows back, so it never touches real data.
+`run()` returns the measurements for `make bench`. It works in the scratch database `make bench` prepares, or
+run directly in a throw-away test database (SQLite in memory, or `test_<name>` of `DATABASE_URL`), and rolls
+its rows back either way, so it never leaves data behind.
 """
 
 import os
@@ -51,10 +52,14 @@ def spreadsheet(rows: int, municipalities: list[str]) -> bytes:
     return "\r\n".join(lines).encode("cp1252")
 
 
-def run(rows: int = 10_000, *, create_database: bool = True) -> dict:
+def run(rows: int = 10_000, *, create_database: bool | None = None) -> dict:
+    """`create_database` None: use the current database when it is migrated (`make bench` gives a scratch
+    one), else create a throw-away test database. Either way the rows are rolled back."""
     _setup_django()
     from django.db import connection, transaction
 
+    if create_database is None:
+        create_database = "networks_partner" not in connection.introspection.table_names()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True) if create_database else None
     try:
         with transaction.atomic():
