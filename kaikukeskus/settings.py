@@ -179,6 +179,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Agreements and other private documents: never under MEDIA_URL, downloaded only through views that check scope.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -249,6 +251,15 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {
         "task": "localities.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Uploaded partner lists hold contact details: forget them a day after the preview.
+    "purge-partner-imports": {
+        "task": "networks.tasks.purge_partner_imports",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "send-overdue-reminders": {
+        "task": "localities.tasks.send_overdue_reminders",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
     },
 }
 

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from kaikukeskus import views
+from kaikukeskus import api, views
 
 admin.site.site_header = "Kaikukeskus"
 admin.site.site_title = "Kaikukeskus"
@@ -10,6 +10,7 @@ admin.site.site_title = "Kaikukeskus"
 # Language-neutral: health check and the open data API.
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("api/v1/schema/", api.openapi_view, name="api-schema"),
     path("api/v1/", include("localities.api_urls")),
     path("api/v1/", include("networks.api_urls")),
 ]

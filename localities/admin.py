@@ -5,6 +5,7 @@ prospect pipeline, agreements and access requests. Every change of state goes th
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -123,6 +124,7 @@ def _agreement_link(agreement) -> str:
 @admin.register(Locality)
 class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [LocalityResource]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a web page typed without a scheme
     list_display = ["name_fi", "kind", "status", "county", "pilot_start_on", "permanent_since", "ended_on"]
     list_filter = ["status", "kind", "county", RegionFilter, "local_only_card"]
     search_fields = [

@@ -3,7 +3,7 @@
 
 from django.views.decorators.http import require_GET
 
-from kaikukeskus.api import api_response
+from kaikukeskus.api import api_response, list_response_schema
 from localities import selectors
 
 LOCALITY_FIELDS = [
@@ -55,32 +55,8 @@ OPENAPI_PATHS = {
     "/api/v1/localities/": {
         "get": {
             "summary": "Localities where Kaikukortti is in use (piloting or permanent)",
-            "parameters": [
-                {
-                    "name": "format",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "string", "enum": ["json", "csv"]},
-                    "description": "csv: the same rows as CSV, municipality codes separated by spaces.",
-                }
-            ],
-            "responses": {
-                "200": {
-                    "description": "Every public locality.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "count": {"type": "integer"},
-                                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Locality"}},
-                                },
-                            }
-                        },
-                        "text/csv": {"schema": {"type": "string"}},
-                    },
-                }
-            },
+            "parameters": [{"$ref": "#/components/parameters/format"}],
+            "responses": {"200": list_response_schema("Locality", "Every public locality.")},
         }
     }
 }

@@ -39,11 +39,11 @@ def test_coordinator_logs_in_and_sees_only_own_localities(page, password):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/portal/"))
     log_in(page, email=user.email, password=password)
     expect(page).to_have_url(re.compile(r"/portal/$"))
-    expect(page.get_by_role("link", name="Kajaani")).to_be_visible()
-    expect(page.get_by_role("link", name="Tornio")).to_have_count(0)
+    expect(page.get_by_role("link", name="Kajaani", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Tornio", exact=True)).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Kajaani").click()
+    page.get_by_role("link", name="Kajaani", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kajaani")
     assert_accessible(page)
     assert page.goto("/portal/localities/tornio/").status == 404

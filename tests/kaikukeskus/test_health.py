@@ -27,3 +27,20 @@ def test_an_unreachable_broker_is_reported_not_fatal(client, settings):
         response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["broker"] == "unavailable"
+
+
+def test_openapi_schema_lists_every_open_data_endpoint(client):
+    schema = client.get("/api/v1/schema/").json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/localities/", "/api/v1/venues/"} <= set(schema["paths"])
+    assert {"Locality", "Venue"} <= set(schema["components"]["schemas"])
+    # Every reference points at something the document defines.
+    import json
+    import re
+
+    text = json.dumps(schema)
+    for kind, name in re.findall(r'"#/components/(\w+)/(\w+)"', text):
+        assert name in schema["components"][kind], (kind, name)
+    # Contact persons' details are never public fields.
+    fields = {name for model in schema["components"]["schemas"].values() for name in model["properties"]}
+    assert not {field for field in fields if "contact" in field or "email" in field or "phone" in field}
