@@ -13,11 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.i18n import translated
 from localities import selectors, services
 from localities.forms import LocalityTransitionForm
 from localities.models import (
@@ -492,9 +493,7 @@ class PilotBoardAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("next milestone"), ordering="next_milestone_title_fi")
     def next_milestone(self, locality):
-        language = (get_language() or "fi")[:2]
-        title = getattr(locality, f"next_milestone_title_{language}", None) or locality.next_milestone_title_fi
-        return title or "–"
+        return translated(locality, "next_milestone_title") or "–"
 
     @admin.display(description=_("due"), ordering="next_milestone_due_on")
     def next_milestone_due(self, locality):

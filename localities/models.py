@@ -9,10 +9,10 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kaikukeskus.i18n import translated
 from localities.validators import validate_document_content, validate_document_size
 
 
@@ -21,8 +21,7 @@ class TranslatedNameMixin:
 
     @property
     def name(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_fi
+        return translated(self, "name")
 
     def __str__(self) -> str:
         return self.name
@@ -344,8 +343,7 @@ class LocalityAgreement(models.Model):
 class TranslatedTitleMixin:
     @property
     def title(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_fi
+        return translated(self, "title")
 
     def __str__(self) -> str:
         return self.title

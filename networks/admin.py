@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from localities.models import Locality, Municipality
 from localities.selectors import scoped
 from networks import services
-from networks.models import ContactPerson, Partner
+from networks.models import PARTNER_FIELDS, ContactPerson, Partner
 
 
 class PartnerResource(resources.ModelResource):
@@ -26,27 +26,7 @@ class PartnerResource(resources.ModelResource):
 
     class Meta:
         model = Partner
-        fields = (
-            "id",
-            "locality",
-            "role",
-            "name",
-            "parent_organisation",
-            "municipality",
-            "address",
-            "website",
-            "sector",
-            "category",
-            "issuer_kind",
-            "offer_fi",
-            "offer_sv",
-            "offer_en",
-            "listed_publicly",
-            "joined_on",
-            "left_on",
-            "commitment_acknowledged_on",
-            "commitment_kind",
-        )
+        fields = ("id", "locality", *PARTNER_FIELDS)
         export_order = fields
         import_id_fields = ("locality", "role", "name")
         skip_unchanged = True

@@ -10,10 +10,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from kaikukeskus.i18n import translated
 from localities.models import Locality, Municipality
 
 # --- Phone numbers ----------------------------------------------------------------------------------------
@@ -216,8 +217,7 @@ class Partner(models.Model):
     @property
     def offer(self) -> str:
         """The offer in the active language, Finnish when that translation is empty."""
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"offer_{language}", "") or self.offer_fi
+        return translated(self, "offer")
 
     @property
     def is_venue(self) -> bool:
@@ -365,3 +365,25 @@ class PartnerImport(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.created_at < timezone.now() - self.VALID_FOR
+
+
+# The partner's own data fields, in the order of forms, the import template, exports and the admin resource.
+PARTNER_FIELDS = (
+    "role",
+    "name",
+    "parent_organisation",
+    "municipality",
+    "address",
+    "website",
+    "sector",
+    "category",
+    "issuer_kind",
+    "offer_fi",
+    "offer_sv",
+    "offer_en",
+    "listed_publicly",
+    "joined_on",
+    "left_on",
+    "commitment_acknowledged_on",
+    "commitment_kind",
+)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from localities.models import Locality, Municipality
 from localities.selectors import coordinator_localities, get_scoped_or_404, scoped
-from networks.models import ContactPerson, Partner, PartnerImport, Role, Sector
+from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport, Role, Sector
 
 # --- Coordinator portal -----------------------------------------------------------------------------------
 
@@ -106,23 +106,7 @@ def partner_import_get(*, user, locality: Locality, pk: int) -> PartnerImport:
 
 
 EXPORT_FIELDS = (
-    "role",
-    "name",
-    "parent_organisation",
-    "municipality",
-    "address",
-    "website",
-    "sector",
-    "category",
-    "issuer_kind",
-    "offer_fi",
-    "offer_sv",
-    "offer_en",
-    "listed_publicly",
-    "joined_on",
-    "left_on",
-    "commitment_acknowledged_on",
-    "commitment_kind",
+    *PARTNER_FIELDS,
     "contact_name",
     "contact_title",
     "contact_email",

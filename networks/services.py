@@ -17,6 +17,7 @@ from localities.models import Locality, Municipality
 from localities.selectors import localities_for
 from networks import spreadsheets
 from networks.models import (
+    PARTNER_FIELDS,
     CommitmentKind,
     ContactPerson,
     IssuerKind,
@@ -28,25 +29,6 @@ from networks.models import (
     validate_phone,
 )
 
-PARTNER_FIELDS = (
-    "role",
-    "name",
-    "parent_organisation",
-    "municipality",
-    "address",
-    "website",
-    "sector",
-    "category",
-    "issuer_kind",
-    "offer_fi",
-    "offer_sv",
-    "offer_en",
-    "listed_publicly",
-    "joined_on",
-    "left_on",
-    "commitment_acknowledged_on",
-    "commitment_kind",
-)
 CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary")
 
 
