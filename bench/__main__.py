@@ -13,11 +13,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+RESULTS = ROOT / "docs" / "benchmarks.md"
+HEADER = (
+    "# Benchmarks\n\nWritten by `make bench` (`python -m bench`): one section per database, each from its last run\n"
+    "(`DATABASE_URL=postgres://... make bench` for PostgreSQL). Speed is measured here, not in timed tests.\n"
+)
+
+
+def write_results(database: str, section: str) -> None:
+    """Replace this database's section of docs/benchmarks.md and keep the others'."""
+    sections = {}
+    if RESULTS.exists():
+        for chunk in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
+            sections[chunk.split("\n", 1)[0].strip()] = "## " + chunk.strip()
+    sections[database] = section
+    RESULTS.write_text(HEADER + "\n" + "\n\n".join(sections[key] for key in sorted(sections)) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     scratch = tempfile.TemporaryDirectory(prefix="kaikukeskus-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch.name}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukeskus.settings")
     os.environ.setdefault("EMAIL_URL", "locmem://")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")  # the benchmarks use the test client
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -39,20 +57,18 @@ def main() -> int:
         rows.append((info.name, (module.__doc__ or "").strip().splitlines()[0], results))
 
     database = django.db.connection.vendor
-    lines = [
-        "# Benchmarks",
+    section = [
+        f"## {database}",
         "",
-        "Written by `make bench` (`python -m bench`); numbers from the last run. Speed is measured here, not in",
-        "timed tests. Machine: "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, database {database}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
         "| benchmark | what | result |",
         "|---|---|---|",
     ]
     for name, what, results in rows:
         shown = ", ".join(f"{key} = {value}" for key, value in results.items())
-        lines.append(f"| `{name}` | {what} | {shown} |")
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        section.append(f"| `{name}` | {what} | {shown} |")
+    write_results(database, "\n".join(section))
     scratch.cleanup()
     return 0
 
