@@ -275,7 +275,6 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "locality", "side", "created_at", "expires_at", "accepted_at", "invited_by"]
     list_filter = ["side", "locality"]
     search_fields = ["email", "locality__name_fi"]
-    autocomplete_fields = ["locality"]
     list_select_related = ["locality", "invited_by"]
 
     def has_change_permission(self, request, obj=None):
