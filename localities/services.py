@@ -12,11 +12,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from localities.models import (
     AccessRequest,
@@ -328,7 +328,14 @@ def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) ->
     pilot.save(update_fields=["planned_start_on"])
     if not shift:
         return 0
-    return Milestone.objects.filter(pilot=pilot, done_on__isnull=True).update(due_on=F("due_on") + shift)
+    milestones = list(Milestone.objects.filter(pilot=pilot, done_on__isnull=True))
+    for milestone in milestones:
+        milestone.due_on += shift
+    # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates.
+    bulk_update_with_history(
+        milestones, Milestone, ["due_on"], default_user=actor, default_change_reason="pilot rescheduled"
+    )
+    return len(milestones)
 
 
 @transaction.atomic

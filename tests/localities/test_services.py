@@ -527,6 +527,9 @@ def test_a_later_start_moves_the_open_milestones_when_asked(staff):
     assert launch.due_on == D(2026, 4, 1)
     assert first.due_on == D(2025, 9, 2)  # done milestones are history
     assert Pilot.objects.get(locality=locality).planned_start_on == D(2026, 4, 1)
+    moved = launch.history.first()
+    assert moved.due_on == D(2026, 4, 1) and moved.history_user == staff  # the timeline shows who moved it
+    assert first.history.first().due_on == D(2025, 9, 2)
 
 
 def test_without_rescheduling_the_due_dates_stay(staff):
