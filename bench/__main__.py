@@ -68,7 +68,8 @@ def main() -> int:
     for name, what, results in rows:
         shown = ", ".join(f"{key} = {value}" for key, value in results.items())
         section.append(f"| `{name}` | {what} | {shown} |")
-    write_results(database, "\n".join(section))
+    if not selected:  # a partial run prints its numbers but does not replace the full table
+        write_results(database, "\n".join(section))
     scratch.cleanup()
     return 0
 

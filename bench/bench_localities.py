@@ -61,16 +61,7 @@ def run() -> dict:
             Pilot(locality=locality, planned_start_on=locality.pilot_start_on) for locality in localities
         )
         Milestone.objects.bulk_create(
-            Milestone(
-                pilot=pilot,
-                template=step,
-                position=step.position,
-                title_fi=step.title_fi,
-                title_sv=step.title_sv,
-                title_en=step.title_en,
-                due_on=pilot.planned_start_on + datetime.timedelta(days=step.due_offset_days),
-                done_on=today if step.due_offset_days < -60 else None,
-            )
+            Milestone.from_template(step, pilot=pilot, done_on=today if step.due_offset_days < -60 else None)
             for pilot in pilots
             for step in steps
         )

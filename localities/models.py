@@ -450,6 +450,20 @@ class Milestone(TranslatedTitleMixin, models.Model):
             ),
         ]
 
+    @classmethod
+    def from_template(cls, step: "MilestoneTemplate", *, pilot: "Pilot", **extra) -> "Milestone":
+        """An unsaved copy of a national checklist step, due its offset from the pilot's planned start."""
+        return cls(
+            pilot=pilot,
+            template=step,
+            position=step.position,
+            title_fi=step.title_fi,
+            title_sv=step.title_sv,
+            title_en=step.title_en,
+            due_on=pilot.planned_start_on + datetime.timedelta(days=step.due_offset_days),
+            **extra,
+        )
+
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return self.done_on is None and self.due_on < (on or timezone.localdate())
 
@@ -555,6 +569,20 @@ class FollowUpAction(models.Model):
         if self.owner_id:
             return self.owner.get_full_name() or self.owner.email
         return self.owner_name
+
+    @classmethod
+    def from_template(cls, step: "MilestoneTemplate", *, pilot: "Pilot", **extra) -> "Milestone":
+        """An unsaved copy of a national checklist step, due its offset from the pilot's planned start."""
+        return cls(
+            pilot=pilot,
+            template=step,
+            position=step.position,
+            title_fi=step.title_fi,
+            title_sv=step.title_sv,
+            title_en=step.title_en,
+            due_on=pilot.planned_start_on + datetime.timedelta(days=step.due_offset_days),
+            **extra,
+        )
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return self.done_on is None and self.due_on < (on or timezone.localdate())

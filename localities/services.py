@@ -299,15 +299,7 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
     pilot.full_clean()
     pilot.save()
     milestones = [
-        Milestone(
-            pilot=pilot,
-            template=step,
-            position=step.position,
-            title_fi=step.title_fi,
-            title_sv=step.title_sv,
-            title_en=step.title_en,
-            due_on=planned_start_on + datetime.timedelta(days=step.due_offset_days),
-        )
+        Milestone.from_template(step, pilot=pilot)
         for step in MilestoneTemplate.objects.filter(is_active=True).order_by("position")
     ]
     for milestone in milestones:

@@ -66,16 +66,7 @@ class PilotFactory(factory.django.DjangoModelFactory):
     def milestones(self, create, extracted, **kwargs):
         if create and extracted is not False:
             Milestone.objects.bulk_create(
-                Milestone(
-                    pilot=self,
-                    template=step,
-                    position=step.position,
-                    title_fi=step.title_fi,
-                    title_sv=step.title_sv,
-                    title_en=step.title_en,
-                    due_on=self.planned_start_on + datetime.timedelta(days=step.due_offset_days),
-                )
-                for step in MilestoneTemplate.objects.filter(is_active=True)
+                Milestone.from_template(step, pilot=self) for step in MilestoneTemplate.objects.filter(is_active=True)
             )
 
 
