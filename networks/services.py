@@ -93,13 +93,7 @@ def partner_create(
     *, actor, locality: Locality, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
     _require_scope(actor, locality)
-    partner = Partner(locality=locality)
-    _apply_partner_values(partner, values)
-    partner.full_clean()
-    partner._history_user = actor
-    partner.save()
-    _save_contacts(actor=actor, partner=partner, contacts=contacts)
-    return partner
+    return _save_partner(actor=actor, partner=Partner(locality=locality), values=values, contacts=contacts)
 
 
 @transaction.atomic
@@ -107,6 +101,10 @@ def partner_update(
     *, actor, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
     _require_scope(actor, partner.locality)
+    return _save_partner(actor=actor, partner=partner, values=values, contacts=contacts)
+
+
+def _save_partner(*, actor, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange]) -> Partner:
     _apply_partner_values(partner, values)
     partner.full_clean()
     partner._history_user = actor
