@@ -2,12 +2,24 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.roles import STAFF_GROUP
 
 
-class EmailUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def national_staff(self):
+        """Kaikukeskus staff, the one definition: active, staff status, and the staff group (or superuser).
+        `User.is_national_staff` asks this same query, so no other module spells the rule again."""
+        return (
+            self.filter(is_active=True, is_staff=True)
+            .filter(Q(is_superuser=True) | Q(groups__name=STAFF_GROUP))
+            .distinct()
+        )
+
+
+class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -55,13 +67,17 @@ class User(AbstractUser):
 
     @property
     def is_national_staff(self) -> bool:
-        """Kaikukeskus staff: staff status and membership of the staff group (superusers count too)."""
-        if not (self.is_active and self.is_staff):
+        """Kaikukeskus staff (`User.objects.national_staff()`); asked once per user object."""
+        if not (self.pk and self.is_active and self.is_staff):
             return False
-        if self.is_superuser:
-            return True
         cached = getattr(self, "_is_national_staff", None)
         if cached is None:
-            cached = self.groups.filter(name=STAFF_GROUP).exists()
+            cached = type(self).objects.national_staff().filter(pk=self.pk).exists()
             self._is_national_staff = cached
         return cached
+
+
+def national_staff_choices() -> Q:
+    """`limit_choices_to` of fields that name a Kaikukeskus staff member (the same rule as
+    `User.objects.national_staff()`)."""
+    return Q(pk__in=User.objects.national_staff().values("pk"))

@@ -1,20 +1,12 @@
-"""Roles declared once. National staff is a group with explicit permissions; a coordinator is a membership
+"""Roles declared once. There are two, and neither is an enum: national staff is the group below with explicit
+permissions (who belongs: `User.objects.national_staff()`); a local coordinator is a membership
 (`localities.Coordinator`) and needs no Django permissions, since every coordinator query is scoped by
-`localities.selectors.localities_for`."""
-
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+`localities.permissions.localities_for`. Everybody else is a visitor."""
 
 STAFF_GROUP = "Kaikukeskus staff"
 
 # The apps whose every model national staff may view, add, change and delete in the admin.
 STAFF_APPS = ("kaikukeskus", "localities", "networks", "stats", "materials", "trainings", "mfa", "account")
-
-
-class Role(models.TextChoices):
-    VISITOR = "visitor", _("Visitor")
-    COORDINATOR = "coordinator", _("Local coordinator")
-    NATIONAL_STAFF = "national_staff", _("National staff")
 
 
 def sync_staff_group() -> None:

@@ -4,6 +4,7 @@ prospect pipeline, agreements and access requests. Every change of state goes th
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -41,8 +42,10 @@ from localities.models import (
     Region,
     WellbeingServicesCounty,
 )
+from localities.permissions import localities_for, scoped
 from localities.resources import LocalityResource
-from localities.selectors import scoped
+
+User = get_user_model()
 
 
 @admin.register(Region)
@@ -525,9 +528,7 @@ class PilotBoardAdmin(admin.ModelAdmin):
     def timeline_view(self, request, object_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        locality = get_object_or_404(
-            selectors.localities_for(request.user).select_related("county"), pk=_int_or_404(object_id)
-        )
+        locality = get_object_or_404(localities_for(request.user).select_related("county"), pk=_int_or_404(object_id))
         board_row = selectors.with_pilot_progress(Locality.objects.filter(pk=locality.pk)).first()
         context = {
             **self.admin_site.each_context(request),
@@ -574,11 +575,7 @@ class FeedbackMeetingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from kaikukeskus.roles import STAFF_GROUP
-
-        self.fields["kaikukeskus_participants"].queryset = self.fields["kaikukeskus_participants"].queryset.filter(
-            is_active=True, groups__name=STAFF_GROUP
-        )
+        self.fields["kaikukeskus_participants"].queryset = User.objects.national_staff()
 
 
 @admin.register(FeedbackMeeting)

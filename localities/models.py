@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
+from kaikukeskus.models import national_staff_choices
 from localities.validators import validate_document_content, validate_document_size
 
 
@@ -479,7 +480,7 @@ class FeedbackMeeting(models.Model):
         related_name="+",
         blank=True,
         verbose_name=_("Kaikukeskus participants"),
-        limit_choices_to={"is_staff": True},
+        limit_choices_to=national_staff_choices,
     )
     attendance = models.TextField(
         _("attendance"), blank=True, help_text=_("Who took part from the locality and its partners.")

@@ -1,10 +1,9 @@
-"""Scoped reads. `localities_for(user)` is THE scoping function: every query made for a coordinator passes
-through it (views, forms' choice fields, exports, the admin), so that an object outside the user's localities
-is never found and answers 404."""
+"""Scoped reads. Every query made for a coordinator passes through `localities.permissions` (the one
+permission rule), so that an object outside the user's localities is never found and answers 404."""
 
 import datetime
 
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,31 +23,7 @@ from localities.models import (
     Region,
     WellbeingServicesCounty,
 )
-
-
-def localities_for(user) -> QuerySet[Locality]:
-    """The localities the user may work on: all for national staff, the active memberships' for a
-    coordinator, none for anybody else."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Locality.objects.none()
-    if user.is_national_staff:
-        return Locality.objects.all()
-    return Locality.objects.filter(pk__in=Coordinator.objects.active().filter(user=user).values("locality_id"))
-
-
-def scoped(queryset: QuerySet, *, user, locality_path: str = "locality") -> QuerySet:
-    """Filter any queryset to rows whose `locality_path` lies in the user's scope."""
-    if getattr(user, "is_authenticated", False) and user.is_active and user.is_national_staff:
-        return queryset
-    return queryset.filter(**{f"{locality_path}__in": localities_for(user)})
-
-
-def get_scoped_or_404(queryset: QuerySet, *, user, locality_path: str = "locality", **lookup) -> Model:
-    return get_object_or_404(scoped(queryset, user=user, locality_path=locality_path), **lookup)
-
-
-def locality_for_user_or_404(*, user, slug: str) -> Locality:
-    return get_object_or_404(localities_for(user), slug=slug)
+from localities.permissions import get_scoped_or_404, is_national_staff, localities_for, scoped
 
 
 def coordinator_localities(*, user) -> QuerySet[Locality]:
@@ -231,7 +206,7 @@ def pilot_board(*, user, on: datetime.date | None = None, base: QuerySet | None 
     """Every preparing or piloting locality with its progress (staff only; empty for anybody else). `base`
     lets the admin pass its proxy model's queryset."""
     base = Locality.objects.all() if base is None else base
-    if not (getattr(user, "is_authenticated", False) and user.is_national_staff):
+    if not is_national_staff(user):
         return base.none()
     return with_pilot_progress(base.filter(status__in=BOARD_STATUSES).select_related("county"), on=on)
 
@@ -254,7 +229,7 @@ def with_next_step(queryset: QuerySet[Locality]) -> QuerySet[Locality]:
 def prospect_pipeline(*, user, base: QuerySet | None = None) -> QuerySet[Locality]:
     """Prospects ordered by their next step: the soonest first, those with no next step last."""
     base = Locality.objects.all() if base is None else base
-    if not (getattr(user, "is_authenticated", False) and user.is_national_staff):
+    if not is_national_staff(user):
         return base.none()
     return with_next_step(base.filter(status=Locality.Status.PROSPECT).select_related("county")).order_by(
         F("next_step_on").asc(nulls_last=True), "name_fi"
@@ -364,18 +339,6 @@ def public_locality_list(
     return localities.order_by("name_fi"), matched
 
 
-def public_locality_or_404(*, slug: str) -> Locality:
-    """A piloting or permanent locality; prospects, preparing, paused and ended ones answer 404."""
-    return get_object_or_404(
-        Locality.objects.public()
-        .select_related("county")
-        .prefetch_related(
-            Prefetch("municipalities", Municipality.objects.select_related("region").order_by("name_fi"))
-        ),
-        slug=slug,
-    )
-
-
 def public_locality_api_rows() -> list[dict]:
     """The open data rows (DESIGN §6): what `/localities/` shows, with municipality codes."""
     localities = Locality.objects.public().prefetch_related(
@@ -401,7 +364,3 @@ def public_locality_api_rows() -> list[dict]:
 
 def _iso(date: datetime.date | None) -> str | None:
     return date.isoformat() if date else None
-
-
-def is_coordinator(*, user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and Coordinator.objects.active().filter(user=user).exists()

@@ -34,21 +34,9 @@ from localities.models import (
     ProspectContact,
     Side,
 )
+from localities.permissions import require_scope, require_staff
 
 User = get_user_model()
-
-
-def _require_staff(actor) -> None:
-    if not (actor and actor.is_national_staff):
-        raise PermissionDenied(_("Only Kaikukeskus staff can do this."))
-
-
-def _require_scope(actor, locality: Locality) -> None:
-    """The actor works on the locality: staff anywhere, a coordinator in their active memberships only."""
-    from localities.selectors import localities_for
-
-    if not localities_for(actor).filter(pk=locality.pk).exists():
-        raise PermissionDenied(_("You do not coordinate this locality."))
 
 
 def hash_token(token: str) -> str:
@@ -66,7 +54,7 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Staff invite a coordinator. Returns the invitation and the raw token (only its hash is stored); the
     e-mail with the single-use link leaves after commit, in the invitee's language."""
-    _require_staff(actor)
+    require_staff(actor)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=User.objects.normalize_email(email).lower(),
@@ -147,7 +135,7 @@ def coordinator_start(*, user, locality: Locality, side: str) -> Coordinator:
 @transaction.atomic
 def coordinator_end(*, actor, coordinator: Coordinator, ended_on: datetime.date | None = None) -> Coordinator:
     """End a membership; the row stays for history."""
-    _require_staff(actor)
+    require_staff(actor)
     coordinator.ended_on = ended_on or timezone.localdate()
     coordinator.full_clean()
     coordinator.save(update_fields=["ended_on"])
@@ -205,7 +193,7 @@ def locality_transition(
     date. Dates not given are taken from the locality when it has them already. With
     `reschedule_open_milestones`, a pilot that starts on another day than planned moves its open milestones'
     due dates by the difference."""
-    _require_staff(actor)
+    require_staff(actor)
     locality = Locality.objects.select_for_update().get(pk=locality.pk)
     from_status = locality.status
     if to_status not in S.values:
@@ -292,7 +280,7 @@ def locality_transition(
 def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) -> Pilot:
     """Start the locality's pilot: copy the national template's steps in use, each due its offset from the
     planned start. Later edits of the template leave this pilot alone."""
-    _require_staff(actor)
+    require_staff(actor)
     if Pilot.objects.filter(locality=locality).exists():
         raise ValidationError(_("This locality has a pilot already."))
     pilot = Pilot(locality=locality, planned_start_on=planned_start_on, created_by=actor)
@@ -312,7 +300,7 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
 def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) -> int:
     """Move the pilot's start: open milestones' due dates move by the same number of days; done ones keep
     theirs (they are history). Returns how many milestones moved."""
-    _require_staff(actor)
+    require_staff(actor)
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     shift = planned_start_on - pilot.planned_start_on
     pilot.planned_start_on = planned_start_on
@@ -334,7 +322,7 @@ def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) ->
 def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
     """A coordinator (or staff) marks a milestone of their locality's pilot done, or corrects its date and note."""
     milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
-    _require_scope(actor, milestone.pilot.locality)
+    require_scope(actor, milestone.pilot.locality)
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
     milestone.done_on = done_on
@@ -351,7 +339,7 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
 def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     """Undo a milestone marked done by mistake; its history keeps the earlier state."""
     milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
-    _require_scope(actor, milestone.pilot.locality)
+    require_scope(actor, milestone.pilot.locality)
     milestone.done_on = None
     milestone.done_by = None
     milestone.full_clean()
@@ -368,7 +356,7 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
 def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting:
     """Staff record (or correct) a feedback meeting. Its participants and actions are saved by the caller's
     forms after this, inside the same request transaction."""
-    _require_staff(actor)
+    require_staff(actor)
     if meeting.pk is None:
         meeting.created_by = actor
     meeting.full_clean()
@@ -416,7 +404,7 @@ def follow_up_action_mark_done(
     *, actor, action: FollowUpAction, done_on: datetime.date | None = None
 ) -> FollowUpAction:
     action = FollowUpAction.objects.select_for_update().select_related("meeting__locality").get(pk=action.pk)
-    _require_scope(actor, action.meeting.locality)
+    require_scope(actor, action.meeting.locality)
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
@@ -443,7 +431,7 @@ def agreement_create(
 ) -> LocalityAgreement:
     """Staff file a signed agreement. The document is checked (extension, content, size) before it is stored
     in the private storage."""
-    _require_staff(actor)
+    require_staff(actor)
     agreement = LocalityAgreement(
         locality=locality,
         title=title,
@@ -476,7 +464,7 @@ def prospect_contact_log(
     next_step_on: datetime.date | None = None,
 ) -> ProspectContact:
     """Staff log a contact with a locality that does not run the card; the first contact dates the locality."""
-    _require_staff(actor)
+    require_staff(actor)
     if locality.status not in PROSPECT_CONTACT_STATUSES:
         raise ValidationError(_("The contact log is for localities that do not run Kaikukortti yet."))
     contact = ProspectContact(
@@ -521,7 +509,7 @@ def access_request_create(*, actor, locality: Locality, side: str, reason: str =
 
 
 def _decide(*, actor, access_request: AccessRequest, status: str, note: str) -> AccessRequest:
-    _require_staff(actor)
+    require_staff(actor)
     access_request = (
         AccessRequest.objects.select_for_update().select_related("user", "locality").get(pk=access_request.pk)
     )
@@ -582,7 +570,6 @@ def overdue_reminders_send(*, on: datetime.date | None = None) -> int:
     every national staff member the same across all localities, in each one's own language. One e-mail per
     user and day at most (an `OverdueReminder` row records it), so the task can run twice without harm.
     A fixed number of queries: everything is read in bulk and grouped here."""
-    from kaikukeskus.roles import STAFF_GROUP
     from localities.selectors import BOARD_STATUSES
 
     on = on or timezone.localdate()
@@ -617,7 +604,7 @@ def overdue_reminders_send(*, on: datetime.date | None = None) -> int:
     for membership in memberships:
         entry = recipients.setdefault(membership.user_id, {"user": membership.user, "localities": []})
         entry["localities"].append(membership.locality_id)
-    staff_users = User.objects.filter(is_active=True, is_staff=True, groups__name=STAFF_GROUP).distinct()
+    staff_users = User.objects.national_staff()
     for user in staff_users:
         recipients[user.pk] = {"user": user, "localities": list(by_locality)}
 

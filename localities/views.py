@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from localities import selectors, services
+from localities import permissions, selectors, services
 from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
 
 
@@ -48,7 +48,7 @@ def invitation_accept(request, token: str):
 @login_required
 @require_GET
 def portal_locality(request, slug: str):
-    locality = selectors.locality_for_user_or_404(user=request.user, slug=slug)
+    locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
     pilot = selectors.pilot_for(user=request.user, locality=locality)
     milestones = list(pilot.milestones.all()) if pilot else []
     today = timezone.localdate()
@@ -88,7 +88,7 @@ def _service_errors(form, error: ValidationError) -> None:
 @login_required
 @require_GET
 def pilot_checklist(request, slug: str):
-    locality = selectors.locality_for_user_or_404(user=request.user, slug=slug)
+    locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
     pilot = selectors.pilot_for(user=request.user, locality=locality)
     if pilot is None:
         raise Http404("no pilot")
@@ -181,7 +181,7 @@ def agreement_download(request, slug: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def access_request_create(request):
-    if not selectors.is_coordinator(user=request.user):
+    if not permissions.is_coordinator(user=request.user):
         raise Http404("only coordinators ask for access")
     form = AccessRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +233,7 @@ def public_list(request):
 
 @require_GET
 def public_detail(request, slug: str):
-    locality = selectors.public_locality_or_404(slug=slug)
+    locality = permissions.public_locality_or_404(slug=slug)
     return render(
         request,
         "localities/public_detail.html",

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from localities.models import Locality, Municipality
-from localities.selectors import scoped
+from localities.permissions import scoped
 from networks import services
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner
 

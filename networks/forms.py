@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from localities.models import Locality
 from networks import spreadsheets
-from networks.models import ContactPerson, Partner, Role, Sector, validate_phone
+from networks.models import ContactPerson, Partner, PartnerRole, Sector, validate_phone
 from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
 
 
@@ -167,7 +167,7 @@ class PartnerImportConfirmForm(forms.Form):
 
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("All"))
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=PartnerRole.choices, empty_label=_("All"))
     sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices, empty_label=_("All"))
     active = django_filters.ChoiceFilter(
         label=_("In the network"),

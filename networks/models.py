@@ -46,7 +46,7 @@ def validate_phone(value: str) -> None:
 # --- Choices ----------------------------------------------------------------------------------------------
 
 
-class Role(models.TextChoices):
+class PartnerRole(models.TextChoices):
     ISSUER = "issuer", _("Issuer")
     VENUE = "venue", _("Venue")
 
@@ -95,10 +95,10 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(locality=locality)
 
     def venues(self):
-        return self.filter(role=Role.VENUE)
+        return self.filter(role=PartnerRole.VENUE)
 
     def issuers(self):
-        return self.filter(role=Role.ISSUER)
+        return self.filter(role=PartnerRole.ISSUER)
 
     def active_on(self, date: datetime.date):
         """Partners in the network on `date`: joined on or before it and not yet left (the day a partner
@@ -133,7 +133,7 @@ class Partner(models.Model):
     years can be recounted and history shows who changed what."""
 
     locality = models.ForeignKey(Locality, models.PROTECT, related_name="partners", verbose_name=_("locality"))
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=10, choices=PartnerRole.choices)
     name = models.CharField(_("name"), max_length=200)
     parent_organisation = models.CharField(
         _("parent organisation"),
@@ -192,12 +192,12 @@ class Partner(models.Model):
                 violation_error_message=_("The partnership cannot end before it began."),
             ),
             models.CheckConstraint(
-                condition=Q(role=Role.ISSUER) | ~Q(sector=""),
+                condition=Q(role=PartnerRole.ISSUER) | ~Q(sector=""),
                 name="partner_venue_has_sector",
                 violation_error_message=_("A venue needs a sector."),
             ),
             models.CheckConstraint(
-                condition=Q(role=Role.VENUE) | ~Q(issuer_kind=""),
+                condition=Q(role=PartnerRole.VENUE) | ~Q(issuer_kind=""),
                 name="partner_issuer_has_kind",
                 violation_error_message=_("An issuer needs a kind."),
             ),
@@ -221,7 +221,7 @@ class Partner(models.Model):
 
     @property
     def is_venue(self) -> bool:
-        return self.role == Role.VENUE
+        return self.role == PartnerRole.VENUE
 
     def is_active_on(self, date: datetime.date) -> bool:
         return self.joined_on <= date and (self.left_on is None or self.left_on > date)
@@ -234,11 +234,11 @@ class Partner(models.Model):
 
     def clean_role_fields(self) -> dict[str, list]:
         errors: dict[str, list] = {}
-        if self.role == Role.VENUE:
+        if self.role == PartnerRole.VENUE:
             if not self.sector:
                 errors.setdefault("sector", []).append(_("A venue needs a sector."))
             self.issuer_kind = ""
-        elif self.role == Role.ISSUER:
+        elif self.role == PartnerRole.ISSUER:
             if not self.issuer_kind:
                 errors.setdefault("issuer_kind", []).append(_("An issuer needs a kind."))
             # Venue-only fields mean nothing for an issuer: keep them empty so they never leak to the public.

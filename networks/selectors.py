@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from localities.models import Locality, Municipality
-from localities.selectors import coordinator_localities, get_scoped_or_404, scoped
-from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport, Role, Sector
+from localities.permissions import get_scoped_or_404, scoped
+from localities.selectors import coordinator_localities
+from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport, PartnerRole, Sector
 
 # --- Coordinator portal -----------------------------------------------------------------------------------
 
@@ -92,8 +92,8 @@ def locality_partner_summaries(*, user) -> list[Locality]:
     active = Q(partners__joined_on__lte=today) & (Q(partners__left_on__isnull=True) | Q(partners__left_on__gt=today))
     return list(
         coordinator_localities(user=user).annotate(
-            active_issuers=Count("partners", filter=active & Q(partners__role=Role.ISSUER)),
-            active_venues=Count("partners", filter=active & Q(partners__role=Role.VENUE)),
+            active_issuers=Count("partners", filter=active & Q(partners__role=PartnerRole.ISSUER)),
+            active_venues=Count("partners", filter=active & Q(partners__role=PartnerRole.VENUE)),
         )
     )
 
@@ -160,8 +160,8 @@ def partner_counts_for_localities(*, localities: Iterable[Locality] | QuerySet, 
         .filter(locality__in=ids)
         .values("locality_id")
         .annotate(
-            issuers=Count("pk", filter=Q(role=Role.ISSUER)),
-            venues=Count("pk", filter=Q(role=Role.VENUE)),
+            issuers=Count("pk", filter=Q(role=PartnerRole.ISSUER)),
+            venues=Count("pk", filter=Q(role=PartnerRole.VENUE)),
         )
         .order_by()
     )
@@ -197,10 +197,6 @@ def public_venues_by_sector(*, locality: Locality) -> list[SectorGroup]:
         SectorGroup(sector=sector, label=str(labels[sector]), venues=list(group))
         for sector, group in groupby(venues, key=lambda venue: venue.sector)
     ]
-
-
-def public_locality_or_404(*, slug: str) -> Locality:
-    return get_object_or_404(Locality.objects.public(), slug=slug)
 
 
 def venue_search(*, municipality: Municipality | None = None, sector: str = "", text: str = "") -> QuerySet[Partner]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from localities.models import Locality, Municipality
-from localities.selectors import localities_for
+from localities.permissions import require_scope
 from networks import spreadsheets
 from networks.models import (
     PARTNER_FIELDS,
@@ -23,19 +23,13 @@ from networks.models import (
     IssuerKind,
     Partner,
     PartnerImport,
-    Role,
+    PartnerRole,
     Sector,
     VenueCategory,
     validate_phone,
 )
 
 CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary")
-
-
-def _require_scope(actor, locality: Locality) -> None:
-    """Services trust no caller: the actor must be allowed to work on the locality."""
-    if actor is None or not localities_for(actor).filter(pk=locality.pk).exists():
-        raise PermissionDenied(_("You cannot change this locality's partners."))
 
 
 # --- Partners and their contacts --------------------------------------------------------------------------
@@ -92,7 +86,7 @@ def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]
 def partner_create(
     *, actor, locality: Locality, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
-    _require_scope(actor, locality)
+    require_scope(actor, locality)
     return _save_partner(actor=actor, partner=Partner(locality=locality), values=values, contacts=contacts)
 
 
@@ -100,7 +94,7 @@ def partner_create(
 def partner_update(
     *, actor, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
-    _require_scope(actor, partner.locality)
+    require_scope(actor, partner.locality)
     return _save_partner(actor=actor, partner=partner, values=values, contacts=contacts)
 
 
@@ -116,7 +110,7 @@ def _save_partner(*, actor, partner: Partner, values: dict[str, Any], contacts: 
 @transaction.atomic
 def partner_end(*, actor, partner: Partner, left_on: datetime.date | None = None) -> Partner:
     """End a partnership on `left_on` (today by default). The row and its history stay: past counts hold."""
-    _require_scope(actor, partner.locality)
+    require_scope(actor, partner.locality)
     if partner.left_on is not None:
         raise ValidationError({"left_on": _("This partnership has already ended.")})
     partner.left_on = left_on or timezone.localdate()
@@ -214,7 +208,7 @@ class _RowReader:
 
     def __init__(self, *, municipalities: list[Municipality]):
         self.choices = {
-            "role": _choice_map(Role.choices),
+            "role": _choice_map(PartnerRole.choices),
             "sector": _choice_map(Sector.choices),
             "category": _choice_map(VenueCategory.choices),
             "issuer_kind": _choice_map(IssuerKind.choices),
@@ -442,7 +436,7 @@ def _plan_contact(
 def partner_import_create(*, actor, locality: Locality, file_name: str, content: bytes) -> PartnerImport:
     """Read an upload and store its cells and preview for this user and locality. Changes no partner.
     Raises `spreadsheets.SpreadsheetError` when the file as a whole cannot be read."""
-    _require_scope(actor, locality)
+    require_scope(actor, locality)
     sheet = spreadsheets.parse_upload(name=file_name, content=content)
     plan = partner_import_plan(locality=locality, header=sheet.header, rows=sheet.rows)
     plan.ignored_columns = sheet.ignored_columns
@@ -473,7 +467,7 @@ class ImportRefusedError(Exception):
 def partner_import_apply(*, actor, upload: PartnerImport, sha256: str) -> dict[str, int]:
     """Apply a previewed upload: all rows or none. The rows are validated again against the partners as they
     are now (someone may have edited them since the preview); any error refuses the whole file."""
-    _require_scope(actor, upload.locality)
+    require_scope(actor, upload.locality)
     upload = PartnerImport.objects.select_for_update().get(pk=upload.pk)
     if upload.created_by_id != actor.pk or sha256 != upload.sha256:
         raise PermissionDenied(_("This preview is not yours."))
@@ -532,7 +526,7 @@ def partner_imports_purge(*, older_than: datetime.timedelta = datetime.timedelta
 @transaction.atomic
 def partner_save(*, actor, partner: Partner) -> Partner:
     """Save a partner whose fields a trusted form (the admin's) has already set."""
-    _require_scope(actor, partner.locality)
+    require_scope(actor, partner.locality)
     partner.full_clean()
     partner._history_user = actor
     partner.save()

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaikukeskus.api import api_response
-from localities.selectors import locality_for_user_or_404
+from localities.permissions import locality_for_user_or_404, public_locality_or_404
 from networks import selectors, services, spreadsheets
 from networks.forms import (
     ContactFormSet,
@@ -300,7 +300,7 @@ def venue_search(request):
 @require_GET
 def venues_api(request):
     slug = request.GET.get("locality", "").strip()
-    locality = selectors.public_locality_or_404(slug=slug) if slug else None
+    locality = public_locality_or_404(slug=slug) if slug else None
     return api_response(
         request,
         rows=selectors.public_venue_rows(locality=locality),

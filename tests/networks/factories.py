@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from localities.models import Municipality
-from networks.models import ContactPerson, IssuerKind, Partner, Role, Sector, VenueCategory
+from networks.models import ContactPerson, IssuerKind, Partner, PartnerRole, Sector, VenueCategory
 from tests.localities.factories import LocalityFactory
 
 
@@ -22,7 +22,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
         model = Partner
 
     locality = factory.SubFactory(LocalityFactory)
-    role = Role.VENUE
+    role = PartnerRole.VENUE
     name = factory.Sequence(lambda n: f"Kohde {n}")
     parent_organisation = factory.Faker("company", locale="fi_FI")
     municipality = factory.LazyAttribute(_municipality_of)
@@ -39,7 +39,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
 
 class IssuerFactory(PartnerFactory):
-    role = Role.ISSUER
+    role = PartnerRole.ISSUER
     name = factory.Sequence(lambda n: f"Kortinjakaja {n}")
     sector = ""
     category = ""

@@ -1,5 +1,6 @@
 """Every URL pattern × every role (see tests/security/authz/__init__.py)."""
 
+import datetime
 import importlib
 import pkgutil
 from types import SimpleNamespace
@@ -7,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import tests.security.authz as authz_package
 from tests.security.authz import ADMIN_LOGIN, LOGIN, REDIRECT, ROLES, Case
@@ -61,11 +63,31 @@ def test_every_url_pattern_has_a_case():
 
 
 @pytest.fixture
-def world(db, locality, other_locality, coordinator, other_coordinator, staff):
+def former_coordinator(locality):
+    """Coordinated `locality` until yesterday and nothing else: reaches no more of it than a stranger."""
+    from tests.localities.factories import CoordinatorFactory
+
+    today = timezone.localdate()
+    return CoordinatorFactory(
+        locality=locality,
+        user__email="former.coordinator@kajaani.example.fi",
+        started_on=today - datetime.timedelta(days=400),
+        ended_on=today,
+    ).user
+
+
+@pytest.fixture
+def world(db, locality, other_locality, coordinator, other_coordinator, former_coordinator, staff):
     world = SimpleNamespace(
         locality=locality, other_locality=other_locality, staff=staff, users={}, coordinator=coordinator
     )
-    world.users = {"anonymous": None, "own": coordinator, "other": other_coordinator, "staff": staff}
+    world.users = {
+        "anonymous": None,
+        "own": coordinator,
+        "other": other_coordinator,
+        "former": former_coordinator,
+        "staff": staff,
+    }
     for module in _app_modules():
         if hasattr(module, "populate"):
             module.populate(world)

@@ -1,5 +1,9 @@
 """The authorization matrix: every URL pattern × anonymous, coordinator of this locality (`own`), coordinator
-of another locality (`other`) and national staff.
+of another locality (`other`), a former coordinator of this locality whose membership has ended (`former`) and
+national staff.
+
+A former coordinator reaches nothing of the locality any more: unless a case says otherwise, `former` expects
+what `other` does.
 
 Each app lists its URLs in `tests/security/authz/<app>.py` as `CASES` (and may add objects to the world in
 `populate(world)`). `test_authorization_matrix.py` enumerates the URLconf and fails when a pattern has no case.
@@ -10,7 +14,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-ROLES = ("anonymous", "own", "other", "staff")
+ROLES = ("anonymous", "own", "other", "former", "staff")
 
 # Expected answers besides plain status codes.
 LOGIN = "login"  # redirect to the portal's login page
@@ -29,6 +33,10 @@ class Case:
     data: Callable[[SimpleNamespace], dict[str, Any]] | None = None
     # Also matched by the route pattern (for patterns without a name).
     path: Callable[[SimpleNamespace], str] | None = None
+
+    def __post_init__(self):
+        if "former" not in self.expect and "other" in self.expect:
+            object.__setattr__(self, "expect", {**self.expect, "former": self.expect["other"]})
 
 
 def same(value) -> dict[str, Any]:

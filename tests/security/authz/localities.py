@@ -50,5 +50,9 @@ CASES = [
     ),
     Case("localities:agreement-download", scoped(), kwargs=lambda w: _own(w, pk=w.agreement.pk)),
     # Coordinators ask for a further locality; staff have every locality already.
-    Case("localities:access-request-create", {"anonymous": LOGIN, "own": 200, "other": 200, "staff": 404}),
+    # Only a current coordinator asks for access to a further locality; a former one coordinates nothing.
+    Case(
+        "localities:access-request-create",
+        {"anonymous": LOGIN, "own": 200, "other": 200, "former": 404, "staff": 404},
+    ),
 ]

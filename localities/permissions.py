@@ -1,0 +1,81 @@
+"""The one permission rule (DESIGN §2), in one module that every app imports.
+
+- Who is national staff: `User.objects.national_staff()` and `user.is_national_staff` (kaikukeskus.models, one
+  definition: active, staff status, and the staff group or superuser).
+- What a user may work on: `localities_for(user)`. Every query made for a coordinator passes through it (views,
+  forms' choice fields, exports, the admin's `get_queryset`, services), so an object outside the user's localities
+  is never found and answers 404; a service called out of scope raises `PermissionDenied`.
+- What the public sees: `public_locality_or_404(slug=)`: piloting and permanent localities only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from localities.models import Coordinator, Locality, Municipality
+
+
+def _is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def is_national_staff(user) -> bool:
+    """`user.is_national_staff` for any user object, anonymous ones included."""
+    return _is_signed_in(user) and user.is_national_staff
+
+
+def localities_for(user) -> QuerySet[Locality]:
+    """The localities the user may work on: all for national staff, the active memberships' for a
+    coordinator (an ended membership reaches nothing), none for anybody else."""
+    if not _is_signed_in(user):
+        return Locality.objects.none()
+    if user.is_national_staff:
+        return Locality.objects.all()
+    return Locality.objects.filter(pk__in=Coordinator.objects.active().filter(user=user).values("locality_id"))
+
+
+def scoped(queryset: QuerySet, *, user, locality_path: str = "locality") -> QuerySet:
+    """Filter any queryset to rows whose `locality_path` lies in the user's scope."""
+    if is_national_staff(user):
+        return queryset
+    return queryset.filter(**{f"{locality_path}__in": localities_for(user)})
+
+
+def get_scoped_or_404(queryset: QuerySet, *, user, locality_path: str = "locality", **lookup) -> Model:
+    return get_object_or_404(scoped(queryset, user=user, locality_path=locality_path), **lookup)
+
+
+def locality_for_user_or_404(*, user, slug: str) -> Locality:
+    return get_object_or_404(localities_for(user), slug=slug)
+
+
+def require_staff(actor) -> None:
+    """Services trust no caller: only national staff pass."""
+    if not is_national_staff(actor):
+        raise PermissionDenied(_("Only Kaikukeskus staff can do this."))
+
+
+def require_scope(actor, locality: Locality) -> None:
+    """Services trust no caller: the actor works on the locality (staff anywhere, a coordinator in their active
+    memberships only)."""
+    if actor is None or not localities_for(actor).filter(pk=locality.pk).exists():
+        raise PermissionDenied(_("You do not coordinate this locality."))
+
+
+def is_coordinator(*, user) -> bool:
+    """The user has at least one active coordinator membership."""
+    return _is_signed_in(user) and Coordinator.objects.active().filter(user=user).exists()
+
+
+def public_locality_or_404(*, slug: str) -> Locality:
+    """A piloting or permanent locality, with what its public page shows; prospects, preparing, paused and ended
+    localities answer 404."""
+    return get_object_or_404(
+        Locality.objects.public()
+        .select_related("county")
+        .prefetch_related(
+            Prefetch("municipalities", Municipality.objects.select_related("region").order_by("name_fi"))
+        ),
+        slug=slug,
+    )
