@@ -487,3 +487,31 @@ def test_admin_lists_make_the_same_number_of_queries_for_5_and_50(
         make()
     with django_assert_num_queries(len(few)):
         staff_client.get(url)
+
+
+# --- Views an admin leaves out --------------------------------------------------------------------------------
+
+
+def test_an_admin_without_a_view_neither_routes_nor_offers_it(staff_client, staff, rf):
+    """`without_views` answers the matching permission too: no add, change or delete button, no add URL."""
+    from django.contrib.admin import site
+    from django.urls import NoReverseMatch
+
+    request = rf.get("/")
+    request.user = staff
+    status_log = site._registry[LocalityStatusChange]
+    assert not status_log.has_add_permission(request)
+    assert not status_log.has_change_permission(request)
+    assert not status_log.has_delete_permission(request)
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:localities_localitystatuschange_add")
+    memberships = site._registry[Coordinator]
+    assert memberships.has_change_permission(request)  # what is not left out stays as the groups allow
+    assert not memberships.has_delete_permission(request)
+
+    change = LocalityStatusChange.objects.create(
+        locality=LocalityFactory(), from_status=S.PROSPECT, to_status=S.PREPARING, effective_on=_today()
+    )
+    page = staff_client.get(reverse("admin:localities_localitystatuschange_change", args=[change.pk]))
+    assert page.status_code == 200  # the change page stays, read only
+    assert b'name="_save"' not in page.content

@@ -1,0 +1,103 @@
+"""Coordinators' memberships, the invitations that make them and coordinators' requests for further localities."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from localities import services
+from localities.admin.common import WithoutViewsMixin
+from localities.models import AccessRequest, Coordinator, Invitation
+
+
+class CoordinatorInline(admin.TabularInline):
+    model = Coordinator
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "side", "started_on", "ended_on"]
+    can_delete = False  # a membership ends (ended on), it is never deleted: the history stays
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    without_views = ("delete",)  # memberships end, they are not deleted
+    list_display = ["user", "locality", "side", "started_on", "ended_on"]
+    list_filter = ["side", "locality"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "locality__name_fi"]
+    autocomplete_fields = ["user", "locality"]
+    list_select_related = ["user", "locality"]
+    actions = ["end_membership"]
+
+    @admin.action(description=_("End the selected memberships today"))
+    def end_membership(self, request, queryset):
+        ended = 0
+        for coordinator in queryset.filter(ended_on__isnull=True):
+            services.coordinator_end(actor=request.user, coordinator=coordinator)
+            ended += 1
+        self.message_user(request, _("%(count)d memberships ended.") % {"count": ended}, messages.SUCCESS)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "locality", "side", "language"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(WithoutViewsMixin, admin.ModelAdmin):
+    without_views = ("change",)  # an invitation is sent once; send a new one instead
+    form = InvitationForm
+    list_display = ["email", "locality", "side", "created_at", "expires_at", "accepted_at", "invited_by"]
+    list_filter = ["side", "locality"]
+    search_fields = ["email", "locality__name_fi"]
+    list_select_related = ["locality", "invited_by"]
+
+    def save_model(self, request, obj, form, change):
+        invitation, _token = services.invitation_create(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            locality=form.cleaned_data["locality"],
+            side=form.cleaned_data["side"],
+            language=form.cleaned_data["language"],
+        )
+        obj.pk = invitation.pk
+        self.message_user(request, _("The invitation was sent to %(email)s.") % {"email": invitation.email})
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    without_views = ("add",)  # coordinators ask in the portal
+    list_display = ["user", "locality", "side", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status", "side", "locality"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "locality__name_fi"]
+    list_select_related = ["user", "locality", "decided_by"]
+    readonly_fields = ["user", "locality", "side", "reason", "status", "created_at", "decided_by", "decided_at"]
+    fields = [*readonly_fields, "decision_note"]
+    actions = ["approve", "decline"]
+
+    def save_model(self, request, obj, form, change):
+        # Only the message can be edited before the decision; the decision itself is an action.
+        AccessRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
+
+    def _decide(self, request, queryset, decide, done_message):
+        count = 0
+        for access_request in queryset.filter(status=AccessRequest.Status.PENDING):
+            decide(actor=request.user, access_request=access_request, note=access_request.decision_note)
+            count += 1
+        skipped = queryset.exclude(status=AccessRequest.Status.PENDING).count()
+        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                gettext("%(count)d requests had been decided already and were left as they were.") % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve the selected requests (the coordinators are told)"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.access_request_approve, gettext("%(count)d requests approved."))
+
+    @admin.action(description=_("Decline the selected requests (the coordinators are told)"))
+    def decline(self, request, queryset):
+        self._decide(request, queryset, services.access_request_decline, gettext("%(count)d requests declined."))

@@ -1,0 +1,106 @@
+"""The prospect pipeline and its contact log."""
+
+from django.contrib import admin
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from localities import selectors, services
+from localities.admin.common import RegionFilter, WithoutViewsMixin
+from localities.models import Locality, Prospect, ProspectContact
+
+
+class ProspectContactInline(admin.StackedInline):
+    model = ProspectContact
+    extra = 1
+    fields = ["contacted_on", "channel", "summary", "next_step", "next_step_on", "logged_by"]
+    readonly_fields = ["logged_by"]
+    ordering = ["-contacted_on", "-pk"]
+
+
+@admin.register(Prospect)
+class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
+    """Staff's pipeline: localities that do not run Kaikukortti yet, the soonest next step first."""
+
+    without_views = ("add", "delete")  # a prospect is a locality: add it under Localities
+
+    list_display = ["name_fi", "last_contact", "contact_count", "next_step", "next_step_date"]
+    list_filter = ["county", RegionFilter, "kind"]
+    search_fields = ["name_fi", "name_sv", "municipalities__name_fi", "municipalities__name_sv"]
+    list_select_related = ["county"]
+    fields = ["name_fi", "name_sv", "name_en", "status", "first_contact_on", "staff_notes"]
+    readonly_fields = ["name_fi", "name_sv", "name_en", "status", "first_contact_on"]
+    inlines = [ProspectContactInline]
+
+    class Media:
+        css = {"all": ["localities/admin.css"]}
+
+    def get_queryset(self, request):
+        return selectors.prospect_pipeline(user=request.user, base=Prospect.objects.all())
+
+    def get_ordering(self, request):
+        return [F("next_step_on").asc(nulls_last=True), "name_fi"]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": gettext("Prospect pipeline"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.display(description=_("last contact"), ordering="last_contact_on")
+    def last_contact(self, locality):
+        return locality.last_contact_on or "–"
+
+    @admin.display(description=_("contacts"), ordering="contact_count")
+    def contact_count(self, locality):
+        return locality.contact_count
+
+    @admin.display(description=_("next step"), ordering="next_step")
+    def next_step(self, locality):
+        return locality.next_step or "–"
+
+    @admin.display(description=_("next step on"), ordering="next_step_on")
+    def next_step_date(self, locality):
+        if locality.next_step_on and locality.next_step_on < timezone.localdate():
+            return format_html('<strong class="overdue">⚠ {}</strong>', locality.next_step_on)
+        return locality.next_step_on or "–"
+
+    def save_model(self, request, obj, form, change):
+        # Saved as a Locality, so that its history records the change (a proxy's save is not tracked).
+        locality = Locality.objects.get(pk=obj.pk)
+        locality.staff_notes = obj.staff_notes
+        locality.full_clean()
+        locality.save()
+
+    def save_formset(self, request, form, formset, change):
+        """New contacts go through the service (it dates the first contact); edits are plain corrections."""
+        if formset.model is not ProspectContact:
+            return super().save_formset(request, form, formset, change)
+        for contact in formset.save(commit=False):
+            if contact.pk is None:
+                services.prospect_contact_log(
+                    actor=request.user,
+                    locality=form.instance,
+                    contacted_on=contact.contacted_on,
+                    channel=contact.channel,
+                    summary=contact.summary,
+                    next_step=contact.next_step,
+                    next_step_on=contact.next_step_on,
+                )
+            else:
+                contact.save()
+        for contact in formset.deleted_objects:
+            contact.delete()
+        return None
+
+
+@admin.register(ProspectContact)
+class ProspectContactAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    without_views = ("add",)  # contacts are logged on the prospect's page in the pipeline
+    list_display = ["locality", "contacted_on", "channel", "next_step", "next_step_on", "logged_by"]
+    list_filter = ["channel", "locality__status"]
+    search_fields = ["locality__name_fi", "summary", "next_step"]
+    list_select_related = ["locality", "logged_by"]
+    date_hierarchy = "contacted_on"
+    readonly_fields = ["locality", "logged_by"]
