@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -129,7 +130,7 @@ def partner_end(request, slug: str, pk: int):
                 _("The partnership with %(name)s ends on %(date)s.")
                 % {
                     "name": partner.name,
-                    "date": partner.left_on.strftime("%d.%m.%Y"),
+                    "date": date_format(partner.left_on, "SHORT_DATE_FORMAT"),
                 },
             )
             return redirect(_partner_list_url(locality))
