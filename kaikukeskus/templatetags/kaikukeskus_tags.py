@@ -24,3 +24,12 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
+
+
+@register.inclusion_tag("includes/portal_breadcrumbs.html")
+def portal_breadcrumbs(locality=None, *trail):
+    """The portal's breadcrumb: the portal, the locality (when the page belongs to one), then the pages between
+    it and this one as label-URL pairs: `{% portal_breadcrumbs locality partners_label partners_url %}`."""
+    if len(trail) % 2:
+        raise template.TemplateSyntaxError("portal_breadcrumbs takes the trail as label-URL pairs")
+    return {"locality": locality, "trail": list(zip(trail[::2], trail[1::2], strict=True))}

@@ -34,22 +34,55 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url, locale="fi-FI", java_script_enabled=True)
+class BrowserProblems:
+    """What the browser complained about while a test ran: Content Security Policy refusals and other console
+    errors, and assets (style sheets, scripts, images, fonts) that did not load. Every browser test fails on
+    them, so that an inline script or a missing file cannot slip in unnoticed."""
+
+    ASSET_TYPES = {"stylesheet", "script", "image", "font", "media", "manifest"}
+
+    def __init__(self, page):
+        self.csp = []
+        self.assets = []
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            self.csp.append(text)
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type in self.ASSET_TYPES:
+            self.assets.append(f"{response.status} {response.url}")
+
+    def assert_none(self) -> None:
+        assert not self.csp, "Content Security Policy refusals:\n" + "\n".join(self.csp)
+        assert not self.assets, "assets that did not load:\n" + "\n".join(self.assets)
+
+
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    problems = BrowserProblems(page)
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context, page, problems = _new_page(browser, live_server, locale="fi-FI", java_script_enabled=True)
     yield page
     context.close()
+    problems.assert_none()
 
 
 @pytest.fixture
 def page_without_js(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page, problems = _new_page(browser, live_server, java_script_enabled=False)
     yield page
     context.close()
+    problems.assert_none()
 
 
 _axe = Axe()
