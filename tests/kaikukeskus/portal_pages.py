@@ -5,6 +5,8 @@ import datetime
 
 from django.urls import reverse
 
+from localities.models import Municipality, Region, WellbeingServicesCounty
+from localities.reference_data import load_municipalities
 from networks import services as network_services
 from tests.localities.factories import FeedbackMeetingFactory, FollowUpActionFactory, MilestoneFactory, PilotFactory
 from tests.networks.factories import ContactPersonFactory, IssuerFactory, PartnerFactory
@@ -18,6 +20,8 @@ IMPORT_CSV = (
 def make_portal_pages(*, locality, coordinator) -> dict[str, tuple[str, bool]]:
     """Rows for every portal page of `locality` as `coordinator` sees them. Returns {name: (url, belongs to the
     locality)}: the pages of a locality, and the portal's own pages that belong to none."""
+    if not Municipality.objects.filter(code="205").exists():  # a browser test before this one flushed the tables
+        load_municipalities(Region, WellbeingServicesCounty, Municipality)
     pilot = PilotFactory(locality=locality, milestones=False)
     done = MilestoneFactory(pilot=pilot, done_on=datetime.date(2026, 1, 15), done_by=coordinator, note="Tehty.")
     MilestoneFactory(pilot=pilot, due_on=datetime.date(2020, 3, 1))
