@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -72,6 +72,29 @@ class Municipality(TranslatedNameMixin, models.Model):
         ]
 
 
+def _not_before(later: str, earlier: str) -> Q:
+    return Q(**{f"{later}__isnull": True}) | Q(**{f"{earlier}__isnull": True}) | Q(**{f"{later}__gte": F(earlier)})
+
+
+# The lifecycle's dates that follow each other: (constraint, later date, the date it may not precede, message).
+# Ending is not held against the pilot start: a locality that prepares a pilot may end before its planned start.
+LOCALITY_DATE_ORDER = (
+    ("locality_pilot_end_after_start", "pilot_end_on", "pilot_start_on", _("The pilot cannot end before it starts.")),
+    (
+        "locality_permanent_after_pilot_start",
+        "permanent_since",
+        "pilot_start_on",
+        _("Permanent use cannot begin before the pilot started."),
+    ),
+    (
+        "locality_ended_after_permanent",
+        "ended_on",
+        "permanent_since",
+        _("Kaikukortti cannot end before its permanent use began."),
+    ),
+)
+
+
 class LocalityQuerySet(models.QuerySet):
     def public(self):
         """What visitors see: localities that run the card now. Never prospects."""
@@ -93,6 +116,8 @@ class Locality(TranslatedNameMixin, models.Model):
         ENDED = "ended", _("Ended")
 
     PUBLIC_STATUSES = (Status.PILOTING, Status.PERMANENT)
+    # The lifecycle's dates in their order: `locality_transition` sets them with the status, staff correct them.
+    LIFECYCLE_DATES = ("first_contact_on", "pilot_start_on", "pilot_end_on", "permanent_since", "ended_on")
 
     name_fi = models.CharField(_("name in Finnish"), max_length=150)
     name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
@@ -132,17 +157,24 @@ class Locality(TranslatedNameMixin, models.Model):
         verbose_name_plural = _("localities")
         ordering = ["name_fi"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(pilot_end_on__isnull=True)
-                | Q(pilot_start_on__isnull=True)
-                | Q(pilot_end_on__gte=models.F("pilot_start_on")),
-                name="locality_pilot_end_after_start",
-            ),
+            models.CheckConstraint(condition=_not_before(later, earlier), name=name)
+            for name, later, earlier, _message in LOCALITY_DATE_ORDER
         ]
 
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    def clean(self) -> None:
+        """The lifecycle's dates in their order, whoever writes them (the status form, the admin, an import).
+        The same rules stand in `Meta.constraints`, so that the database refuses what the code forgot."""
+        errors = {
+            later: str(message)
+            for _name, later, earlier, message in LOCALITY_DATE_ORDER
+            if getattr(self, later) and getattr(self, earlier) and getattr(self, later) < getattr(self, earlier)
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class Side(models.TextChoices):

@@ -172,6 +172,54 @@ def allowed_transitions(locality: Locality) -> list[str]:
     return [value for value in S.values if value in allowed]
 
 
+# What staff edit on a locality besides its status, which moves only through `locality_transition`.
+LOCALITY_FIELDS = frozenset(
+    {
+        "name_fi",
+        "name_sv",
+        "name_en",
+        "slug",
+        "kind",
+        "county",
+        "municipalities",
+        *Locality.LIFECYCLE_DATES,
+        "website",
+        "feedback_email",
+        "local_only_card",
+        "staff_notes",
+    }
+)
+
+
+def _locality_save(*, actor, locality: Locality, reason: str) -> None:
+    """Check the locality (its dates in their order, see `Locality.clean`) and save it with who and why in its
+    history."""
+    locality.full_clean()
+    locality._change_reason = reason
+    locality._history_user = actor
+    locality.save()
+
+
+@transaction.atomic
+def locality_update(*, actor, locality: Locality, **changes) -> Locality:
+    """Staff create (a new locality starts as a prospect) or edit a locality: its names, municipalities, public
+    facts, notes and dates. The dates are checked against each other as in the lifecycle; the status itself
+    moves only through `locality_transition`."""
+    require_staff(actor)
+    unknown = set(changes) - LOCALITY_FIELDS
+    if unknown:
+        raise TypeError(f"locality_update() cannot change {', '.join(sorted(unknown))}")
+    municipalities = changes.pop("municipalities", None)
+    if locality.pk is None:
+        locality.status = S.PROSPECT
+    for name, value in changes.items():
+        setattr(locality, name, value)
+    _locality_save(actor=actor, locality=locality, reason="edited")
+    if municipalities is not None:
+        locality.municipalities.set(municipalities)
+    return locality
+
+
 @transaction.atomic
 def locality_transition(
     *,
@@ -219,14 +267,10 @@ def locality_transition(
             if to_status == S.PREPARING
             else _("A pilot needs its start date.")
         )
-    if pilot_start_on and pilot_end_on and pilot_end_on < pilot_start_on:
-        errors["pilot_end_on"] = _("The pilot cannot end before it starts.")
     if to_status == S.PERMANENT:
         permanent_since = permanent_since or locality.permanent_since
         if permanent_since is None:
             errors["permanent_since"] = _("Permanent use needs the date since when.")
-        elif pilot_start_on and permanent_since < pilot_start_on:
-            errors["permanent_since"] = _("Permanent use cannot begin before the pilot started.")
     if to_status == S.ENDED:
         ended_on = ended_on or locality.ended_on
         if ended_on is None:
@@ -244,10 +288,7 @@ def locality_transition(
     elif from_status == S.ENDED:
         # Contacted again after ending: the end date belongs to the log now, not to the running record.
         locality.ended_on = None
-    locality.full_clean()
-    locality._change_reason = note or f"{from_status} → {to_status}"
-    locality._history_user = actor
-    locality.save()
+    _locality_save(actor=actor, locality=locality, reason=note or f"{from_status} → {to_status}")
 
     pilot = Pilot.objects.filter(locality=locality).first()
     if to_status in (S.PREPARING, S.PILOTING) and pilot is None:
@@ -476,14 +517,43 @@ def prospect_contact_log(
         next_step_on=next_step_on,
         logged_by=actor,
     )
-    if next_step_on and not next_step:
+    _prospect_contact_save(actor=actor, contact=contact)
+    return contact
+
+
+PROSPECT_CONTACT_FIELDS = frozenset({"contacted_on", "channel", "summary", "next_step", "next_step_on"})
+
+
+@transaction.atomic
+def prospect_contact_update(*, actor, contact: ProspectContact, **changes) -> ProspectContact:
+    """Staff correct a logged contact; a date earlier than the locality's first contact dates it anew."""
+    require_staff(actor)
+    unknown = set(changes) - PROSPECT_CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"prospect_contact_update() cannot change {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    _prospect_contact_save(actor=actor, contact=contact)
+    return contact
+
+
+@transaction.atomic
+def prospect_contact_delete(*, actor, contact: ProspectContact) -> None:
+    """Staff remove a contact logged by mistake; its history keeps who removed it."""
+    require_staff(actor)
+    contact._history_user = actor
+    contact.delete()
+
+
+def _prospect_contact_save(*, actor, contact: ProspectContact) -> None:
+    if contact.next_step_on and not contact.next_step:
         raise ValidationError({"next_step": _("Say what the next step is.")})
     contact.full_clean()
+    contact._history_user = actor
     contact.save()
-    if locality.first_contact_on is None or contacted_on < locality.first_contact_on:
-        Locality.objects.filter(pk=locality.pk).update(first_contact_on=contacted_on)
-        locality.first_contact_on = contacted_on
-    return contact
+    locality = contact.locality
+    if locality.first_contact_on is None or contact.contacted_on < locality.first_contact_on:
+        locality_update(actor=actor, locality=locality, first_contact_on=contact.contacted_on)
 
 
 # --- Access requests --------------------------------------------------------------------------------------
@@ -508,18 +578,37 @@ def access_request_create(*, actor, locality: Locality, side: str, reason: str =
     return access_request
 
 
-def _decide(*, actor, access_request: AccessRequest, status: str, note: str) -> AccessRequest:
-    require_staff(actor)
+def _pending_for_update(access_request: AccessRequest) -> AccessRequest:
+    """The request, locked; only a pending one may change (the decision has been sent)."""
     access_request = (
         AccessRequest.objects.select_for_update().select_related("user", "locality").get(pk=access_request.pk)
     )
     if access_request.status != AccessRequest.Status.PENDING:
         raise ValidationError(_("This request has been decided already."))
+    return access_request
+
+
+@transaction.atomic
+def access_request_note_update(*, actor, access_request: AccessRequest, note: str) -> AccessRequest:
+    """Staff write the message to the coordinator before deciding; it is sent with the decision."""
+    require_staff(actor)
+    access_request = _pending_for_update(access_request)
+    access_request.decision_note = note
+    access_request.full_clean()
+    access_request._history_user = actor
+    access_request.save(update_fields=["decision_note"])
+    return access_request
+
+
+def _decide(*, actor, access_request: AccessRequest, status: str, note: str) -> AccessRequest:
+    require_staff(actor)
+    access_request = _pending_for_update(access_request)
     access_request.status = status
     access_request.decided_by = actor
     access_request.decided_at = timezone.now()
     access_request.decision_note = note
     access_request.full_clean()
+    access_request._history_user = actor
     access_request.save()
     transaction.on_commit(lambda: _send_access_request_decision(access_request=access_request))
     return access_request

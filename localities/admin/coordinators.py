@@ -76,9 +76,18 @@ class AccessRequestAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     fields = [*readonly_fields, "decision_note"]
     actions = ["approve", "decline"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The message goes out with the decision: once decided, it is history.
+        if obj is not None and obj.status != AccessRequest.Status.PENDING:
+            return self.fields
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         # Only the message can be edited before the decision; the decision itself is an action.
-        AccessRequest.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
+        if "decision_note" in form.changed_data:
+            services.access_request_note_update(
+                actor=request.user, access_request=obj, note=form.cleaned_data["decision_note"]
+            )
 
     def _decide(self, request, queryset, decide, done_message):
         count = 0

@@ -137,9 +137,15 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/localities/locality_transition.html", context)
 
     def save_model(self, request, obj, form, change):
-        # The status never changes here (read-only); new localities start as prospects.
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+        # Through the service, which checks the dates in their order and records who; the status never changes
+        # here (read-only) and new localities start as prospects.
+        fields = {name: value for name, value in form.cleaned_data.items() if name in services.LOCALITY_FIELDS}
+        services.locality_update(actor=request.user, locality=obj, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        # The service saved the municipalities with the locality; the inlines save as usual.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(LocalityStatusChange)

@@ -68,30 +68,36 @@ class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Saved as a Locality, so that its history records the change (a proxy's save is not tracked).
-        locality = Locality.objects.get(pk=obj.pk)
-        locality.staff_notes = obj.staff_notes
-        locality.full_clean()
-        locality.save()
+        services.locality_update(
+            actor=request.user, locality=Locality.objects.get(pk=obj.pk), staff_notes=form.cleaned_data["staff_notes"]
+        )
 
     def save_formset(self, request, form, formset, change):
-        """New contacts go through the service (it dates the first contact); edits are plain corrections."""
+        """Every contact goes through the services: a new one dates the first contact, an edit may re-date it,
+        and the history records who did each."""
         if formset.model is not ProspectContact:
             return super().save_formset(request, form, formset, change)
-        for contact in formset.save(commit=False):
+        locality = Locality.objects.get(pk=form.instance.pk)
+        # The admin's change message reads these lists, as `formset.save()` would fill them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for contact_form in formset.forms:
+            contact = contact_form.instance
+            if contact_form in formset.deleted_forms:
+                if contact.pk is not None:
+                    services.prospect_contact_delete(actor=request.user, contact=contact)
+                    formset.deleted_objects.append(contact)
+                continue
+            if not contact_form.has_changed():
+                continue
+            values = {name: contact_form.cleaned_data[name] for name in services.PROSPECT_CONTACT_FIELDS}
             if contact.pk is None:
-                services.prospect_contact_log(
-                    actor=request.user,
-                    locality=form.instance,
-                    contacted_on=contact.contacted_on,
-                    channel=contact.channel,
-                    summary=contact.summary,
-                    next_step=contact.next_step,
-                    next_step_on=contact.next_step_on,
+                formset.new_objects.append(
+                    services.prospect_contact_log(actor=request.user, locality=locality, **values)
                 )
             else:
-                contact.save()
-        for contact in formset.deleted_objects:
-            contact.delete()
+                contact.locality = locality
+                services.prospect_contact_update(actor=request.user, contact=contact, **values)
+                formset.changed_objects.append((contact, contact_form.changed_data))
         return None
 
 
@@ -104,3 +110,14 @@ class ProspectContactAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     list_select_related = ["locality", "logged_by"]
     date_hierarchy = "contacted_on"
     readonly_fields = ["locality", "logged_by"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name in services.PROSPECT_CONTACT_FIELDS}
+        services.prospect_contact_update(actor=request.user, contact=obj, **fields)
+
+    def delete_model(self, request, obj):
+        services.prospect_contact_delete(actor=request.user, contact=obj)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            services.prospect_contact_delete(actor=request.user, contact=contact)

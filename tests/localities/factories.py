@@ -32,7 +32,12 @@ class LocalityFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"locality-{n}")
     kind = Locality.Kind.MUNICIPALITY
     status = Locality.Status.PILOTING
-    pilot_start_on = factory.LazyFunction(lambda: timezone.localdate().replace(month=1, day=1))
+    # This year's first day, or the day permanent use began if that was earlier (a pilot comes first).
+    pilot_start_on = factory.LazyAttribute(
+        lambda locality: min(
+            filter(None, [timezone.localdate().replace(month=1, day=1), getattr(locality, "permanent_since", None)])
+        )
+    )
 
     @factory.post_generation
     def municipalities(self, create, extracted, **kwargs):

@@ -21,6 +21,7 @@ from localities.models import (
     LocalityAgreement,
     LocalityStatusChange,
     Municipality,
+    ProspectContact,
 )
 from localities.resources import LocalityResource
 from tests.localities.factories import (
@@ -217,6 +218,51 @@ def test_locality_history_is_kept(staff_client, staff):
     assert locality.history.count() == 2
 
 
+def _locality_form(locality, **changes):
+    """The locality's change form as the admin posts it, with `changes`, and no coordinator or agreement rows."""
+    data = {
+        "name_fi": locality.name_fi,
+        "name_sv": locality.name_sv,
+        "name_en": locality.name_en,
+        "slug": locality.slug,
+        "kind": locality.kind,
+        "municipalities": [m.pk for m in locality.municipalities.all()],
+        "first_contact_on": "",
+        "pilot_start_on": locality.pilot_start_on.isoformat() if locality.pilot_start_on else "",
+        "pilot_end_on": "",
+        "permanent_since": "",
+        "ended_on": "",
+        "staff_notes": locality.staff_notes,
+    }
+    for prefix in ("coordinators", "agreements"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data | changes
+
+
+def test_admin_refuses_permanent_use_before_the_pilot_start(staff_client):
+    locality = LocalityFactory(status=S.PILOTING, pilot_start_on=datetime.date(2026, 3, 1))
+    url = "/en" + reverse("admin:localities_locality_change", args=[locality.pk])
+    response = staff_client.post(url, _locality_form(locality, permanent_since="2026-01-01", staff_notes="Uusi"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["permanent_since"] == ["Permanent use cannot begin before the pilot started."]
+    locality.refresh_from_db()
+    assert (locality.permanent_since, locality.staff_notes, locality.history.count()) == (None, "", 1)
+
+
+def test_admin_edits_of_a_locality_go_through_the_service_with_who_in_history(staff_client, staff):
+    locality = LocalityFactory(status=S.PILOTING, pilot_start_on=datetime.date(2026, 3, 1))
+    url = reverse("admin:localities_locality_change", args=[locality.pk])
+    kajaani = Municipality.objects.get(code="205")
+    response = staff_client.post(url, _locality_form(locality, pilot_end_on="2027-02-28", municipalities=[kajaani.pk]))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    locality.refresh_from_db()
+    assert locality.pilot_end_on == datetime.date(2027, 2, 28)
+    assert list(locality.municipalities.all()) == [kajaani]
+    latest = locality.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (staff, "edited")
+
+
 # --- Import and export --------------------------------------------------------------------------------------
 
 HEADERS = ["slug", "name_fi", "name_sv", "name_en", "kind", "status", "county", "municipalities", "website"]
@@ -340,6 +386,51 @@ def test_staff_notes_edited_in_the_pipeline_are_in_the_localitys_history(staff_c
     assert prospect.history.latest().history_user == staff
 
 
+def _contact_formset(*contacts, extra=()):
+    prefix = "prospect_contacts"
+    data = {f"{prefix}-TOTAL_FORMS": str(len(contacts) + len(extra)), f"{prefix}-INITIAL_FORMS": str(len(contacts))}
+    for index, values in enumerate([*contacts, *extra]):
+        data |= {f"{prefix}-{index}-{name}": value for name, value in values.items()}
+    return data
+
+
+def _contact_row(contact, **changes):
+    return {
+        "id": contact.pk,
+        "contacted_on": contact.contacted_on.isoformat(),
+        "channel": contact.channel,
+        "summary": contact.summary,
+        "next_step": contact.next_step,
+        "next_step_on": "",
+    } | changes
+
+
+def test_correcting_a_contact_in_the_pipeline_re_dates_the_first_contact_with_who(staff_client, staff):
+    contact = ProspectContactFactory(contacted_on=datetime.date(2026, 9, 1))
+    prospect = Locality.objects.get(pk=contact.locality_id)
+    services.locality_update(actor=staff, locality=prospect, first_contact_on=datetime.date(2026, 9, 1))
+    response = staff_client.post(
+        reverse("admin:localities_prospect_change", args=[prospect.pk]),
+        {"staff_notes": "", **_contact_formset(_contact_row(contact, contacted_on="2026-06-15"))},
+    )
+    assert response.status_code == 302
+    prospect.refresh_from_db()
+    assert prospect.first_contact_on == datetime.date(2026, 6, 15)
+    assert prospect.history.latest().history_user == staff
+
+
+def test_removing_a_contact_in_the_pipeline_goes_through_the_service(staff_client, staff):
+    contact = ProspectContactFactory()
+    pk = contact.pk
+    response = staff_client.post(
+        reverse("admin:localities_prospect_change", args=[contact.locality_id]),
+        {"staff_notes": "", **_contact_formset(_contact_row(contact, DELETE="on"))},
+    )
+    assert response.status_code == 302
+    assert not ProspectContact.objects.filter(pk=pk).exists()
+    assert ProspectContact.history.filter(id=pk).latest().history_user == staff
+
+
 # --- Agreements, meetings, access requests ------------------------------------------------------------------
 
 
@@ -445,13 +536,15 @@ def test_locality_page_links_to_an_invitation_for_it(staff_client, locality):
 
 
 def test_staff_write_a_message_then_decide_and_the_coordinator_gets_it(
-    staff_client, coordinator, other_locality, django_capture_on_commit_callbacks
+    staff_client, staff, coordinator, other_locality, django_capture_on_commit_callbacks
 ):
     request = AccessRequestFactory(user=coordinator, locality=other_locality)
     change = reverse("admin:localities_accessrequest_change", args=[request.pk])
     assert staff_client.post(change, {"decision_note": "Tervetuloa Tornioon!"}).status_code == 302
     request.refresh_from_db()
     assert request.status == AccessRequest.Status.PENDING
+    latest = request.history.latest()
+    assert (latest.decision_note, latest.history_user) == ("Tervetuloa Tornioon!", staff)
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
             reverse("admin:localities_accessrequest_changelist"),
@@ -515,3 +608,13 @@ def test_an_admin_without_a_view_neither_routes_nor_offers_it(staff_client, staf
     page = staff_client.get(reverse("admin:localities_localitystatuschange_change", args=[change.pk]))
     assert page.status_code == 200  # the change page stays, read only
     assert b'name="_save"' not in page.content
+
+
+def test_the_message_of_a_decided_request_is_read_only_in_the_admin(staff_client, staff, coordinator, other_locality):
+    request = AccessRequestFactory(user=coordinator, locality=other_locality)
+    services.access_request_decline(actor=staff, access_request=request, note="Ei nyt.")
+    change = reverse("admin:localities_accessrequest_change", args=[request.pk])
+    assert "decision_note" not in staff_client.get(change).context["adminform"].form.fields
+    staff_client.post(change, {"decision_note": "Sittenkin?"})
+    request.refresh_from_db()
+    assert request.decision_note == "Ei nyt."

@@ -19,7 +19,9 @@ from localities.models import (
     LocalityStatusChange,
     Milestone,
     MilestoneTemplate,
+    Municipality,
     Pilot,
+    ProspectContact,
 )
 from tests.kaikukeskus.factories import UserFactory
 from tests.localities.factories import (
@@ -28,6 +30,7 @@ from tests.localities.factories import (
     LocalityFactory,
     MilestoneFactory,
     PilotFactory,
+    ProspectContactFactory,
     pdf_file,
 )
 
@@ -42,6 +45,66 @@ def prospect(**kwargs):
 
 
 # --- Lifecycle ----------------------------------------------------------------------------------------------
+
+
+def test_locality_update_records_who_and_keeps_the_dates_in_their_order(staff):
+    locality = LocalityFactory(status=S.PILOTING, pilot_start_on=D(2026, 3, 1), staff_notes="")
+    services.locality_update(actor=staff, locality=locality, staff_notes="Soitettu", pilot_end_on=D(2027, 2, 28))
+    latest = locality.history.latest()
+    assert (latest.staff_notes, latest.pilot_end_on, latest.history_user) == ("Soitettu", D(2027, 2, 28), staff)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.locality_update(actor=staff, locality=locality, permanent_since=D(2026, 1, 1), staff_notes="Ei")
+    assert error.value.message_dict == {"permanent_since": ["Permanent use cannot begin before the pilot started."]}
+    locality.refresh_from_db()
+    assert (locality.permanent_since, locality.staff_notes) == (None, "Soitettu")
+
+
+def test_locality_update_never_moves_the_status_and_is_for_staff(staff, coordinator, locality):
+    with pytest.raises(TypeError):
+        services.locality_update(actor=staff, locality=locality, status=S.ENDED)
+    with pytest.raises(PermissionDenied):
+        services.locality_update(actor=coordinator, locality=locality, staff_notes="x")
+    locality.refresh_from_db()
+    assert (locality.status, locality.staff_notes) == (S.PILOTING, "")
+
+
+def test_a_new_locality_from_locality_update_is_a_prospect(staff):
+    locality = services.locality_update(
+        actor=staff,
+        locality=Locality(),
+        name_fi="Porvoo",
+        slug="porvoo",
+        municipalities=Municipality.objects.filter(code="638"),
+    )
+    assert (locality.status, list(locality.municipalities.values_list("code", flat=True))) == (S.PROSPECT, ["638"])
+
+
+def test_ending_cannot_precede_permanent_use(staff):
+    locality = LocalityFactory(status=S.PERMANENT, pilot_start_on=D(2019, 1, 1), permanent_since=D(2020, 1, 1))
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.locality_transition(actor=staff, locality=locality, to_status=S.ENDED, ended_on=D(2019, 6, 1))
+    assert error.value.message_dict["ended_on"] == ["Kaikukortti cannot end before its permanent use began."]
+    locality.refresh_from_db()
+    assert (locality.status, locality.ended_on) == (S.PERMANENT, None)
+    assert not LocalityStatusChange.objects.filter(locality=locality).exists()
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"pilot_start_on": D(2026, 5, 1), "pilot_end_on": D(2026, 4, 1)},
+        {"pilot_start_on": D(2026, 5, 1), "permanent_since": D(2026, 4, 1)},
+        {"permanent_since": D(2026, 5, 1), "ended_on": D(2026, 4, 1)},
+    ],
+)
+def test_the_database_refuses_dates_out_of_order(dates):
+    from django.db import IntegrityError, transaction
+
+    locality = LocalityFactory(pilot_start_on=None)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Locality.objects.filter(pk=locality.pk).update(**dates)
+    locality.refresh_from_db()
+    assert (locality.pilot_end_on, locality.permanent_since, locality.ended_on) == (None, None, None)
 
 
 def test_default_template_has_the_design_steps_in_order():
@@ -414,7 +477,72 @@ def test_contact_log_needs_a_named_next_step_and_a_non_running_locality(staff, l
         )
 
 
+def test_logging_a_contact_records_in_the_localitys_history_who_dated_the_first_contact(staff):
+    locality = prospect(first_contact_on=None)
+    services.prospect_contact_log(
+        actor=staff, locality=locality, contacted_on=D(2026, 8, 1), channel="email", summary="Ensimmäinen viesti."
+    )
+    latest = locality.history.latest()
+    assert (latest.first_contact_on, latest.history_user) == (D(2026, 8, 1), staff)
+
+
+def test_correcting_a_contacts_date_re_dates_the_first_contact_with_who_in_history(staff):
+    contact = ProspectContactFactory(contacted_on=D(2026, 9, 1), locality__first_contact_on=D(2026, 9, 1))
+    services.prospect_contact_update(actor=staff, contact=contact, contacted_on=D(2026, 7, 1), summary="Korjattu")
+    contact.refresh_from_db()
+    assert (contact.contacted_on, contact.summary) == (D(2026, 7, 1), "Korjattu")
+    assert contact.history.latest().history_user == staff
+    locality = Locality.objects.get(pk=contact.locality_id)
+    assert locality.first_contact_on == D(2026, 7, 1)
+    assert locality.history.latest().history_user == staff
+
+
+def test_a_contact_corrected_with_an_unnamed_next_step_is_refused_and_unchanged(staff):
+    contact = ProspectContactFactory(summary="Alkuperäinen")
+    with pytest.raises(ValidationError) as error:
+        services.prospect_contact_update(actor=staff, contact=contact, summary="Uusi", next_step_on=D(2026, 10, 1))
+    assert "next_step" in error.value.message_dict
+    contact.refresh_from_db()
+    assert (contact.summary, contact.next_step_on) == ("Alkuperäinen", None)
+
+
+def test_removing_a_contact_records_who_removed_it(staff):
+    contact = ProspectContactFactory()
+    pk = contact.pk
+    services.prospect_contact_delete(actor=staff, contact=contact)
+    assert not ProspectContact.objects.filter(pk=pk).exists()
+    removal = ProspectContact.history.filter(id=pk).latest()
+    assert (removal.history_type, removal.history_user) == ("-", staff)
+
+
+def test_only_staff_correct_or_remove_contacts(coordinator):
+    contact = ProspectContactFactory(summary="Alkuperäinen")
+    with pytest.raises(PermissionDenied):
+        services.prospect_contact_update(actor=coordinator, contact=contact, summary="Uusi")
+    with pytest.raises(PermissionDenied):
+        services.prospect_contact_delete(actor=coordinator, contact=contact)
+    contact.refresh_from_db()
+    assert contact.summary == "Alkuperäinen"
+
+
 # --- Access requests --------------------------------------------------------------------------------------
+
+
+def test_staffs_message_before_the_decision_is_in_the_requests_history_with_who(staff, coordinator, other_locality):
+    access_request = AccessRequestFactory(user=coordinator, locality=other_locality)
+    services.access_request_note_update(actor=staff, access_request=access_request, note="Tervetuloa!")
+    latest = access_request.history.latest()
+    assert (latest.decision_note, latest.history_user) == ("Tervetuloa!", staff)
+
+
+def test_the_message_of_a_decided_request_cannot_change(staff, coordinator, other_locality):
+    access_request = AccessRequestFactory(user=coordinator, locality=other_locality)
+    services.access_request_decline(actor=staff, access_request=access_request, note="Ei nyt.")
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.access_request_note_update(actor=staff, access_request=access_request, note="Sittenkin?")
+    assert error.value.messages == ["This request has been decided already."]
+    access_request.refresh_from_db()
+    assert access_request.decision_note == "Ei nyt."
 
 
 def test_coordinator_asks_and_staff_approve_membership_and_email_in_users_language(
