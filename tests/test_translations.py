@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = sorted(
     path
-    for path in ROOT.glob("**/locale/*/LC_MESSAGES/django.po")
+    for path in ROOT.glob("**/locale/*/LC_MESSAGES/*.po")
     if ".venv" not in path.parts and path.parts[-3] in {"fi", "sv"}
 )
 
@@ -40,3 +40,245 @@ def test_compiled_catalogue_is_current(path):
     compiled = path.with_suffix(".mo")
     assert compiled.exists(), f"{compiled} is missing: run `make messages`"
     assert entries(polib.mofile(str(compiled))) == entries(polib.pofile(str(path))), f"{compiled} is stale"
+
+
+# --- No English on a Finnish or Swedish page ----------------------------------------------------------------
+#
+# Django, its admin and allauth leave some Finnish and Swedish strings empty upstream; our catalogue (locale/)
+# fills them. These tests walk the pages coordinators, staff and visitors see and fail on English text there:
+# a text that is an English msgid of any catalogue the page draws from, or a word that exists only in English.
+
+import json  # noqa: E402
+import re  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+
+import django  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+SITE_PACKAGES = Path(django.__file__).resolve().parent.parent
+UPSTREAM_CATALOGUES = [
+    SITE_PACKAGES / "django/conf/locale/en/LC_MESSAGES/django.po",
+    *sorted(SITE_PACKAGES.glob("django/contrib/*/locale/en/LC_MESSAGES/django.po")),
+    SITE_PACKAGES / "allauth/locale/en/LC_MESSAGES/django.po",
+]
+# Words a Finnish or Swedish page has no business showing (none of them is a Finnish or Swedish word).
+ENGLISH_ONLY = re.compile(
+    r"\b(the|your|you|and|with|this|that|please|password|passwords|choose|chosen|available|remove|selected|"
+    r"click|authenticators?|recovery|account|email|sign|enter|submit|cancel|save|delete|change|search|filter|"
+    r"today|now|yes|show|hide|add|view|history|home|required|field|characters?|code|codes|app|activate|"
+    r"deactivate|reset|forgot|forgotten|confirm|continue|back|next|previous|page|of|log|logged|out)\b",
+    re.IGNORECASE,
+)
+NOT_PROSE = re.compile(r"\S+@\S+|https?://\S+|/\S*")  # e-mail addresses, links and paths are not language
+
+
+class VisibleText(HTMLParser):
+    """The text a person sees or hears: text nodes outside scripts and styles, and the attributes read aloud or
+    shown (labels, titles, placeholders, alternative texts, button values)."""
+
+    SPOKEN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
+
+    # Scripts and styles are not text; a text field's content is what someone typed (an offer in English is
+    # meant to be English).
+    HIDDEN = {"script", "style", "template", "textarea"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+        self.texts: list[str] = []
+        # One entry per open element: is its text hidden or in another language (the language switcher's
+        # "English" is marked lang="en" and is meant to be English)?
+        self._open: list[tuple[str, bool]] = []
+
+    def _skipping(self) -> bool:
+        return bool(self._open) and self._open[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        other_language = (attributes.get("lang") or self.language)[:2] != self.language
+        skipping = self._skipping() or tag in self.HIDDEN or other_language
+        if not skipping:
+            self.texts.extend(value for name, value in attrs if name in self.SPOKEN_ATTRIBUTES and value)
+            if tag == "input" and attributes.get("type") in {"submit", "button"} and attributes.get("value"):
+                self.texts.append(attributes["value"])
+        if tag not in self.VOID:
+            self._open.append((tag, skipping))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._skipping() and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_msgids() -> set[str]:
+    """Every English msgid without placeholders of the catalogues our pages draw from, ours included."""
+    ours = [path.parent.parent.parent / "en/LC_MESSAGES" / path.name for path in CATALOGUES]
+    msgids = set()
+    for path in [*UPSTREAM_CATALOGUES, *ours]:
+        for entry in polib.pofile(str(path)):
+            if not entry.obsolete and "%" not in entry.msgid and "{" not in entry.msgid:
+                msgids.add(entry.msgid.strip())
+    return msgids
+
+
+def translations_in(language: str) -> set[str]:
+    """Every text the catalogues give in `language`: a word such as "Status" or "Partner" is English and Swedish
+    alike, and is not English on the page when it is a translation."""
+    from django.utils.translation import trans_real
+
+    catalogue = trans_real.translation(language)._catalog
+    return {str(value).strip() for _key, value in catalogue.items()}
+
+
+def english_on(html: str, *, msgids: set[str], language: str) -> list[str]:
+    parser = VisibleText(language)
+    parser.feed(html)
+    local = translations_in(language)
+    found = []
+    for text in parser.texts:
+        if text in local:
+            continue
+        if text in msgids or ENGLISH_ONLY.search(NOT_PROSE.sub("", text)):
+            found.append(text)
+    return found
+
+
+@pytest.fixture(scope="module")
+def msgids():
+    return english_msgids()
+
+
+def walk(client, pages: dict[str, str], *, language: str, msgids: set[str], allowed=frozenset()) -> dict:
+    """`pages` are reversed in `language` (with its prefix)."""
+    found = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, f"{name}: {response.status_code}"
+        english = english_on(response.content.decode(), msgids=msgids, language=language)
+        if english := [text for text in english if text not in allowed]:
+            found[name] = english
+    return found
+
+
+def post_and_read(client, url: str, data: dict, *, language: str, msgids: set[str]) -> list[str]:
+    response = client.post(url, data)
+    return english_on(response.content.decode(), msgids=msgids, language=language)
+
+
+LANGUAGES = ["fi", "sv"]
+
+
+@pytest.fixture
+def language(request):
+    """The page language of a parametrized test; URLs are reversed in it (Finnish has no prefix)."""
+    from django.utils import translation
+
+    with translation.override(request.param):
+        yield request.param
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_no_english_on_public_and_login_pages(client, locality, msgids, language):
+    from localities.models import Locality
+
+    Locality.objects.filter(pk=locality.pk).update(status=Locality.Status.PILOTING)
+    pages = {
+        "home": reverse("home"),
+        "localities": reverse("localities:public-list"),
+        "locality": reverse("localities:public-detail", kwargs={"slug": locality.slug}),
+        "venues": reverse("networks:venue-search"),
+        "accessibility": reverse("accessibility"),
+        "privacy": reverse("privacy"),
+        "login": reverse("account_login"),
+        "password-reset": reverse("account_reset_password"),
+        "password-reset-done": reverse("account_reset_password_done"),
+    }
+    assert walk(client, pages, language=language, msgids=msgids) == {}
+    failed_login = post_and_read(
+        client,
+        reverse("account_login"),
+        {"login": "nobody@example.fi", "password": "x"},
+        language=language,
+        msgids=msgids,
+    )
+    assert failed_login == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_no_english_on_account_pages(coordinator_client, msgids, language):
+    pages = {
+        "email": reverse("account_email"),
+        "password-change": reverse("account_change_password"),
+        "two-factor": reverse("mfa_index"),
+        "reauthenticate": reverse("account_reauthenticate"),
+        "logout": reverse("account_logout"),
+    }
+    assert walk(coordinator_client, pages, language=language, msgids=msgids) == {}
+    # The password validators' errors and help texts.
+    weak = {"oldpassword": "wrong", "password1": "123", "password2": "123"}
+    assert (
+        post_and_read(coordinator_client, reverse("account_change_password"), weak, language=language, msgids=msgids)
+        == []
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_no_english_on_portal_pages(coordinator_client, coordinator, locality, msgids, language):
+    from networks.spreadsheets import COLUMNS
+    from tests.kaikukeskus.portal_pages import make_portal_pages
+
+    pages = {
+        name: url for name, (url, _belongs) in make_portal_pages(locality=locality, coordinator=coordinator).items()
+    }
+    # The import page shows an example cell of each column as it is typed into the file: the English offer's
+    # example is English, and "yes" is one of the accepted values.
+    examples = {example for column in COLUMNS for example in (column.example_venue, column.example_issuer)}
+    assert walk(coordinator_client, pages, language=language, msgids=msgids, allowed=examples) == {}
+    # The partner form's errors.
+    url = reverse("networks:partner-create", kwargs={"slug": locality.slug})
+    assert post_and_read(coordinator_client, url, {"role": "venue"}, language=language, msgids=msgids) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_no_english_on_admin_pages(staff_client, coordinator, locality, msgids, language):
+    from tests.networks.factories import PartnerFactory
+
+    partner = PartnerFactory(locality=locality)
+    pages = {
+        "index": reverse("admin:index"),
+        "localities": reverse("admin:localities_locality_changelist"),
+        "locality": reverse("admin:localities_locality_change", args=[locality.pk]),
+        "pilot-board": reverse("admin:localities_pilotboard_changelist"),
+        "invitation": reverse("admin:localities_invitation_add"),
+        "partners": reverse("admin:networks_partner_changelist"),
+        "partner": reverse("admin:networks_partner_change", args=[partner.pk]),
+        "users": reverse("admin:kaikukeskus_user_changelist"),
+        "user": reverse("admin:kaikukeskus_user_change", args=[coordinator.pk]),
+    }
+    assert walk(staff_client, pages, language=language, msgids=msgids) == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_admin_javascript_strings_are_translated(staff_client, language):
+    """The admin's widgets ("Choose all", "Available …", the calendar) speak through its JavaScript catalogue,
+    where Django's Finnish leaves some strings empty: ours fills them."""
+    source = polib.pofile(str(SITE_PACKAGES / "django/contrib/admin/locale/en/LC_MESSAGES/djangojs.po"))
+    script = staff_client.get(reverse("admin:jsi18n")).content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    missing = [
+        entry.msgid
+        for entry in source
+        if not entry.obsolete
+        and not catalogue.get(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
+    ]
+    assert missing == []
