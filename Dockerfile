@@ -16,9 +16,16 @@ RUN pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput
+# The static files with production's storage (DEBUG=0): hashed names, compressed copies and the manifest that
+# every page needs. Production settings refuse to load without a secret; collectstatic gets a throwaway one.
+RUN DEBUG=0 ALLOWED_HOSTS=localhost SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 10001 kaiku && mkdir -p /app/media && chown kaiku /app/media
+# Uploads and private documents (agreements) live on volumes (docker-compose.yml); Docker copies these
+# directories' owner into a new named volume, so the app's user can write there.
+RUN useradd --system --uid 10001 kaiku \
+ && mkdir -p /app/media /app/private-media \
+ && chown kaiku /app/media /app/private-media
 USER kaiku
 EXPOSE 8000
 CMD ["gunicorn", "kaikukeskus.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -14,5 +14,7 @@ class KaikukeskusConfig(AppConfig):
     verbose_name = _("Kaikukeskus portal")
 
     def ready(self) -> None:
+        from kaikukeskus import checks  # noqa: F401 - registers the system checks
+
         # Permissions of models added by later migrations join the staff group after every migrate.
         post_migrate.connect(_sync_staff_group, dispatch_uid="kaikukeskus-sync-staff-group")

@@ -5,11 +5,9 @@ With nothing set this is the *embedded default*: a SQLite file, eager Celery and
 it refuses to start with the default secret and `manage.py check --deploy` is clean.
 """
 
-import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
-import dj_database_url
+import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -17,34 +15,45 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+class Env(environ.Env):
+    """django-environ, with two habits of ours: an empty variable (`STAFF_MFA_REQUIRED=` in an env file) means
+    "not set" and takes the default, never False; and `EMAIL_URL` also takes the short `console://` and
+    `locmem://` forms."""
+
+    EMAIL_SCHEMES = {
+        **environ.Env.EMAIL_SCHEMES,
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    }
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if default is not self.NOTSET and self.ENVIRON.get(var, "").strip() == "":
+            return default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+    def list(self, var, cast=None, default=environ.Env.NOTSET):
+        return [item.strip() for item in super().list(var, cast=cast, default=default) if item.strip()]
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+env = Env()
 
 # --- Core -------------------------------------------------------------------------------------------------
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env.bool("DEBUG", default=True)
 # Anything that is not DEBUG is production: no silent fallbacks for secrets there.
 PRODUCTION = not DEBUG
 
 DEFAULT_SECRET_KEY = "embedded-default-insecure-secret-key-change-me"  # noqa: S105 - refused in production
-SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 if PRODUCTION and (SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("Production (DEBUG=0) needs SECRET_KEY: at least 50 random characters.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production (DEBUG=0) needs ALLOWED_HOSTS.")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Our apps first, so that their templates override allauth's and the admin's.
@@ -110,11 +119,11 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------------------
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -160,8 +169,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kaikukeskus"
 # National staff must have TOTP before they can use the admin. The embedded default relaxes this so that the
 # demo staff account works at once; production always requires it unless explicitly turned off.
-STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", PRODUCTION)
-INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 # --- Languages and time -----------------------------------------------------------------------------------
 
@@ -177,12 +186,12 @@ USE_TZ = True
 # --- Static and media files -------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Agreements and other private documents: never under MEDIA_URL, downloaded only through views that check scope.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -190,53 +199,59 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Agreements (localities/storage.py): a directory of its own with no public URL.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": ""},
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 
 
 def email_settings(url: str) -> dict:
-    """`EMAIL_URL`: console://, locmem://, smtp://user:pass@host:587 or smtp+ssl://user:pass@host:465."""
-    parts = urlsplit(url)
-    backends = {
-        "console": "django.core.mail.backends.console.EmailBackend",
-        "locmem": "django.core.mail.backends.locmem.EmailBackend",
-        "smtp": "django.core.mail.backends.smtp.EmailBackend",
-        "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
-        "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
-    }
-    if parts.scheme not in backends:
-        raise ImproperlyConfigured(f"EMAIL_URL scheme {parts.scheme!r} is not one of {sorted(backends)}.")
-    query = parse_qs(parts.query)
+    """`EMAIL_URL`: console://, locmem://, smtp://user:pass@host:587, smtp+tls://… or smtp+ssl://…:465."""
+    config = Env.email_url_config(url)
     return {
-        "EMAIL_BACKEND": backends[parts.scheme],
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": parts.scheme == "smtp+tls" or query.get("tls") == ["1"],
-        "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
+        "EMAIL_HOST": "localhost",
+        "EMAIL_PORT": 25,
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        **{key: value for key, value in config.items() if key.startswith("EMAIL_") and value not in (None, "")},
     }
 
 
-globals().update(email_settings(os.environ.get("EMAIL_URL", "console://")))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kaikukeskus <noreply@kaikukortti.fi>")
+globals().update(email_settings(env.str("EMAIL_URL", default="console://")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kaikukeskus <noreply@kaikukortti.fi>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ------------------------------------------------------------------------------------------------
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+def cache_settings(redis_url: str) -> dict:
+    """Redis when `REDIS_URL` is set: shared by every web process, so that allauth's login limits hold across
+    workers (check kaikukeskus.W001). While Redis does not answer, each process falls back to its own memory and
+    logs a warning, and logging in keeps working (kaikukeskus/cache.py). Without Redis, local memory."""
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "kaikukeskus.cache.FallbackRedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = cache_settings(REDIS_URL)
 
 # --- Celery -----------------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Without a broker the embedded default runs tasks in-process.
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -277,11 +292,11 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer checks /health/ over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -321,7 +336,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's default config gives `django` a console handler of its own; log through ours only, once.
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

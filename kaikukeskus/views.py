@@ -33,4 +33,4 @@ def portal_home(request):
 @require_GET
 def health(request):
     report = health_report()
-    return JsonResponse(report, status=200 if report["database"] == "ok" else 503)
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -1,14 +1,31 @@
+import os
 from unittest import mock
 
 import pytest
 
+from kaikukeskus.settings import cache_settings
+
 pytestmark = pytest.mark.django_db
 
 
-def test_health_reports_database_and_eager_broker(client):
+def test_health_reports_database_pages_local_cache_and_eager_broker(client):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert response.json() == {"status": "ok", "database": "ok", "pages": "ok", "cache": "local", "broker": "eager"}
+
+
+def test_an_unreachable_cache_is_reported_not_fatal(client, settings, caplog):
+    settings.CACHES = cache_settings("redis://127.0.0.1:1/0")
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "unavailable"
+    assert "the cache (Redis) does not answer" in caplog.text
+
+
+@pytest.mark.redis
+def test_a_reachable_redis_cache_is_ok(client, settings):
+    settings.CACHES = cache_settings(os.environ["REDIS_URL"])
+    assert client.get("/health/").json()["cache"] == "ok"
 
 
 def test_health_answers_503_when_the_database_does_not(client):

@@ -1,6 +1,8 @@
 """The production configuration, run as a separate process so that it reads its own environment."""
 
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -45,9 +47,95 @@ def test_production_passes_the_deploy_check():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="kaikukortti.example",
+        REDIS_URL="redis://redis.example:6379/0",  # configured, not reached: the check reads the settings
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_a_shared_cache():
+    """A per-process cache multiplies allauth's login limits by the number of gunicorn workers."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="kaikukortti.example",
+        REDIS_URL="",
+    )
+    assert result.returncode != 0
+    assert "(kaikukeskus.W001) Production runs without a shared cache: set REDIS_URL." in result.stderr
+    assert "issues" in result.stderr and "security." not in result.stderr  # the only complaint
+
+
+def test_settings_from_the_environment():
+    """django-environ reads them; README's names, defaults and forms hold. An empty variable is not set."""
+    code = (
+        "from django.conf import settings as s; import json; db = s.DATABASES['default']; "
+        "print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.STAFF_MFA_REQUIRED, "
+        "db['ENGINE'], db['NAME'], db['HOST'], db['PORT'], db['CONN_MAX_AGE'], s.INVITATION_VALID_DAYS, "
+        "s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_HOST, str(s.PRIVATE_MEDIA_ROOT)]))"
+    )
+    result = manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        code,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=" kaikukortti.example, www.kaikukortti.example ,",
+        CSRF_TRUSTED_ORIGINS="",
+        STAFF_MFA_REQUIRED="",
+        DATABASE_URL="postgres://kaikukeskus:salasana@db.example:5433/kaikukeskus",
+        DB_CONN_MAX_AGE="0",
+        INVITATION_VALID_DAYS="7",
+        REDIS_URL="redis://redis.example:6379/0",
+        EMAIL_URL="smtp+tls://mail.example.fi:587",
+        PRIVATE_MEDIA_ROOT="/srv/private",
+    )
+    assert json.loads(result.stdout) == [
+        False,
+        ["kaikukortti.example", "www.kaikukortti.example"],
+        [],
+        True,  # empty: production's default, never off
+        "django.db.backends.postgresql",
+        "kaikukeskus",
+        "db.example",
+        5433,
+        0,
+        7,
+        "kaikukeskus.cache.FallbackRedisCache",
+        False,
+        "mail.example.fi",
+        "/srv/private",
+    ], result.stderr
+
+
+def test_embedded_defaults():
+    code = (
+        "from django.conf import settings as s; import json; db = s.DATABASES['default']; "
+        "print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS, db['ENGINE'], db['NAME'].endswith('db.sqlite3'), "
+        "db['CONN_MAX_AGE'], s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.STAFF_MFA_REQUIRED]))"
+    )
+    unset = dict.fromkeys(
+        ["DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "DB_CONN_MAX_AGE", "STAFF_MFA_REQUIRED"], ""
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, **unset)
+    assert json.loads(result.stdout) == [
+        True,
+        ["127.0.0.1", "localhost", "[::1]"],
+        "django.db.backends.sqlite3",
+        True,
+        60,
+        "django.core.cache.backends.locmem.LocMemCache",
+        True,
+        "django.core.mail.backends.console.EmailBackend",
+        False,
+    ], result.stderr
 
 
 def test_staff_mfa_is_required_in_production_by_default():
@@ -68,6 +156,8 @@ def test_staff_mfa_is_required_in_production_by_default():
     ("url", "expected"),
     [
         ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        ("locmem://", {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}),
+        ("smtp://mail.example.fi", {"EMAIL_HOST": "mail.example.fi", "EMAIL_PORT": 25, "EMAIL_USE_TLS": False}),
         (
             "smtp+tls://user%40x.fi:p%40ss@mail.example.fi:587",
             {
@@ -96,3 +186,20 @@ def test_compose_file_has_the_documented_topology():
     for name in ("db", "redis", "web"):
         assert "healthcheck" in services[name], name
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgres://")
+
+
+def test_private_media_is_on_a_volume_the_image_user_can_write():
+    """Agreements go to PRIVATE_MEDIA_ROOT: a named volume in compose, a directory the image's user owns (a new
+    named volume takes over the owner of the image's directory)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    [user] = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    for name in ("web", "worker", "beat"):
+        service = compose["services"][name]
+        path = service["environment"]["PRIVATE_MEDIA_ROOT"]
+        mounts = dict(volume.split(":")[::-1] for volume in service["volumes"])
+        assert mounts.get(path) in compose["volumes"], (name, path, mounts)
+        assert path != service["environment"]["MEDIA_ROOT"]
+        assert not path.startswith(service["environment"]["MEDIA_ROOT"] + "/")
+    owned = re.search(rf"mkdir -p ([^&]*) && chown {user} ([^&\n]*)", dockerfile)
+    assert owned and path in owned.group(1).split() and path in owned.group(2).split(), owned
