@@ -6,6 +6,15 @@ from tests.kaikukeskus.factories import TEST_PASSWORD, StaffFactory, UserFactory
 from tests.localities.factories import CoordinatorFactory, LocalityFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth counts login attempts in the cache, per IP: one test's failed logins must not lock the next
+    test's client (always 127.0.0.1) out."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
