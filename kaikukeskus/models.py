@@ -63,6 +63,11 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How a person is shown everywhere (pages, e-mails, the admin): the name, or the e-mail address."""
         return self.get_full_name() or self.email
 
     @property

@@ -38,6 +38,9 @@ class InvitationAcceptForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=timezone.localdate)
+    # What the person saw: a milestone done already (its date and note are corrected) or an open one (it is
+    # marked done, and refused if somebody marked it meanwhile).
+    correcting = forms.BooleanField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note"),
         required=False,

@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -191,13 +191,13 @@ LOCALITY_FIELDS = frozenset(
 )
 
 
-def _locality_save(*, actor, locality: Locality, reason: str) -> None:
-    """Check the locality (its dates in their order, see `Locality.clean`) and save it with who and why in its
-    history."""
-    locality.full_clean()
-    locality._change_reason = reason
-    locality._history_user = actor
-    locality.save()
+def _save_with_history(instance, *, actor, reason: str) -> None:
+    """Check the row (a locality's dates in their order, see `Locality.clean`) and save it with who and why in
+    its history."""
+    instance.full_clean()
+    instance._change_reason = reason
+    instance._history_user = actor
+    instance.save()
 
 
 @transaction.atomic
@@ -214,7 +214,7 @@ def locality_update(*, actor, locality: Locality, **changes) -> Locality:
         locality.status = S.PROSPECT
     for name, value in changes.items():
         setattr(locality, name, value)
-    _locality_save(actor=actor, locality=locality, reason="edited")
+    _save_with_history(locality, actor=actor, reason="edited")
     if municipalities is not None:
         locality.municipalities.set(municipalities)
     return locality
@@ -288,7 +288,7 @@ def locality_transition(
     elif from_status == S.ENDED:
         # Contacted again after ending: the end date belongs to the log now, not to the running record.
         locality.ended_on = None
-    _locality_save(actor=actor, locality=locality, reason=note or f"{from_status} → {to_status}")
+    _save_with_history(locality, actor=actor, reason=note or f"{from_status} → {to_status}")
 
     pilot = Pilot.objects.filter(locality=locality).first()
     if to_status in (S.PREPARING, S.PILOTING) and pilot is None:
@@ -359,34 +359,69 @@ def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) ->
     return len(milestones)
 
 
-@transaction.atomic
-def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
-    """A coordinator (or staff) marks a milestone of their locality's pilot done, or corrects its date and note."""
-    milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
-    require_scope(actor, milestone.pilot.locality)
+class AlreadyDoneError(ValidationError):
+    """Someone marked it done first (a moment ago, or in another tab): nothing was overwritten."""
+
+    def __init__(self, record: Milestone | FollowUpAction):
+        when = formats.date_format(record.done_on)
+        if record.done_by is None:
+            message = _("This was marked done on %(date)s already; nothing was changed.") % {"date": when}
+        else:
+            message = _("%(name)s marked this done on %(date)s already; nothing was changed.") % {
+                "name": record.done_by.display_name,
+                "date": when,
+            }
+        super().__init__(message, code="already_done")
+
+
+def _check_done_on(done_on: datetime.date) -> None:
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
+
+
+def _milestone_for_update(*, actor, milestone: Milestone) -> Milestone:
+    """The milestone as it is now, locked until commit, so that two people marking it at once are told apart."""
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("pilot__locality").get(pk=milestone.pk)
+    require_scope(actor, milestone.pilot.locality)
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+    """A coordinator (or staff) marks an open milestone of their locality's pilot done. One marked done already
+    is refused with who did it and when (`AlreadyDoneError`): the first one to mark it keeps it."""
+    milestone = _milestone_for_update(actor=actor, milestone=milestone)
+    if milestone.done_on is not None:
+        raise AlreadyDoneError(milestone)
+    _check_done_on(done_on)
     milestone.done_on = done_on
     milestone.done_by = actor
     milestone.note = note
-    milestone.full_clean()
-    milestone._change_reason = "done"
-    milestone._history_user = actor
-    milestone.save()
+    _save_with_history(milestone, actor=actor, reason="done")
+    return milestone
+
+
+@transaction.atomic
+def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+    """Correct the date and note of a milestone marked done; who marked it done stays, history records who
+    corrected it."""
+    milestone = _milestone_for_update(actor=actor, milestone=milestone)
+    if milestone.done_on is None:
+        raise ValidationError(_("This milestone has been marked not done meanwhile; mark it done again if it is."))
+    _check_done_on(done_on)
+    milestone.done_on = done_on
+    milestone.note = note
+    _save_with_history(milestone, actor=actor, reason="corrected")
     return milestone
 
 
 @transaction.atomic
 def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     """Undo a milestone marked done by mistake; its history keeps the earlier state."""
-    milestone = Milestone.objects.select_for_update().select_related("pilot__locality").get(pk=milestone.pk)
-    require_scope(actor, milestone.pilot.locality)
+    milestone = _milestone_for_update(actor=actor, milestone=milestone)
     milestone.done_on = None
     milestone.done_by = None
-    milestone.full_clean()
-    milestone._change_reason = "reopened"
-    milestone._history_user = actor
-    milestone.save()
+    _save_with_history(milestone, actor=actor, reason="reopened")
     return milestone
 
 
@@ -444,15 +479,19 @@ def feedback_meeting_create(
 def follow_up_action_mark_done(
     *, actor, action: FollowUpAction, done_on: datetime.date | None = None
 ) -> FollowUpAction:
-    action = FollowUpAction.objects.select_for_update().select_related("meeting__locality").get(pk=action.pk)
+    """Mark an open follow-up action done (today unless said). One marked done already is refused with who did
+    it and when (`AlreadyDoneError`)."""
+    action = (
+        FollowUpAction.objects.select_for_update(of=("self",)).select_related("meeting__locality").get(pk=action.pk)
+    )
     require_scope(actor, action.meeting.locality)
+    if action.done_on is not None:
+        raise AlreadyDoneError(action)
     done_on = done_on or timezone.localdate()
-    if done_on > timezone.localdate():
-        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    _check_done_on(done_on)
     action.done_on = done_on
     action.done_by = actor
-    action.full_clean()
-    action.save()
+    _save_with_history(action, actor=actor, reason="done")
     return action
 
 
@@ -548,9 +587,7 @@ def prospect_contact_delete(*, actor, contact: ProspectContact) -> None:
 def _prospect_contact_save(*, actor, contact: ProspectContact) -> None:
     if contact.next_step_on and not contact.next_step:
         raise ValidationError({"next_step": _("Say what the next step is.")})
-    contact.full_clean()
-    contact._history_user = actor
-    contact.save()
+    _save_with_history(contact, actor=actor, reason="logged" if contact.pk is None else "corrected")
     locality = contact.locality
     if locality.first_contact_on is None or contact.contacted_on < locality.first_contact_on:
         locality_update(actor=actor, locality=locality, first_contact_on=contact.contacted_on)
@@ -594,28 +631,26 @@ def access_request_note_update(*, actor, access_request: AccessRequest, note: st
     require_staff(actor)
     access_request = _pending_for_update(access_request)
     access_request.decision_note = note
-    access_request.full_clean()
-    access_request._history_user = actor
-    access_request.save(update_fields=["decision_note"])
+    _save_with_history(access_request, actor=actor, reason="message written")
     return access_request
 
 
-def _decide(*, actor, access_request: AccessRequest, status: str, note: str) -> AccessRequest:
+def _decide(*, actor, access_request: AccessRequest, status: str, note: str | None) -> AccessRequest:
+    """`note` None sends the message staff wrote before deciding (`access_request_note_update`)."""
     require_staff(actor)
     access_request = _pending_for_update(access_request)
     access_request.status = status
     access_request.decided_by = actor
     access_request.decided_at = timezone.now()
-    access_request.decision_note = note
-    access_request.full_clean()
-    access_request._history_user = actor
-    access_request.save()
+    if note is not None:
+        access_request.decision_note = note
+    _save_with_history(access_request, actor=actor, reason=status)
     transaction.on_commit(lambda: _send_access_request_decision(access_request=access_request))
     return access_request
 
 
 @transaction.atomic
-def access_request_approve(*, actor, access_request: AccessRequest, note: str = "") -> AccessRequest:
+def access_request_approve(*, actor, access_request: AccessRequest, note: str | None = None) -> AccessRequest:
     """Approve: the membership opens at once; the coordinator is told by e-mail and on the portal."""
     access_request = _decide(
         actor=actor, access_request=access_request, status=AccessRequest.Status.APPROVED, note=note
@@ -625,7 +660,7 @@ def access_request_approve(*, actor, access_request: AccessRequest, note: str = 
 
 
 @transaction.atomic
-def access_request_decline(*, actor, access_request: AccessRequest, note: str = "") -> AccessRequest:
+def access_request_decline(*, actor, access_request: AccessRequest, note: str | None = None) -> AccessRequest:
     return _decide(actor=actor, access_request=access_request, status=AccessRequest.Status.DECLINED, note=note)
 
 

@@ -113,21 +113,30 @@ def pilot_checklist(request, slug: str):
 def milestone_done(request, slug: str, pk: int):
     milestone = selectors.milestone_for_user_or_404(user=request.user, slug=slug, pk=pk)
     locality = milestone.pilot.locality
-    initial = {"done_on": milestone.done_on or timezone.localdate(), "note": milestone.note}
+    checklist = reverse("localities:pilot", kwargs={"slug": locality.slug}) + f"#milestone-{milestone.pk}"
+    initial = {
+        "done_on": milestone.done_on or timezone.localdate(),
+        "note": milestone.note,
+        "correcting": milestone.done_on is not None,
+    }
     form = MilestoneDoneForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        save = services.milestone_correct if form.cleaned_data["correcting"] else services.milestone_mark_done
         try:
-            services.milestone_mark_done(
+            save(
                 actor=request.user,
                 milestone=milestone,
                 done_on=form.cleaned_data["done_on"],
                 note=form.cleaned_data["note"],
             )
+        except services.AlreadyDoneError as error:
+            messages.error(request, error.message)
+            return redirect(checklist)
         except ValidationError as error:
             _service_errors(form, error)
         else:
             messages.success(request, _("Marked done: %(milestone)s.") % {"milestone": milestone.title})
-            return redirect(reverse("localities:pilot", kwargs={"slug": locality.slug}) + f"#milestone-{milestone.pk}")
+            return redirect(checklist)
     return render(
         request, "localities/milestone_form.html", {"locality": locality, "milestone": milestone, "form": form}
     )
@@ -157,8 +166,12 @@ def feedback_meeting_detail(request, slug: str, pk: int):
 @require_POST
 def follow_up_action_done(request, slug: str, pk: int):
     action = selectors.follow_up_action_for_user_or_404(user=request.user, slug=slug, pk=pk)
-    services.follow_up_action_mark_done(actor=request.user, action=action)
-    messages.success(request, _("Action marked done."))
+    try:
+        services.follow_up_action_mark_done(actor=request.user, action=action)
+    except services.AlreadyDoneError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Action marked done."))
     return redirect("localities:meeting-detail", slug=slug, pk=action.meeting_id)
 
 

@@ -1,6 +1,7 @@
 """What the localities' admin pages share: the mixin that leaves out views, list filters and small helpers."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
@@ -80,3 +81,18 @@ def overdue_flag(count: int) -> str:
     if count:
         return format_html('<strong class="overdue">⚠ {}</strong>', count)
     return "0"
+
+
+def act_on_each(model_admin, request, rows, service, row_as: str, done_message: str) -> None:
+    """An admin action's loop: `service(actor=…, <row_as>=row)` for each row. A row the service refuses (marked
+    done by somebody else a moment ago, decided meanwhile) is told as a warning and left as it is; the rest go
+    on."""
+    count = 0
+    for row in rows:
+        try:
+            service(actor=request.user, **{row_as: row})
+        except ValidationError as error:
+            model_admin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.WARNING)
+        else:
+            count += 1
+    model_admin.message_user(request, done_message % {"count": count}, messages.SUCCESS)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from localities import services
-from localities.admin.common import WithoutViewsMixin
+from localities.admin.common import WithoutViewsMixin, act_on_each
 from localities.models import AccessRequest, Coordinator, Invitation
 
 
@@ -31,11 +31,10 @@ class CoordinatorAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("End the selected memberships today"))
     def end_membership(self, request, queryset):
-        ended = 0
-        for coordinator in queryset.filter(ended_on__isnull=True):
-            services.coordinator_end(actor=request.user, coordinator=coordinator)
-            ended += 1
-        self.message_user(request, _("%(count)d memberships ended.") % {"count": ended}, messages.SUCCESS)
+        ended = gettext("%(count)d memberships ended.")
+        act_on_each(
+            self, request, queryset.filter(ended_on__isnull=True), services.coordinator_end, "coordinator", ended
+        )
 
 
 class InvitationForm(forms.ModelForm):
@@ -90,12 +89,9 @@ class AccessRequestAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
             )
 
     def _decide(self, request, queryset, decide, done_message):
-        count = 0
-        for access_request in queryset.filter(status=AccessRequest.Status.PENDING):
-            decide(actor=request.user, access_request=access_request, note=access_request.decision_note)
-            count += 1
+        pending = queryset.filter(status=AccessRequest.Status.PENDING)
+        act_on_each(self, request, pending, decide, "access_request", done_message)
         skipped = queryset.exclude(status=AccessRequest.Status.PENDING).count()
-        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,

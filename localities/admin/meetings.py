@@ -1,14 +1,14 @@
 """Feedback meetings, their follow-up actions and the reminders of overdue work."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from localities import services
-from localities.admin.common import OverdueFilter, WithoutViewsMixin
+from localities.admin.common import OverdueFilter, WithoutViewsMixin, act_on_each
 from localities.models import FeedbackMeeting, FollowUpAction, OverdueReminder
 
 User = get_user_model()
@@ -79,11 +79,10 @@ class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Mark the selected actions done today"))
     def mark_done(self, request, queryset):
-        done = 0
-        for action in queryset.filter(done_on__isnull=True):
-            services.follow_up_action_mark_done(actor=request.user, action=action)
-            done += 1
-        self.message_user(request, gettext("%(count)d actions marked done.") % {"count": done}, messages.SUCCESS)
+        done = gettext("%(count)d actions marked done.")
+        act_on_each(
+            self, request, queryset.filter(done_on__isnull=True), services.follow_up_action_mark_done, "action", done
+        )
 
 
 @admin.register(OverdueReminder)

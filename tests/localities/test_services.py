@@ -15,6 +15,7 @@ from localities.milestone_defaults import DEFAULT_MILESTONES
 from localities.models import (
     AccessRequest,
     Coordinator,
+    FollowUpAction,
     Locality,
     LocalityStatusChange,
     Milestone,
@@ -26,6 +27,7 @@ from localities.models import (
 from tests.kaikukeskus.factories import UserFactory
 from tests.localities.factories import (
     AccessRequestFactory,
+    CoordinatorFactory,
     FollowUpActionFactory,
     LocalityFactory,
     MilestoneFactory,
@@ -364,6 +366,72 @@ def test_coordinator_marks_own_action_done_but_not_anothers(coordinator, localit
     assert not own.is_overdue()
     with pytest.raises(PermissionDenied):
         services.follow_up_action_mark_done(actor=coordinator, action=foreign)
+
+
+# --- Done twice ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_coordinator(locality):
+    return CoordinatorFactory(locality=locality, user__first_name="Ville", user__last_name="Toinen").user
+
+
+def test_a_milestone_marked_done_twice_keeps_the_first_who_and_when(coordinator, second_coordinator, locality):
+    milestone = PilotFactory(locality=locality).milestones.get(position=20)
+    stale = Milestone.objects.get(pk=milestone.pk)  # what the second coordinator's form was made from
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=D(2026, 3, 2), note="Ensin")
+    history = milestone.history.count()
+    with translation.override("en"), pytest.raises(services.AlreadyDoneError) as error:
+        services.milestone_mark_done(actor=second_coordinator, milestone=stale, done_on=D(2026, 3, 5), note="Toka")
+    assert error.value.messages == [
+        f"{coordinator.display_name} marked this done on 2 March 2026 already; nothing was changed."
+    ]
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.done_by, milestone.note) == (D(2026, 3, 2), coordinator, "Ensin")
+    assert milestone.history.count() == history
+
+
+def test_already_done_says_who_and_when_in_finnish(coordinator, second_coordinator, locality):
+    milestone = PilotFactory(locality=locality).milestones.first()
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=D(2026, 3, 2))
+    with translation.override("fi"), pytest.raises(services.AlreadyDoneError) as error:
+        services.milestone_mark_done(actor=second_coordinator, milestone=milestone, done_on=D(2026, 3, 5))
+    assert error.value.messages == [
+        f"{coordinator.display_name} merkitsi tämän tehdyksi jo 2. maaliskuuta 2026; mitään ei muutettu."
+    ]
+
+
+def test_correcting_a_done_milestone_keeps_who_marked_it(coordinator, second_coordinator, locality):
+    milestone = PilotFactory(locality=locality).milestones.first()
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=D(2026, 3, 2), note="Ensin")
+    services.milestone_correct(actor=second_coordinator, milestone=milestone, done_on=D(2026, 3, 1), note="Korjattu")
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.done_by, milestone.note) == (D(2026, 3, 1), coordinator, "Korjattu")
+    assert milestone.history.latest().history_user == second_coordinator
+
+
+def test_correcting_a_milestone_reopened_meanwhile_is_refused(coordinator, locality):
+    milestone = PilotFactory(locality=locality).milestones.first()
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.milestone_correct(actor=coordinator, milestone=milestone, done_on=D(2026, 3, 1), note="x")
+    assert error.value.messages == ["This milestone has been marked not done meanwhile; mark it done again if it is."]
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.note) == (None, "")
+
+
+def test_a_follow_up_action_marked_done_twice_keeps_the_first_who_and_when(
+    coordinator, second_coordinator, locality, today
+):
+    action = FollowUpActionFactory(meeting__locality=locality)
+    stale = FollowUpAction.objects.get(pk=action.pk)
+    services.follow_up_action_mark_done(actor=coordinator, action=action, done_on=D(2026, 3, 2))
+    with translation.override("en"), pytest.raises(services.AlreadyDoneError) as error:
+        services.follow_up_action_mark_done(actor=second_coordinator, action=stale)
+    assert error.value.messages == [
+        f"{coordinator.display_name} marked this done on 2 March 2026 already; nothing was changed."
+    ]
+    action.refresh_from_db()
+    assert (action.done_on, action.done_by) == (D(2026, 3, 2), coordinator)
 
 
 # --- Agreements -------------------------------------------------------------------------------------------

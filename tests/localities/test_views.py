@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from localities import services
 from localities.models import AccessRequest, Locality, Milestone, Municipality
 from tests.localities.factories import (
     CoordinatorFactory,
@@ -270,6 +272,46 @@ def test_meeting_page_and_marking_an_action_done(coordinator_client, coordinator
     assert coordinator_client.post(done_url)["Location"] == url
     action.refresh_from_db()
     assert action.done_by == coordinator
+
+
+def test_a_stale_mark_done_form_is_told_who_did_it_first_and_changes_nothing(coordinator_client, locality, staff):
+    milestone = PilotFactory(locality=locality).milestones.get(position=20)
+    url = "/en" + reverse("localities:milestone-done", kwargs={"slug": locality.slug, "pk": milestone.pk})
+    form = coordinator_client.get(url).context["form"]
+    assert form.initial["correcting"] is False
+    services.milestone_mark_done(actor=staff, milestone=milestone, done_on=datetime.date(2026, 3, 2), note="Staff")
+    response = coordinator_client.post(url, {"done_on": _today().isoformat(), "note": "Minä", "correcting": ""})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/pilot/#milestone-{milestone.pk}")
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert shown == [f"{staff.display_name} marked this done on 2 March 2026 already; nothing was changed."]
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.done_by, milestone.note) == (datetime.date(2026, 3, 2), staff, "Staff")
+
+
+def test_the_form_of_a_done_milestone_corrects_it_and_keeps_who_did_it(
+    coordinator_client, coordinator, locality, staff
+):
+    milestone = PilotFactory(locality=locality).milestones.get(position=20)
+    services.milestone_mark_done(actor=staff, milestone=milestone, done_on=datetime.date(2026, 3, 2))
+    url = reverse("localities:milestone-done", kwargs={"slug": locality.slug, "pk": milestone.pk})
+    assert coordinator_client.get(url).context["form"].initial["correcting"] is True
+    response = coordinator_client.post(url, {"done_on": "2026-03-01", "note": "Korjattu", "correcting": "True"})
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.done_by, milestone.note) == (datetime.date(2026, 3, 1), staff, "Korjattu")
+
+
+def test_marking_an_action_done_twice_tells_who_did_it(coordinator_client, locality, staff):
+    action = FollowUpActionFactory(meeting__locality=locality)
+    services.follow_up_action_mark_done(actor=staff, action=action, done_on=datetime.date(2026, 3, 2))
+    done_url = "/en" + reverse("localities:action-done", kwargs={"slug": locality.slug, "pk": action.pk})
+    response = coordinator_client.post(done_url)
+    assert response.status_code == 302
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert shown == [f"{staff.display_name} marked this done on 2 March 2026 already; nothing was changed."]
+    action.refresh_from_db()
+    assert (action.done_on, action.done_by) == (datetime.date(2026, 3, 2), staff)
 
 
 # --- Agreements -----------------------------------------------------------------------------------------------

@@ -1,0 +1,48 @@
+"""Two coordinators marking the same milestone done at the same moment, in two real transactions: the first
+keeps it, the second is told who did it. On PostgreSQL the service's row lock makes the second wait for the
+first's commit. CI runs the suite on PostgreSQL; the in-memory SQLite of a quick local run locks a whole table
+against the second thread ("database table is locked") instead of making it wait, so there it proves nothing and
+the sequential stale-form tests in test_services.py and test_views.py stand in for it."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from localities import services
+from localities.models import Milestone
+from tests.localities.factories import CoordinatorFactory, LocalityFactory, PilotFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks (CI runs on it)"),
+]
+
+
+def test_two_coordinators_at_once_one_marks_it_done_the_other_is_told(today):
+    locality = LocalityFactory()
+    first, second = (CoordinatorFactory(locality=locality).user for _index in range(2))
+    milestone = PilotFactory(locality=locality).milestones.first()
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def mark(user):
+        try:
+            start.wait()
+            services.milestone_mark_done(actor=user, milestone=milestone, done_on=today, note=user.email)
+            outcomes[user.email] = "done"
+        except services.AlreadyDoneError:
+            outcomes[user.email] = "already done"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=mark, args=(user,)) for user in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["already done", "done"]
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    winner = next(email for email, outcome in outcomes.items() if outcome == "done")
+    assert (milestone.done_by.email, milestone.note) == (winner, winner)
+    assert milestone.history.filter(history_change_reason="done").count() == 1
