@@ -38,8 +38,8 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "needs ALLOWED_HOSTS" in result.stderr
 
 
-def test_production_passes_the_deploy_check():
-    result = manage(
+def deploy_check(**env: str) -> subprocess.CompletedProcess:
+    return manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -47,24 +47,20 @@ def test_production_passes_the_deploy_check():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="kaikukortti.example",
-        REDIS_URL="redis://redis.example:6379/0",  # configured, not reached: the check reads the settings
+        **env,
     )
+
+
+def test_production_passes_the_deploy_check():
+    # Redis is configured, not reached: the check reads the settings.
+    result = deploy_check(REDIS_URL="redis://redis.example:6379/0")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 
 
 def test_deploy_check_warns_without_a_shared_cache():
     """A per-process cache multiplies allauth's login limits by the number of gunicorn workers."""
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="kaikukortti.example",
-        REDIS_URL="",
-    )
+    result = deploy_check(REDIS_URL="")
     assert result.returncode != 0
     assert "(kaikukeskus.W001) Production runs without a shared cache: set REDIS_URL." in result.stderr
     assert "issues" in result.stderr and "security." not in result.stderr  # the only complaint

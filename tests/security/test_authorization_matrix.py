@@ -94,6 +94,16 @@ def world(db, locality, other_locality, coordinator, other_coordinator, former_c
     return world
 
 
+def request_case(client, world, key: str, role: str):
+    """The case's request as the role (also used by other tests over every URL pattern)."""
+    case = CASES[key]
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(key, kwargs=case.kwargs(world))
+    return getattr(client, case.method)(url, data=case.data(world) if case.data else None)
+
+
 def _assert_answer(response, expected, *, login_url: str, where: str):
     location = urlsplit(response.headers.get("Location", "")).path
     if expected == LOGIN:
@@ -110,12 +120,8 @@ def _assert_answer(response, expected, *, login_url: str, where: str):
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_authorization(client, world, key, role):
     case = CASES[key]
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(key, kwargs=case.kwargs(world))
-    data = case.data(world) if case.data else None
-    response = getattr(client, case.method)(url, data=data)
+    response = request_case(client, world, key, role)
+    url = response.request["PATH_INFO"]
     where = f"{case.method.upper()} {url} as {role}: {response.status_code} {response.headers.get('Location', '')}"
     _assert_answer(response, case.expect[role], login_url=reverse("account_login"), where=where)
 

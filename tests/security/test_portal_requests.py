@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.security import test_authorization_matrix as matrix
 from tests.security.authz import ADMIN_LOGIN, LOGIN
-from tests.security.test_authorization_matrix import APP_PATTERNS, CASES
+from tests.security.test_authorization_matrix import APP_PATTERNS, CASES, request_case
 
 # The matrix's world: every role and the objects of every app.
 world = matrix.world
@@ -27,15 +27,6 @@ def test_the_portal_has_pages():
     assert len(PORTAL_KEYS) >= 10, PORTAL_KEYS
 
 
-def _request(client, world, key, role):
-    case = CASES[key]
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(key, kwargs=case.kwargs(world))
-    return getattr(client, case.method)(url, data=case.data(world) if case.data else None)
-
-
 def _cache_control(response) -> set[str]:
     return {part.strip() for part in response.get("Cache-Control", "").split(",")}
 
@@ -46,15 +37,15 @@ def test_portal_page_is_never_stored_and_needs_staff_two_factor_authentication(c
     # Never stored: as the role the page opens for (its coordinator, or staff) and as one it does not open for.
     role = next(role for role in ("own", "staff") if expect[role] not in (404, LOGIN, ADMIN_LOGIN))
     for who in (role, "other"):
-        response = _request(client, world, key, who)
+        response = request_case(client, world, key, who)
         assert {"private", "no-store"} <= _cache_control(response), (key, who, response.status_code)
 
     settings.STAFF_MFA_REQUIRED = True
-    response = _request(client, world, key, "staff")
+    response = request_case(client, world, key, "staff")
     assert response.status_code == 302 and urlsplit(response["Location"]).path == TOTP_SETUP, key
     # A coordinator answers as the matrix says, with the same setting on.
     client.logout()
-    own = _request(client, world, key, "own")
+    own = request_case(client, world, key, "own")
     if isinstance(expect["own"], int):
         assert own.status_code == expect["own"], key
     else:
