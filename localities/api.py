@@ -1,63 +1,44 @@
 """Open data: the localities the public sees on /localities/ (DESIGN §6). No login; JSON, or CSV with
-`?format=csv`."""
+`?format=csv`. The serializer is the endpoint's one field list: response, CSV columns and OpenAPI schema."""
 
-from django.views.decorators.http import require_GET
+from rest_framework import serializers
 
-from kaikukeskus.api import api_response, list_response_schema
+from kaikukeskus.api import CountedList, OpenDataListView, open_data_schema
 from localities import selectors
-
-LOCALITY_FIELDS = [
-    "slug",
-    "name_fi",
-    "name_sv",
-    "name_en",
-    "kind",
-    "status",
-    "municipalities",
-    "pilot_start_on",
-    "pilot_end_on",
-    "permanent_since",
-    "website",
-]
+from localities.models import Locality, Municipality
 
 
-@require_GET
-def locality_list(request):
-    return api_response(
-        request, rows=selectors.public_locality_api_rows(), fields=LOCALITY_FIELDS, filename="kaikukortti-localities"
+class LocalitySerializer(serializers.Serializer):
+    """A public locality; the fields in this order are the JSON object and the CSV columns."""
+
+    slug = serializers.SlugField(help_text="Stable identifier, also in /localities/<slug>/.")
+    name_fi = serializers.CharField()
+    name_sv = serializers.CharField(help_text="Empty when the locality has no Swedish name.")
+    name_en = serializers.CharField(help_text="Empty when the locality has no English name.")
+    kind = serializers.ChoiceField(choices=Locality.Kind.choices)
+    status = serializers.ChoiceField(choices=[(status.value, status.label) for status in Locality.PUBLIC_STATUSES])
+    # The queryset only tells drf-spectacular what a code is; nothing is ever written through this serializer.
+    municipalities = serializers.SlugRelatedField(
+        queryset=Municipality.objects.all(),
+        slug_field="code",
+        many=True,
+        help_text="Statistics Finland municipality codes.",
     )
+    pilot_start_on = serializers.DateField(allow_null=True)
+    pilot_end_on = serializers.DateField(allow_null=True)
+    permanent_since = serializers.DateField(allow_null=True)
+    website = serializers.CharField(help_text="The locality's own Kaikukortti page, or empty.")
 
 
-# The endpoint's part of the OpenAPI schema (`/api/v1/schema/` gathers each app's `OPENAPI_PATHS`).
-_DATE = {"type": ["string", "null"], "format": "date"}
-LOCALITY_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "slug": {"type": "string", "description": "Stable identifier, also in /localities/<slug>/."},
-        "name_fi": {"type": "string"},
-        "name_sv": {"type": "string"},
-        "name_en": {"type": "string"},
-        "kind": {"type": "string", "enum": ["municipality", "group", "county"]},
-        "status": {"type": "string", "enum": ["piloting", "permanent"]},
-        "municipalities": {
-            "type": "array",
-            "items": {"type": "string", "pattern": "^[0-9]{3}$"},
-            "description": "Statistics Finland municipality codes.",
-        },
-        "pilot_start_on": _DATE,
-        "pilot_end_on": _DATE,
-        "permanent_since": _DATE,
-        "website": {"type": "string", "description": "The locality's own Kaikukortti page, or empty."},
-    },
-    "required": LOCALITY_FIELDS,
-}
-OPENAPI_PATHS = {
-    "/api/v1/localities/": {
-        "get": {
-            "summary": "Localities where Kaikukortti is in use (piloting or permanent)",
-            "parameters": [{"$ref": "#/components/parameters/format"}],
-            "responses": {"200": list_response_schema("Locality", "Every public locality.")},
-        }
-    }
-}
-OPENAPI_SCHEMAS = {"Locality": LOCALITY_SCHEMA}
+@open_data_schema(
+    summary="Localities where Kaikukortti is in use (piloting or permanent)",
+    description="Every public locality, ordered by slug; never prospects or localities not running the card.",
+    serializer=LocalitySerializer,
+)
+class LocalityList(OpenDataListView):
+    serializer_class = LocalitySerializer
+    pagination_class = CountedList
+    csv_filename = "kaikukortti-localities"
+
+    def get_queryset(self):
+        return selectors.public_localities_with_codes()

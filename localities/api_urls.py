@@ -5,5 +5,5 @@ from localities import api
 app_name = "localities-api"
 
 urlpatterns = [
-    path("localities/", api.locality_list, name="locality-list"),
+    path("localities/", api.LocalityList.as_view(), name="locality-list"),
 ]

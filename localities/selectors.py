@@ -339,28 +339,11 @@ def public_locality_list(
     return localities.order_by("name_fi"), matched
 
 
-def public_locality_api_rows() -> list[dict]:
-    """The open data rows (DESIGN §6): what `/localities/` shows, with municipality codes."""
-    localities = Locality.objects.public().prefetch_related(
-        Prefetch("municipalities", Municipality.objects.only("pk", "code").order_by("code"))
+def public_localities_with_codes() -> QuerySet[Locality]:
+    """The localities of the open data API (DESIGN §6): what `/localities/` shows, by slug, with municipality
+    codes in one more query."""
+    return (
+        Locality.objects.public()
+        .prefetch_related(Prefetch("municipalities", Municipality.objects.only("pk", "code").order_by("code")))
+        .order_by("slug")
     )
-    return [
-        {
-            "slug": locality.slug,
-            "name_fi": locality.name_fi,
-            "name_sv": locality.name_sv,
-            "name_en": locality.name_en,
-            "kind": locality.kind,
-            "status": locality.status,
-            "municipalities": [municipality.code for municipality in locality.municipalities.all()],
-            "pilot_start_on": _iso(locality.pilot_start_on),
-            "pilot_end_on": _iso(locality.pilot_end_on),
-            "permanent_since": _iso(locality.permanent_since),
-            "website": locality.website,
-        }
-        for locality in localities.order_by("slug")
-    ]
-
-
-def _iso(date: datetime.date | None) -> str | None:
-    return date.isoformat() if date else None

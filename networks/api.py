@@ -1,51 +1,62 @@
-"""The venues endpoint's part of the OpenAPI schema (`/api/v1/schema/` gathers each app's `OPENAPI_PATHS`).
-The view itself is `networks.views.venues_api`; its fields are `selectors.PUBLIC_API_FIELDS`."""
+"""Open data: the venues that take Kaikukortti (DESIGN §6), public fields only, never contact persons. No login;
+JSON in pages, or the whole filtered list as CSV with `?format=csv`. The serializer is the endpoint's one field
+list: response, CSV columns and OpenAPI schema."""
 
-from kaikukeskus.api import list_response_schema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from kaikukeskus.api import OpenDataListView, Pages, open_data_schema
+from localities.models import Locality
+from localities.permissions import public_locality_or_404
+from networks import selectors
 from networks.models import Sector, VenueCategory
-from networks.selectors import PUBLIC_API_FIELDS
 
-_TEXT = {"type": "string"}
-VENUE_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "locality": {"type": "string", "description": "Slug of the locality, as in /api/v1/localities/."},
-        "name": _TEXT,
-        "parent_organisation": _TEXT,
-        "municipality": {"type": "string", "pattern": "^[0-9]{3}$", "description": "Municipality code."},
-        "municipality_name_fi": _TEXT,
-        "municipality_name_sv": _TEXT,
-        "address": _TEXT,
-        "website": _TEXT,
-        "sector": {"type": "string", "enum": list(Sector.values)},
-        "category": {"type": "string", "enum": list(VenueCategory.values)},
-        "offer_fi": {"type": "string", "description": "What the card covers, in Finnish."},
-        "offer_sv": {"type": "string", "description": "What the card covers, in Swedish."},
-        "offer_en": {"type": "string", "description": "What the card covers, in English."},
-        "joined_on": {"type": "string", "format": "date"},
-    },
-    "required": list(PUBLIC_API_FIELDS),
-}
-OPENAPI_PATHS = {
-    "/api/v1/venues/": {
-        "get": {
-            "summary": "Venues that take Kaikukortti (public listing; never contact persons)",
-            "parameters": [
-                {
-                    "name": "locality",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": "Only this locality's venues (slug). Unknown or non-public: 404.",
-                },
-                {"$ref": "#/components/parameters/format"},
-            ],
-            "responses": {
-                "200": list_response_schema("Venue", "Active, publicly listed venues."),
-                "404": {"description": "No public locality with that slug."},
-            },
-        }
-    }
-}
-OPENAPI_SCHEMAS = {"Venue": VENUE_SCHEMA}
+
+class VenueSerializer(serializers.Serializer):
+    """A public venue; the fields in this order are the JSON object and the CSV columns."""
+
+    id = serializers.IntegerField()
+    locality = serializers.CharField(
+        source="locality.slug", help_text="The locality's slug, as in /api/v1/localities/."
+    )
+    name = serializers.CharField()
+    parent_organisation = serializers.CharField(help_text="For example the city or the association, or empty.")
+    municipality = serializers.CharField(source="municipality.code", help_text="Statistics Finland municipality code.")
+    municipality_name_fi = serializers.CharField(source="municipality.name_fi")
+    municipality_name_sv = serializers.CharField(source="municipality.name_sv")
+    address = serializers.CharField(help_text="Street address, or empty.")
+    website = serializers.CharField(help_text="The venue's web page, or empty.")
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    category = serializers.ChoiceField(choices=VenueCategory.choices, allow_blank=True, help_text="Or empty.")
+    offer_fi = serializers.CharField(help_text="What the card covers, in Finnish.")
+    offer_sv = serializers.CharField(help_text="What the card covers, in Swedish.")
+    offer_en = serializers.CharField(help_text="What the card covers, in English.")
+    joined_on = serializers.DateField(help_text="When the venue joined the locality's network.")
+
+
+LOCALITY_PARAMETER = OpenApiParameter(
+    "locality", str, description="Only this locality's venues (slug). Unknown or not public: 404."
+)
+
+
+@open_data_schema(
+    summary="Venues that take Kaikukortti (public listing; never contact persons)",
+    description="Active, publicly listed venues of public localities, ordered by name.",
+    serializer=VenueSerializer,
+    parameters=[LOCALITY_PARAMETER],
+    not_found="No public locality with that slug, or no such page.",
+)
+class VenueList(OpenDataListView):
+    serializer_class = VenueSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        return selectors.public_venues(locality=self.locality).order_by("name", "pk")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        slug = request.query_params.get("locality", "").strip()
+        self.locality: Locality | None = public_locality_or_404(slug=slug) if slug else None
+
+    def get_csv_filename(self) -> str:
+        return f"kaikukortti-venues-{self.locality.slug}" if self.locality else "kaikukortti-venues"

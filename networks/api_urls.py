@@ -1,9 +1,9 @@
 from django.urls import path
 
-from networks import views
+from networks import api
 
 app_name = "networks-api"
 
 urlpatterns = [
-    path("venues/", views.venues_api, name="venues"),
+    path("venues/", api.VenueList.as_view(), name="venues"),
 ]

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaikukeskus.api import api_response
-from localities.permissions import locality_for_user_or_404, public_locality_or_404
+from localities.permissions import locality_for_user_or_404
 from networks import selectors, services, spreadsheets
 from networks.forms import (
     ContactFormSet,
@@ -295,16 +294,4 @@ def venue_search(request):
         request,
         "networks/venue_search.html",
         {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET)},
-    )
-
-
-@require_GET
-def venues_api(request):
-    slug = request.GET.get("locality", "").strip()
-    locality = public_locality_or_404(slug=slug) if slug else None
-    return api_response(
-        request,
-        rows=selectors.public_venue_rows(locality=locality),
-        fields=selectors.PUBLIC_API_FIELDS,
-        filename=f"kaikukortti-venues-{slug}" if slug else "kaikukortti-venues",
     )

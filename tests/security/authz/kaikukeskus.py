@@ -3,6 +3,7 @@ from tests.security.authz import LOGIN, REDIRECT, Case, public, same
 CASES = [
     Case("health", public(200)),
     Case("api-schema", public(200)),
+    Case("api-docs", public(200)),
     Case("home", public(200)),
     Case("accessibility", public(200)),
     Case("privacy", public(200)),
