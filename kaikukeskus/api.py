@@ -108,8 +108,9 @@ FORMAT_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     enum=["json", "csv"],
     description=(
-        "csv: every row of the filtered list in one CSV file (not paged), one column per field in the order "
-        "above; lists separated by spaces, formula-like cells prefixed with an apostrophe."
+        "csv: every row of the filtered list in one CSV file (not paged), one column per JSON field in the "
+        "same order, the field names as the header; lists separated by spaces, formula-like cells prefixed "
+        "with an apostrophe."
     ),
 )
 
@@ -195,3 +196,11 @@ class DocsView(SpectacularSwaggerView):
 
     template_name = "kaikukeskus/api_docs.html"
     url_name = "api-schema"
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # drf-spectacular opens the page to other windows for its OAuth pop-up, which we do not use: keep the
+        # site's `Cross-Origin-Opener-Policy`.
+        del response.headers["Cross-Origin-Opener-Policy"]
+        return response

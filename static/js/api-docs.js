@@ -9,6 +9,16 @@
     domNode: element,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: "BaseLayout",
-    deepLinking: true,
   });
+  // What Swagger UI leaves out for keyboard and screen reader users: a name for a parameter's value list (the
+  // parameter's), and keyboard access to a scrolling example or response.
+  new MutationObserver(function () {
+    for (const select of element.querySelectorAll(".parameters-col_description select:not([aria-label])")) {
+      const name = select.closest("tr").querySelector(".parameter__name");
+      select.setAttribute("aria-label", name ? name.textContent.replace("*", "").trim() : "value");
+    }
+    for (const code of element.querySelectorAll(".highlight-code > pre:not([tabindex])")) {
+      code.setAttribute("tabindex", "0");
+    }
+  }).observe(element, { childList: true, subtree: true });
 })();
