@@ -363,7 +363,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kaikukortti open data",
     "DESCRIPTION": (
-        "Public data of Kaikukortti: no login, JSON by default, CSV with ?format=csv. Documentation: /api/v1/docs/."
+        "Public data of Kaikukortti: no login, JSON by default, CSV with ?format=csv. "
+        "This document as YAML: /api/v1/schema/?format=yaml."
     ),
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
@@ -371,5 +372,4 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
