@@ -431,7 +431,10 @@ class Pilot(models.Model):
         return _("Pilot of %(locality)s") % {"locality": self.locality}
 
 
-class MilestoneQuerySet(models.QuerySet):
+class DueWorkQuerySet(models.QuerySet):
+    """Work that falls due on a day and is marked done (milestones, follow-up actions): the one meaning of
+    open, done and overdue, for pages, the admin's filters, the board's counts and the reminders."""
+
     def open(self):
         return self.filter(done_on__isnull=True)
 
@@ -439,11 +442,18 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(done_on__isnull=False)
 
     def overdue(self, on: datetime.date | None = None):
-        """Not done and due before `on` (today): a milestone due today is not late yet."""
+        """Not done and due before `on` (today): work due today is not late yet."""
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
 
-class Milestone(TranslatedTitleMixin, models.Model):
+class DueWork:
+    """A row of a `DueWorkQuerySet`: the same rule, for one row already in memory."""
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (on or timezone.localdate())
+
+
+class Milestone(DueWork, TranslatedTitleMixin, models.Model):
     pilot = models.ForeignKey(Pilot, models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
     template = models.ForeignKey(
         MilestoneTemplate,
@@ -470,7 +480,7 @@ class Milestone(TranslatedTitleMixin, models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
-    objects = MilestoneQuerySet.as_manager()
+    objects = DueWorkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("milestone")
@@ -496,9 +506,6 @@ class Milestone(TranslatedTitleMixin, models.Model):
             due_on=pilot.planned_start_on + datetime.timedelta(days=step.due_offset_days),
             **extra,
         )
-
-    def is_overdue(self, on: datetime.date | None = None) -> bool:
-        return self.done_on is None and self.due_on < (on or timezone.localdate())
 
 
 # --- Feedback meetings ------------------------------------------------------------------------------------
@@ -543,15 +550,7 @@ class FeedbackMeeting(models.Model):
             raise ValidationError({"held_on": _("The date is more than a year ahead.")})
 
 
-class FollowUpActionQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(done_on__isnull=True)
-
-    def overdue(self, on: datetime.date | None = None):
-        return self.open().filter(due_on__lt=on or timezone.localdate())
-
-
-class FollowUpAction(models.Model):
+class FollowUpAction(DueWork, models.Model):
     meeting = models.ForeignKey(
         FeedbackMeeting, models.CASCADE, related_name="actions", verbose_name=_("feedback meeting")
     )
@@ -582,7 +581,7 @@ class FollowUpAction(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = FollowUpActionQuerySet.as_manager()
+    objects = DueWorkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up action")
@@ -599,26 +598,7 @@ class FollowUpAction(models.Model):
 
     @property
     def owner_display(self) -> str:
-        if self.owner_id:
-            return self.owner.get_full_name() or self.owner.email
-        return self.owner_name
-
-    @classmethod
-    def from_template(cls, step: "MilestoneTemplate", *, pilot: "Pilot", **extra) -> "Milestone":
-        """An unsaved copy of a national checklist step, due its offset from the pilot's planned start."""
-        return cls(
-            pilot=pilot,
-            template=step,
-            position=step.position,
-            title_fi=step.title_fi,
-            title_sv=step.title_sv,
-            title_en=step.title_en,
-            due_on=pilot.planned_start_on + datetime.timedelta(days=step.due_offset_days),
-            **extra,
-        )
-
-    def is_overdue(self, on: datetime.date | None = None) -> bool:
-        return self.done_on is None and self.due_on < (on or timezone.localdate())
+        return self.owner.display_name if self.owner_id else self.owner_name
 
 
 # --- Prospects --------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 permission rule), so that an object outside the user's localities is never found and answers 404."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -40,10 +41,6 @@ def active_coordinators(*, locality: Locality) -> QuerySet[Coordinator]:
     return Coordinator.objects.active().filter(locality=locality).select_related("user").order_by("side")
 
 
-def public_localities() -> QuerySet[Locality]:
-    return Locality.objects.public().select_related("county").prefetch_related("municipalities")
-
-
 # --- Pilots, meetings, agreements in the portal (always scoped) -------------------------------------------
 
 
@@ -54,6 +51,27 @@ def pilot_for(*, user, locality: Locality) -> Pilot | None:
         .filter(locality=locality)
         .prefetch_related(Prefetch("milestones", Milestone.objects.select_related("done_by").order_by("position")))
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class PilotProgress:
+    milestones: list[Milestone]
+    done_count: int
+    overdue: list[Milestone]
+    next_milestone: Milestone | None
+
+
+def pilot_progress(pilot: Pilot | None, *, on: datetime.date | None = None) -> PilotProgress:
+    """A pilot's checklist counted once for the portal's pages, from the milestones `pilot_for` loaded (the
+    review board counts the same in SQL: `with_pilot_progress`)."""
+    milestones = list(pilot.milestones.all()) if pilot else []
+    on = on or timezone.localdate()
+    return PilotProgress(
+        milestones=milestones,
+        done_count=sum(1 for milestone in milestones if milestone.done_on),
+        overdue=[milestone for milestone in milestones if milestone.is_overdue(on)],
+        next_milestone=next((milestone for milestone in milestones if not milestone.done_on), None),
     )
 
 
@@ -183,13 +201,13 @@ def with_pilot_progress(queryset: QuerySet[Locality], *, on: datetime.date | Non
     meeting, all in the one query (the board makes the same number of queries for 5 and 500 rows)."""
     on = on or timezone.localdate()
     milestones = Milestone.objects.filter(pilot__locality=OuterRef("pk"))
-    next_milestone = milestones.filter(done_on__isnull=True).order_by("due_on", "position")
+    next_milestone = milestones.open().order_by("due_on", "position")
     actions = FollowUpAction.objects.filter(meeting__locality=OuterRef("pk"))
     return queryset.annotate(
         milestones_total=_count(milestones, "pilot__locality"),
-        milestones_done=_count(milestones.filter(done_on__isnull=False), "pilot__locality"),
-        milestones_overdue=_count(milestones.filter(done_on__isnull=True, due_on__lt=on), "pilot__locality"),
-        actions_overdue=_count(actions.filter(done_on__isnull=True, due_on__lt=on), "meeting__locality"),
+        milestones_done=_count(milestones.done(), "pilot__locality"),
+        milestones_overdue=_count(milestones.overdue(on), "pilot__locality"),
+        actions_overdue=_count(actions.overdue(on), "meeting__locality"),
         next_milestone_title_fi=Subquery(next_milestone.values("title_fi")[:1]),
         next_milestone_title_sv=Subquery(next_milestone.values("title_sv")[:1]),
         next_milestone_title_en=Subquery(next_milestone.values("title_en")[:1]),
@@ -262,7 +280,7 @@ def locality_timeline(*, user, locality: Locality) -> list[dict]:
         if milestone.done_on:
             add(milestone.done_on, "milestone", milestone.title, detail=milestone.note, done=True)
         else:
-            add(milestone.due_on, "milestone", milestone.title, overdue=milestone.due_on < today, done=False)
+            add(milestone.due_on, "milestone", milestone.title, overdue=milestone.is_overdue(today), done=False)
     for meeting in locality.feedback_meetings.prefetch_related("actions"):
         add(meeting.held_on, "meeting", _("Feedback meeting"), detail=meeting.summary)
         for action in meeting.actions.all():
@@ -278,7 +296,7 @@ def locality_timeline(*, user, locality: Locality) -> list[dict]:
     for contact in locality.prospect_contacts.all():
         add(contact.contacted_on, "contact", contact.get_channel_display(), detail=contact.summary)
     for membership in locality.coordinators.select_related("user"):
-        name = membership.user.get_full_name() or membership.user.email
+        name = membership.user.display_name
         add(membership.started_on, "coordinator", _("%(name)s began coordinating") % {"name": name})
         add(membership.ended_on, "coordinator", _("%(name)s stopped coordinating") % {"name": name})
     return sorted(events, key=lambda event: event["date"])

@@ -50,8 +50,7 @@ def invitation_accept(request, token: str):
 def portal_locality(request, slug: str):
     locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
     pilot = selectors.pilot_for(user=request.user, locality=locality)
-    milestones = list(pilot.milestones.all()) if pilot else []
-    today = timezone.localdate()
+    progress = selectors.pilot_progress(pilot)
     meetings = list(selectors.feedback_meetings_for(user=request.user, locality=locality))
     return render(
         request,
@@ -62,13 +61,12 @@ def portal_locality(request, slug: str):
             "former_coordinators": selectors.former_coordinators(locality=locality),
             "municipalities": locality.municipalities.all(),
             "pilot": pilot,
-            "done_count": sum(1 for m in milestones if m.done_on),
-            "total_count": len(milestones),
-            "overdue_milestones": [m for m in milestones if m.is_overdue(today)],
-            "next_milestone": next((m for m in milestones if not m.done_on), None),
+            "done_count": progress.done_count,
+            "total_count": len(progress.milestones),
+            "overdue_milestones": progress.overdue,
+            "next_milestone": progress.next_milestone,
             "meetings": meetings,
             "agreements": selectors.agreements_for(user=request.user, locality=locality),
-            "today": today,
         },
     )
 
@@ -92,18 +90,16 @@ def pilot_checklist(request, slug: str):
     pilot = selectors.pilot_for(user=request.user, locality=locality)
     if pilot is None:
         raise Http404("no pilot")
-    milestones = list(pilot.milestones.all())
-    today = timezone.localdate()
+    progress = selectors.pilot_progress(pilot)
     return render(
         request,
         "localities/portal_pilot.html",
         {
             "locality": locality,
             "pilot": pilot,
-            "milestones": milestones,
-            "today": today,
-            "done_count": sum(1 for m in milestones if m.done_on),
-            "overdue_count": sum(1 for m in milestones if m.is_overdue(today)),
+            "milestones": progress.milestones,
+            "done_count": progress.done_count,
+            "overdue_count": len(progress.overdue),
         },
     )
 
@@ -158,7 +154,7 @@ def feedback_meeting_detail(request, slug: str, pk: int):
     return render(
         request,
         "localities/portal_meeting.html",
-        {"locality": meeting.locality, "meeting": meeting, "today": timezone.localdate()},
+        {"locality": meeting.locality, "meeting": meeting},
     )
 
 

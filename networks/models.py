@@ -91,9 +91,6 @@ class CommitmentKind(models.TextChoices):
 
 
 class PartnerQuerySet(models.QuerySet):
-    def for_locality(self, locality):
-        return self.filter(locality=locality)
-
     def venues(self):
         return self.filter(role=PartnerRole.VENUE)
 
@@ -224,11 +221,22 @@ class Partner(models.Model):
         return self.role == PartnerRole.VENUE
 
     def is_active_on(self, date: datetime.date) -> bool:
+        """One partner as `PartnerQuerySet.active_on` reads all: joined by `date` and not yet left."""
         return self.joined_on <= date and (self.left_on is None or self.left_on > date)
 
     @property
     def is_active(self) -> bool:
         return self.is_active_on(timezone.localdate())
+
+    @property
+    def has_left(self) -> bool:
+        """Out of the network today (`PartnerQuerySet.ended`): the day it leaves is its first day outside."""
+        return self.left_on is not None and self.left_on <= timezone.localdate()
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Joins the network after today."""
+        return self.joined_on > timezone.localdate()
 
     # Validation is split so that the import can run the same rules without a query per row.
 

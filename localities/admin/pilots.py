@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +201,5 @@ class PilotBoardAdmin(WithoutViewsMixin, admin.ModelAdmin):
             "locality": locality,
             "row": board_row,
             "events": selectors.locality_timeline(user=request.user, locality=locality),
-            "today": timezone.localdate(),
         }
         return TemplateResponse(request, "admin/localities/timeline.html", context)
