@@ -8,8 +8,9 @@ from tests.localities.factories import CoordinatorFactory, LocalityFactory
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """allauth counts login attempts in the cache, per IP: one test's failed logins must not lock the next
-    test's client (always 127.0.0.1) out."""
+    """Each test starts with an empty cache: allauth counts login attempts in it per IP (one test's failed
+    logins must not lock the next test's client out), and public pages cached for earlier tests' rows (rolled
+    back since) must not be served."""
     from django.core.cache import cache
 
     cache.clear()

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from kaikukeskus.registry import Registry
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -26,17 +28,13 @@ class Panel:
 
 
 PanelProvider = Callable[[Any], list[Panel]]
-_providers: list[tuple[int, str, PanelProvider]] = []
+_registry = Registry()
 
 
 def register(provider: PanelProvider, *, order: int = 100) -> None:
-    key = f"{provider.__module__}.{provider.__qualname__}"
-    if any(existing_key == key for _order, existing_key, _provider in _providers):
-        return  # ready() may run twice (tests, autoreload): register once
-    _providers.append((order, key, provider))
-    _providers.sort(key=lambda item: (item[0], item[1]))
+    _registry.register(provider, order=order)
 
 
 def panels_for(user) -> list[Panel]:
-    panels = [panel for _order, _key, provider in _providers for panel in provider(user)]
+    panels = [panel for provider in _registry for panel in provider(user)]
     return sorted(panels, key=lambda panel: panel.kind != "todo")

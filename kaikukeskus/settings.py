@@ -54,6 +54,10 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Shown on the public contact page (/contact/); an empty value is left out.
+KAIKUKESKUS_CONTACT_EMAIL = env.str("KAIKUKESKUS_CONTACT_EMAIL", default="kaikukeskus@kaikukortti.fi")
+KAIKUKESKUS_CONTACT_PHONE = env.str("KAIKUKESKUS_CONTACT_PHONE", default="")
+KAIKUKESKUS_CONTACT_ADDRESS = env.str("KAIKUKESKUS_CONTACT_ADDRESS", default="Helsinki")
 
 INSTALLED_APPS = [
     # Our apps first, so that their templates override allauth's and the admin's.
@@ -91,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kaikukeskus.middleware.reject_nul_bytes",
+    "kaikukeskus.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -250,6 +255,13 @@ def cache_settings(redis_url: str) -> dict:
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = cache_settings(REDIS_URL)
+
+# Public pages and the API for anonymous visitors (kaikukeskus/public_cache.py): cached until public data
+# changes; browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE seconds.
+PUBLIC_CACHE_PATHS = ["/api/v1/"]
+PUBLIC_CACHE_MAX_AGE = 60
+PUBLIC_CACHE_TIMEOUT = 24 * 60 * 60
+PUBLIC_CACHE_MAX_BYTES = 2 * 1024 * 1024
 
 # --- Celery -----------------------------------------------------------------------------------------------
 

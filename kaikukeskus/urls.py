@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("contact/", views.contact, name="contact"),
     path("portal/", views.portal_home, name="portal"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,26 +1,46 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from kaikukeskus import portal
 from kaikukeskus.health import health_report
+from kaikukeskus.public_cache import public_page
+from localities.forms import PublicLocalityFilterForm
 
 
-@require_GET
+@public_page
+@require_safe
 def home(request):
-    return render(request, "kaikukeskus/home.html")
+    return render(request, "kaikukeskus/home.html", {"form": PublicLocalityFilterForm(auto_id="home_%s")})
 
 
-@require_GET
+@public_page
+@require_safe
 def accessibility_statement(request):
     return render(request, "kaikukeskus/accessibility.html")
 
 
-@require_GET
+@public_page
+@require_safe
 def privacy_notice(request):
     return render(request, "kaikukeskus/privacy.html")
+
+
+@public_page
+@require_safe
+def contact(request):
+    return render(
+        request,
+        "kaikukeskus/contact.html",
+        {
+            "email": settings.KAIKUKESKUS_CONTACT_EMAIL,
+            "phone": settings.KAIKUKESKUS_CONTACT_PHONE,
+            "address": settings.KAIKUKESKUS_CONTACT_ADDRESS,
+        },
+    )
 
 
 @login_required

@@ -7,7 +7,9 @@ class LocalitiesConfig(AppConfig):
     verbose_name = _("Localities")
 
     def ready(self) -> None:
-        from kaikukeskus import portal
+        from kaikukeskus import portal, public_cache
         from localities import portal as localities_portal
+        from localities.models import Locality, Municipality, Region, WellbeingServicesCounty
 
         portal.register(localities_portal.panels, order=10)
+        public_cache.watch(Locality, Locality.municipalities.through, Municipality, Region, WellbeingServicesCounty)

@@ -6,6 +6,7 @@ keys, and nothing is added twice."""
 import datetime
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -158,6 +159,75 @@ def seed(context: DemoContext) -> None:
         )
         context.say(f"Coordinator of {locality.name_fi}: {email}")
     _seed_pilots(context)
+    if context.scale > 1:
+        _seed_national(context)
+
+
+# `--scale N`: one more running locality per real municipality not in a demo locality, up to NATIONAL_PER_SCALE
+# per step of the scale (`--scale 40`: every remaining municipality, about 290 localities).
+NATIONAL_PER_SCALE = 8
+NATIONAL_SLUG_PREFIX = "kunta-"
+
+
+def _seed_national(context: DemoContext) -> None:
+    """National size in bulk (a few seconds): localities named after real municipalities, half piloting and
+    half permanent, each with its coordinator. Rows that exist already are left as they are."""
+    from django.contrib.auth.hashers import make_password
+
+    from kaikukeskus.models import User
+
+    today = timezone.localdate()
+    taken = Locality.objects.exclude(slug__startswith=NATIONAL_SLUG_PREFIX).values("municipalities")
+    municipalities = list(
+        Municipality.objects.exclude(pk__in=taken)
+        .select_related("county")
+        .order_by("code")[: NATIONAL_PER_SCALE * context.scale]
+    )
+    existing = set(Locality.objects.filter(slug__startswith=NATIONAL_SLUG_PREFIX).values_list("slug", flat=True))
+    rows = []
+    for number, municipality in enumerate(municipalities):
+        slug = f"{NATIONAL_SLUG_PREFIX}{municipality.code}"
+        if slug in existing:
+            continue
+        pilot_start_on = today - datetime.timedelta(days=90 + 37 * number)
+        permanent = number % 2 == 0
+        rows.append(
+            Locality(
+                slug=slug,
+                name_fi=municipality.name_fi,
+                name_sv=municipality.name_sv,
+                name_en=municipality.name_fi,
+                kind=Locality.Kind.MUNICIPALITY,
+                status=S.PERMANENT if permanent else S.PILOTING,
+                county=municipality.county,
+                first_contact_on=pilot_start_on - datetime.timedelta(days=180),
+                pilot_start_on=pilot_start_on,
+                pilot_end_on=pilot_start_on + datetime.timedelta(days=364),
+                permanent_since=pilot_start_on + datetime.timedelta(days=365) if permanent else None,
+                website=f"https://www.example.fi/kaikukortti/{slug}",
+                feedback_email=f"kaikukortti@{slug}.example.fi",
+            )
+        )
+    localities = Locality.objects.bulk_create(rows)
+    by_code = {m.code: m for m in municipalities}
+    through = Locality.municipalities.through
+    through.objects.bulk_create(
+        through(locality_id=locality.pk, municipality_id=by_code[locality.slug.removeprefix(NATIONAL_SLUG_PREFIX)].pk)
+        for locality in localities
+    )
+    password = make_password(context.password)  # hashed once: the same password for every demo account
+    users = User.objects.bulk_create(
+        User(email=coordinator_email(locality.slug), password=password, first_name="Demo", last_name=locality.name_fi)
+        for locality in localities
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+    )
+    Coordinator.objects.bulk_create(
+        Coordinator(user=user, locality=locality, side=Side.CULTURE, started_on=locality.pilot_start_on)
+        for user, locality in zip(users, localities, strict=True)
+    )
+    context.say(f"National scale: {len(localities)} more running localities, each with a coordinator.")
 
 
 # Milestones (by template position) left open on purpose, so that the board and the portal show overdue work.

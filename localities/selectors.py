@@ -305,7 +305,7 @@ def locality_timeline(*, user, locality: Locality) -> list[dict]:
 # --- Public pages and the open data API -------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case-insensitive matching that also folds Ä, Ö and Å (SQLite's LIKE folds ASCII only)."""
     return " ".join(text.casefold().split())
 
@@ -313,7 +313,7 @@ def _fold(text: str) -> str:
 def municipalities_matching(query: str) -> list[Municipality]:
     """Municipalities whose Finnish or Swedish name contains the query (exact names first). One query over the
     309 reference rows, matched in Python so that every database folds case alike."""
-    needle = _fold(query)
+    needle = fold(query)
     if not needle:
         return []
     if needle.isdigit() and len(needle) == 3:
@@ -321,9 +321,9 @@ def municipalities_matching(query: str) -> list[Municipality]:
     matches = [
         municipality
         for municipality in Municipality.objects.only("pk", "code", "name_fi", "name_sv")
-        if needle in _fold(municipality.name_fi) or needle in _fold(municipality.name_sv)
+        if needle in fold(municipality.name_fi) or needle in fold(municipality.name_sv)
     ]
-    return sorted(matches, key=lambda m: (needle not in (_fold(m.name_fi), _fold(m.name_sv)), m.name_fi))
+    return sorted(matches, key=lambda m: (needle not in (fold(m.name_fi), fold(m.name_sv)), m.name_fi))
 
 
 def public_locality_list(
@@ -341,11 +341,11 @@ def public_locality_list(
     matched: list[Municipality] = []
     if query.strip():
         matched = municipalities_matching(query)
-        needle = _fold(query)
+        needle = fold(query)
         by_name = [
             pk
             for pk, *names in Locality.objects.public().values_list("pk", "name_fi", "name_sv", "name_en")
-            if any(needle in _fold(name) for name in names if name)
+            if any(needle in fold(name) for name in names if name)
         ]
         localities = localities.filter(
             Q(pk__in=by_name)
@@ -355,6 +355,16 @@ def public_locality_list(
         Prefetch("municipalities", Municipality.objects.order_by("name_fi"))
     )
     return localities.order_by("name_fi"), matched
+
+
+def municipality_coverage(
+    *, localities: list[Locality], municipalities: list[Municipality]
+) -> tuple[list[tuple[Municipality, Locality]], list[Municipality]]:
+    """The answer to "is Kaikukortti in my municipality?": each matched municipality with the listed locality
+    that covers it, and those no listed locality covers (yet). Uses the localities' prefetched municipalities."""
+    locality_of = {m.pk: locality for locality in localities for m in locality.municipalities.all()}
+    covered = [(m, locality_of[m.pk]) for m in municipalities if m.pk in locality_of]
+    return covered, [m for m in municipalities if m.pk not in locality_of]
 
 
 def public_localities_with_codes() -> QuerySet[Locality]:

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from localities import permissions, selectors, services
+from kaikukeskus.public_cache import public_page
+from localities import permissions, sections, selectors, services
 from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
 
 
@@ -215,7 +216,8 @@ def access_request_create(request):
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
-@require_GET
+@public_page
+@require_safe
 def public_list(request):
     form = PublicLocalityFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -224,9 +226,7 @@ def public_list(request):
         region=filters.get("region"), county=filters.get("county"), query=query
     )
     localities = list(localities)
-    # The answer to "is Kaikukortti in my municipality?": which of the matched municipalities a listed
-    # locality covers, and which not (yet).
-    covered_ids = {m.pk for locality in localities for m in locality.municipalities.all()}
+    covered, not_covered = selectors.municipality_coverage(localities=localities, municipalities=matched)
     return render(
         request,
         "localities/public_list.html",
@@ -234,17 +234,24 @@ def public_list(request):
             "form": form,
             "localities": localities,
             "query": query,
-            "matched_covered": [m for m in matched if m.pk in covered_ids],
-            "matched_not_covered": [m for m in matched if m.pk not in covered_ids],
+            "matched_covered": covered,
+            "matched_not_covered": not_covered,
         },
     )
 
 
-@require_GET
+@public_page
+@require_safe
 def public_detail(request, slug: str):
     locality = permissions.public_locality_or_404(slug=slug)
+    page_sections = sections.sections_for(request, locality)
     return render(
         request,
         "localities/public_detail.html",
-        {"locality": locality, "municipalities": locality.municipalities.all()},
+        {
+            "locality": locality,
+            "municipalities": locality.municipalities.all(),
+            "sections": page_sections,
+            "stylesheets": sections.stylesheets(page_sections),
+        },
     )

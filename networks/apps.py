@@ -7,7 +7,13 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks of issuers and venues")
 
     def ready(self) -> None:
-        from kaikukeskus import portal
+        from kaikukeskus import portal, public_cache
+        from localities import sections
         from networks import portal as networks_portal
+        from networks import public
+        from networks.models import Partner, PartnerImport
 
         portal.register(networks_portal.panels, order=20)
+        sections.register(public.locality_sections, order=10)
+        # A confirmed import writes its partners in bulk (no per-row signals) and then saves the upload.
+        public_cache.watch(Partner, PartnerImport)

@@ -8,11 +8,13 @@ nothing. Writes go through the services, as staff, so history shows who created 
 import datetime
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.demo import DemoContext
+from localities.demo import NATIONAL_SLUG_PREFIX
 from localities.models import Locality
 from networks import services
-from networks.models import CommitmentKind, Partner, VenueCategory
+from networks.models import CommitmentKind, ContactPerson, Partner, VenueCategory
 from networks.services import ContactChange
 
 C, E, SC, SP = "culture", "education", "science", "sports"
@@ -104,48 +106,97 @@ def _genitive(name: str) -> str:
 
 
 def seed(context: DemoContext) -> None:
-    localities = Locality.objects.exclude(status=Locality.Status.PROSPECT).prefetch_related("municipalities")
+    localities = (
+        Locality.objects.exclude(status=Locality.Status.PROSPECT)
+        .exclude(slug__startswith=NATIONAL_SLUG_PREFIX)
+        .prefetch_related("municipalities")
+    )
     for locality in localities.order_by("slug"):
         municipalities = list(locality.municipalities.order_by("name_fi"))
         if not municipalities:
             continue
         count = _seed_locality(context, locality=locality, municipalities=municipalities)
         context.say(f"Partners of {locality.name_fi}: {count}")
+    if context.scale > 1:
+        _seed_national(context)
+
+
+def _seed_national(context: DemoContext) -> None:
+    """The national-scale localities' partners in bulk (about 50 each at `--scale 40`: some 14,000 in all),
+    each with a primary contact, for localities that have none yet."""
+    today = timezone.localdate()
+    rounds = max(1, round(context.scale / 10))
+    localities = list(
+        Locality.objects.filter(slug__startswith=NATIONAL_SLUG_PREFIX)
+        .exclude(pk__in=Partner.objects.values("locality_id"))
+        .prefetch_related("municipalities")
+    )
+    partners = []
+    for locality in localities:
+        start = min(locality.pilot_start_on or today, today)
+        dates = {"joined_on": start, "commitment_acknowledged_on": start, "commitment_kind": CommitmentKind.PILOT}
+        for round_number in range(rounds):
+            suffix = f" {round_number + 1}" if round_number else ""
+            for row in _partner_rows(
+                locality=locality, municipalities=list(locality.municipalities.all()), suffix=suffix
+            ):
+                partners.append(Partner(locality=locality, listed_publicly=row["role"] == "venue", **dates, **row))
+    now = timezone.now()
+    bulk_create_with_history(partners, Partner, batch_size=1000, default_user=context.staff, default_date=now)
+    contacts = []
+    for number, partner in enumerate(partners):
+        person, title = CONTACTS[number % len(CONTACTS)]
+        contacts.append(
+            ContactPerson(
+                partner=partner,
+                name=person,
+                title=title,
+                email=f"{person.split()[0].lower()}.{number}@{partner.locality.slug}.example.fi",
+                is_primary=True,
+            )
+        )
+    bulk_create_with_history(contacts, ContactPerson, batch_size=1000, default_user=context.staff, default_date=now)
+    context.say(f"National scale: {len(partners)} partners in {len(localities)} localities.")
+
+
+def _partner_rows(*, locality: Locality, municipalities: list, suffix: str = "") -> list[dict]:
+    """A network's venues and issuers (field values), spread over the locality's municipalities."""
+    rows = []
+    for index, (template, sector, category, offer_fi, offer_sv, offer_en) in enumerate(VENUES):
+        place = municipalities[index % len(municipalities)]
+        rows.append(
+            {
+                "role": "venue",
+                "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
+                "municipality": place,
+                "sector": sector,
+                "category": category,
+                "offer_fi": offer_fi,
+                "offer_sv": offer_sv,
+                "offer_en": offer_en,
+                "website": f"https://www.example.fi/{locality.slug}/{index}{suffix.strip()}",
+                "address": f"{['Kauppakatu', 'Kirkkokatu', 'Koulukatu', 'Rantatie'][index % 4]} {index + 1}",
+            }
+        )
+    for index, (template, kind, parent) in enumerate(ISSUERS):
+        place = municipalities[index % len(municipalities)]
+        rows.append(
+            {
+                "role": "issuer",
+                "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
+                "municipality": place,
+                "issuer_kind": kind,
+                "parent_organisation": parent,
+            }
+        )
+    return rows
 
 
 def _seed_locality(context: DemoContext, *, locality: Locality, municipalities: list) -> int:
     today = timezone.localdate()
     start = min(locality.pilot_start_on or locality.first_contact_on or datetime.date(2024, 1, 1), today)
-    rows = []
-    for round_number in range(context.scale):
-        suffix = f" {round_number + 1}" if round_number else ""
-        for index, (template, sector, category, offer_fi, offer_sv, offer_en) in enumerate(VENUES):
-            place = municipalities[index % len(municipalities)]
-            rows.append(
-                {
-                    "role": "venue",
-                    "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
-                    "municipality": place,
-                    "sector": sector,
-                    "category": category,
-                    "offer_fi": offer_fi,
-                    "offer_sv": offer_sv,
-                    "offer_en": offer_en,
-                    "website": f"https://www.example.fi/{locality.slug}/{index}",
-                    "address": f"{['Kauppakatu', 'Kirkkokatu', 'Koulukatu', 'Rantatie'][index % 4]} {index + 1}",
-                }
-            )
-        for index, (template, kind, parent) in enumerate(ISSUERS):
-            place = municipalities[index % len(municipalities)]
-            rows.append(
-                {
-                    "role": "issuer",
-                    "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
-                    "municipality": place,
-                    "issuer_kind": kind,
-                    "parent_organisation": parent,
-                }
-            )
+    # `--scale` grows the country (`_seed_national`), not the demo localities' networks.
+    rows = _partner_rows(locality=locality, municipalities=municipalities)
     for number, row in enumerate(rows):
         row["joined_on"] = min(start + datetime.timedelta(days=30 * (number % 12)), today)
         row["commitment_acknowledged_on"] = row["joined_on"]

@@ -220,15 +220,17 @@ class PartnerFilter(django_filters.FilterSet):
 
 
 class VenueSearchForm(forms.Form):
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=None, required=False, empty_label=_("All municipalities")
+    # Official municipality codes (`?municipality=205` is Kajaani), rendered as one plain select: the ~300
+    # options through the per-option widget templates cost more than the rest of the page.
+    municipality = forms.ChoiceField(
+        label=_("Municipality"), required=False, widget=forms.Select(attrs={"autocomplete": "address-level2"})
     )
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     q = forms.CharField(label=_("Search words"), required=False, max_length=100)
 
-    def __init__(self, *args, municipalities, **kwargs):
+    def __init__(self, *args, municipalities: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
-        self.fields["municipality"].label_from_instance = lambda municipality: municipality.name
+        self.fields["municipality"].choices = [("", _("All municipalities")), *municipalities]
+        self.fields["municipality"].widget.template_name = "networks/widgets/select.html"
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})

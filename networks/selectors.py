@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from localities.models import Locality, Municipality
 from localities.permissions import get_scoped_or_404, scoped
-from localities.selectors import coordinator_localities
+from localities.selectors import coordinator_localities, fold, municipalities_matching
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport, PartnerRole, Sector
 
 # --- Coordinator portal -----------------------------------------------------------------------------------
@@ -186,12 +187,16 @@ def public_venues(*, locality: Locality | None = None) -> QuerySet[Partner]:
     return queryset
 
 
-def public_venues_by_sector(*, locality: Locality) -> list[SectorGroup]:
-    """The locality's public venues grouped by sector in the sectors' order (one query)."""
+def public_venues_of_locality(*, locality: Locality) -> QuerySet[Partner]:
+    """The locality's public venues in the order of its page: by sector (the sectors' values sort in their
+    order), then by name."""
     if not locality.is_public:
-        return []
-    order = {value: index for index, value in enumerate(Sector.values)}
-    venues = sorted(public_venues(locality=locality), key=lambda venue: (order[venue.sector], venue.name.lower()))
+        return Partner.objects.none()
+    return public_venues(locality=locality).order_by("sector", Lower("name"), "pk")
+
+
+def by_sector(venues: Iterable[Partner]) -> list[SectorGroup]:
+    """Venues (already in sector order) grouped under their sector's label."""
     labels = dict(Sector.choices)
     return [
         SectorGroup(sector=sector, label=str(labels[sector]), venues=list(group))
@@ -199,24 +204,78 @@ def public_venues_by_sector(*, locality: Locality) -> list[SectorGroup]:
     ]
 
 
-def venue_search(*, municipality: Municipality | None = None, sector: str = "", text: str = "") -> QuerySet[Partner]:
-    """The national "where can I use my card?" search over public venues of public localities."""
-    queryset = public_venues().order_by("municipality__name_fi", "name")
-    if municipality is not None:
-        queryset = queryset.filter(municipality=municipality)
+def public_issuers(*, locality: Locality) -> QuerySet[Partner]:
+    """Where a person gets the card: the locality's issuers in the network today, by kind and name. Public
+    facts only (name, kind, municipality); never contact persons."""
+    if not locality.is_public:
+        return Partner.objects.none()
+    return (
+        Partner.objects.issuers()
+        .active()
+        .filter(locality=locality)
+        .select_related("municipality")
+        .only("pk", "name", "issuer_kind", "parent_organisation", "municipality__name_fi", "municipality__name_sv")
+        .order_by("issuer_kind", Lower("name"), "pk")
+    )
+
+
+@dataclass(frozen=True)
+class VenueSearch:
+    """The answer to "where can I use my card?". When the searched municipality has no matching venue,
+    `fallback` holds the other venues of the localities that cover it ("the card also works in these venues
+    of Kainuu")."""
+
+    venues: QuerySet[Partner]
+    municipality: Municipality | None = None
+    fallback: QuerySet[Partner] | None = None
+    fallback_localities: tuple[Locality, ...] = ()
+
+
+SEARCH_WORDS = 6
+
+
+def venue_search(*, municipality: Municipality | None = None, sector: str = "", text: str = "") -> VenueSearch:
+    """The national "where can I use my card?" search over public venues of public localities. Every word of
+    `text` must match the venue's name, parent organisation or an offer text (any language), or the name of its
+    municipality in Finnish or Swedish (Kajana, Torneå, Vasa)."""
+    queryset = public_venues().order_by("municipality__name_fi", "name", "pk")
     if sector:
         queryset = queryset.filter(sector=sector)
-    if text:
-        queryset = queryset.filter(
-            Q(name__icontains=text)
-            | Q(parent_organisation__icontains=text)
-            | Q(offer_fi__icontains=text)
-            | Q(offer_sv__icontains=text)
-            | Q(offer_en__icontains=text)
+    filtered = queryset
+    if municipality is not None:
+        filtered = filtered.filter(municipality=municipality)
+    words = text.split()[:SEARCH_WORDS]
+    for word in words:
+        filtered = filtered.filter(
+            Q(name__icontains=word)
+            | Q(parent_organisation__icontains=word)
+            | Q(offer_fi__icontains=word)
+            | Q(offer_sv__icontains=word)
+            | Q(offer_en__icontains=word)
+            | Q(municipality__in=[m.pk for m in municipalities_matching(word)])
         )
-    return queryset
+    searched = municipality or _municipality_named(text)
+    if searched is None or filtered.exists():
+        return VenueSearch(venues=filtered, municipality=searched)
+    localities = tuple(Locality.objects.public().filter(municipalities=searched).order_by("name_fi"))
+    fallback = queryset.filter(locality__in=localities).order_by("locality__name_fi", "municipality__name_fi", "name")
+    return VenueSearch(venues=filtered, municipality=searched, fallback=fallback, fallback_localities=localities)
 
 
-def municipalities_with_public_venues() -> QuerySet[Municipality]:
-    """The municipalities a visitor can choose in the search: those with at least one public venue."""
-    return Municipality.objects.filter(pk__in=Partner.objects.public().values("municipality_id")).order_by("name_fi")
+def _municipality_named(text: str) -> Municipality | None:
+    """The municipality whose Finnish or Swedish name the whole text is, if any."""
+    matches = municipalities_matching(text) if text.strip() else []
+    if matches and fold(text) in (fold(matches[0].name_fi), fold(matches[0].name_sv)):
+        return matches[0]
+    return None
+
+
+def municipalities_with_public_venues() -> list[tuple[str, str]]:
+    """The municipalities a visitor can choose in the search, as (code, name in the active language): those
+    with at least one public venue."""
+    municipalities = Municipality.objects.filter(pk__in=Partner.objects.public().values("municipality_id"))
+    return [(m.code, m.name) for m in municipalities.only("code", "name_fi", "name_sv").order_by("name_fi")]
+
+
+def public_municipality(*, code: str) -> Municipality | None:
+    return Municipality.objects.filter(code=code).first() if code else None

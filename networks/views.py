@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from kaikukeskus.public_cache import public_page
 from localities.permissions import locality_for_user_or_404
 from networks import selectors, services, spreadsheets
 from networks.forms import (
@@ -280,18 +281,36 @@ def partner_export(request, slug: str, file_format: str):
 # --- Public -----------------------------------------------------------------------------------------------
 
 
-@require_GET
+@public_page
+@require_safe
 def venue_search(request):
     form = VenueSearchForm(request.GET or None, municipalities=selectors.municipalities_with_public_venues())
-    filters = form.cleaned_data if form.is_valid() else {}
-    venues = selectors.venue_search(
-        municipality=filters.get("municipality"), sector=filters.get("sector", ""), text=filters.get("q", "")
+    filters = {}
+    if form.is_bound:
+        # A field that does not validate (an old link's database id as the municipality) is left out, with its
+        # error shown; the others still apply.
+        form.is_valid()
+        filters = form.cleaned_data
+    search = selectors.venue_search(
+        municipality=selectors.public_municipality(code=filters.get("municipality", "")),
+        sector=filters.get("sector", ""),
+        text=filters.get("q", ""),
     )
-    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(search.venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    fallback = None
+    if search.fallback is not None:
+        fallback = Paginator(search.fallback, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "networks/venue_search.html",
-        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET)},
+        {
+            "form": form,
+            "page": fallback or page,
+            "search": search,
+            "fallback": fallback is not None,
+            "query": query.urlencode(),
+            "searched": bool(request.GET),
+        },
     )

@@ -52,7 +52,23 @@ def test_search_finds_locality_by_municipality_name_in_any_case(client, query):
     LocalityFactory(name_fi="Tornio", municipalities=["851"])
     response = client.get(reverse("localities:public-list"), {"q": query})
     assert [locality.slug for locality in response.context["localities"]] == ["keski-uusimaa"]
-    assert [m.code for m in response.context["matched_covered"]] == ["505"]
+    assert [(m.code, locality.slug) for m, locality in response.context["matched_covered"]] == [
+        ("505", "keski-uusimaa")
+    ]
+
+
+def test_the_answer_links_the_localitys_page_and_the_venues_of_the_municipality(client):
+    LocalityFactory(name_fi="Kainuu", slug="kainuu", municipalities=["205", "765"])
+    content = client.get("/en/localities/", {"q": "Kajana"}).content.decode()
+    assert "Yes. Kaikukortti works in:" in content
+    assert 'href="/en/localities/kainuu/"' in content
+    assert 'href="/en/venues/?municipality=205"' in content
+
+
+def test_home_page_asks_is_kaikukortti_in_my_municipality(client):
+    content = client.get("/en/").content.decode()
+    assert 'action="/en/localities/"' in content and 'name="q"' in content
+    assert "Is Kaikukortti in my municipality?" in content
 
 
 def test_search_finds_by_swedish_municipality_name(client):

@@ -51,7 +51,7 @@ def test_public_venues_are_grouped_by_sector_in_the_national_order(locality):
     PartnerFactory(locality=locality, name="Teatteri", sector="culture")
     PartnerFactory(locality=locality, name="Museo", sector="culture", category="museum")
     PartnerFactory(locality=locality, name="Opisto", sector="education", category="adult_education")
-    groups = selectors.public_venues_by_sector(locality=locality)
+    groups = selectors.by_sector(selectors.public_venues_of_locality(locality=locality))
     assert [(group.sector, [venue.name for venue in group.venues]) for group in groups] == [
         ("culture", ["Museo", "Teatteri"]),
         ("education", ["Opisto"]),
@@ -63,4 +63,5 @@ def test_a_prospect_locality_shows_no_venues(locality):
     PartnerFactory(locality=locality)
     locality.status = "prospect"
     locality.save()
-    assert selectors.public_venues_by_sector(locality=locality) == []
+    assert list(selectors.public_venues_of_locality(locality=locality)) == []
+    assert list(selectors.public_issuers(locality=locality)) == []

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from kaikukeskus import public_cache
 from kaikukeskus.demo import DEFAULT_PASSWORD, DemoContext
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                 if importlib.util.find_spec(module_name) is None:
                     continue
                 importlib.import_module(module_name).seed(context)
+            # National scale writes in bulk, which no signal sees: cached public pages are renewed here.
+            transaction.on_commit(public_cache.bump)
         for line in context.log:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts' password: {password}"))

@@ -7,6 +7,7 @@ CASES = [
     Case("home", public(200)),
     Case("accessibility", public(200)),
     Case("privacy", public(200)),
+    Case("contact", public(200)),
     Case("portal", {"anonymous": LOGIN, "own": 200, "other": 200, "staff": 200}),
     # allauth's account pages: a logged-in user is sent on from the entrance pages, a visitor to login from
     # the management pages. There is no sign-up: the page says so to everybody.

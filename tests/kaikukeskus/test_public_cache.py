@@ -1,0 +1,142 @@
+"""Public pages and the API: cached for anonymous visitors until public data changes, with validators,
+compression and no `Vary: Cookie`; anybody logged in gets the page rendered for them."""
+
+import gzip
+
+import pytest
+from django.urls import reverse
+
+from tests.localities.factories import LocalityFactory
+from tests.networks.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/", "/localities/", "/localities/kajaani/", "/venues/", "/contact/", "/en/venues/?q=teatteri"]
+
+
+@pytest.fixture
+def kajaani(db):
+    return LocalityFactory(slug="kajaani", name_fi="Kajaani", municipalities=["205"])
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_anonymous_public_pages_are_public_cacheable_without_vary_cookie(client, kajaani, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert response["ETag"] and response["Last-Modified"]
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_head_is_answered_like_get(client, kajaani, url):
+    response = client.head(url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == client.get(url)["ETag"]
+
+
+def test_a_second_visit_with_the_etag_gets_304(client, kajaani):
+    first = client.get("/localities/")
+    again = client.get("/localities/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    since = client.get("/localities/", headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_changing_a_venue_shows_on_the_cached_pages_at_once(client, kajaani, django_assert_num_queries):
+    venue = PartnerFactory(locality=kajaani, name="Vanha nimi")
+    first = client.get("/localities/kajaani/")
+    assert "Vanha nimi" in first.content.decode()
+    with django_assert_num_queries(0):  # served from the cache
+        assert client.get("/localities/kajaani/").status_code == 200
+    venue.name = "Uusi nimi"
+    venue.save()
+    second = client.get("/localities/kajaani/", headers={"if-none-match": first["ETag"]})
+    assert second.status_code == 200
+    assert "Uusi nimi" in second.content.decode() and "Vanha nimi" not in second.content.decode()
+    assert "Uusi nimi" in client.get("/venues/").content.decode()
+    venue.delete()
+    assert "Uusi nimi" not in client.get("/venues/").content.decode()
+
+
+def test_changing_a_localitys_municipalities_shows_on_the_list(client, kajaani):
+    assert "Sotkamo" not in client.get("/localities/").content.decode()
+    kajaani.municipalities.add(kajaani.municipalities.model.objects.get(code="765"))
+    assert "Sotkamo" in client.get("/localities/").content.decode()
+
+
+def test_each_language_has_its_own_cached_page(client, kajaani):
+    assert "Where Kaikukortti works" in client.get("/en/localities/").content.decode()
+    assert "Var Kaikukortti gäller" in client.get("/sv/localities/").content.decode()
+
+
+def test_public_pages_are_gzipped_for_clients_that_ask(client, kajaani):
+    plain = client.get("/localities/")
+    zipped = client.get("/localities/", headers={"accept-encoding": "gzip, deflate"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"]
+
+
+def test_logged_in_users_get_their_own_page_never_cached_or_compressed(client, kajaani, visitor):
+    client.get("/localities/")  # an anonymous copy in the cache
+    client.force_login(visitor)
+    response = client.get("/localities/", headers={"accept-encoding": "gzip"})
+    content = response.content.decode()
+    assert "Kirjaudu ulos" in content
+    assert "public" not in response.get("Cache-Control", "")
+    assert "Content-Encoding" not in response
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_visitor_with_a_message_waiting_gets_it(client, kajaani):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    client.get("/localities/")  # an anonymous copy in the cache
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(20, "Olet kirjautunut ulos.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies["messages"] = response.cookies["messages"].value
+    assert "Olet kirjautunut ulos." in client.get("/localities/").content.decode()
+
+
+def test_api_is_cached_and_invalidated_too(client, kajaani, django_assert_num_queries):
+    url = reverse("networks-api:venues")
+    PartnerFactory(locality=kajaani, name="Teatteri")
+    first = client.get(url)
+    assert first["Cache-Control"].startswith("public") and first["ETag"]
+    assert first["Access-Control-Allow-Origin"] == "*"
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content
+    PartnerFactory(locality=kajaani, name="Museo")
+    assert "Museo" in client.get(url).content.decode()
+
+
+def test_pages_render_when_the_cache_is_down(client, kajaani, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get("/localities/")
+    assert response.status_code == 200 and "Kajaani" in response.content.decode()
+
+
+def test_contact_page_shows_the_configured_contact(client, settings):
+    settings.KAIKUKESKUS_CONTACT_EMAIL = "tuki@kaikukeskus.example.fi"
+    settings.KAIKUKESKUS_CONTACT_PHONE = "040 123 4567"
+    content = client.get("/en/contact/").content.decode()
+    assert "mailto:tuki@kaikukeskus.example.fi" in content and 'href="tel:0401234567"' in content
+    assert "How to get the card" in content
+    footer = client.get("/en/localities/").content.decode().split('class="site-footer"')[1]
+    assert 'href="/en/contact/"' in footer and "How to get the card" in footer
