@@ -16,6 +16,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def optional_text(label, *, help_text) -> forms.CharField:
+    """A few optional lines, at most 2,000 characters."""
+    return forms.CharField(
+        label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), help_text=help_text
+    )
+
+
 class InvitationAcceptForm(forms.Form):
     password1 = forms.CharField(
         label=_("Password"),
@@ -41,24 +48,14 @@ class MilestoneDoneForm(forms.Form):
     # What the person saw: a milestone done already (its date and note are corrected) or an open one (it is
     # marked done, and refused if somebody marked it meanwhile).
     correcting = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For example what was decided, or where the document is."),
-    )
+    note = optional_text(_("Note"), help_text=_("For example what was decided, or where the document is."))
 
 
 class AccessRequestForm(forms.Form):
     locality = forms.ModelChoiceField(label=_("Locality"), queryset=Locality.objects.none())
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label=_("Why do you need access?"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For example your new role or who asked you to join."),
+    reason = optional_text(
+        _("Why do you need access?"), help_text=_("For example your new role or who asked you to join.")
     )
 
     def __init__(self, *args, user, **kwargs):

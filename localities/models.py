@@ -17,12 +17,32 @@ from kaikukeskus.models import national_staff_choices
 from localities.validators import validate_document_content, validate_document_size
 
 
-class TranslatedNameMixin:
-    """`name` in the active language, Finnish when the translation is empty."""
+def person_field(verbose_name, *, blank: bool = True, related_name: str = "+") -> models.ForeignKey:
+    """Who did something (invited, changed, uploaded, marked done, logged…): the row stays when the person's
+    account is deleted, with nobody named."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
 
-    @property
-    def name(self) -> str:
-        return translated(self, "name")
+
+class TranslatedField:
+    """A read-only attribute: the model's `<attribute>_fi`, `_sv` or `_en` in the active language, Finnish when
+    that translation is empty."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.attribute = name
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else translated(instance, self.attribute)
+
+
+class TranslatedNameMixin:
+    name = TranslatedField()
 
     def __str__(self) -> str:
         return self.name
@@ -229,24 +249,11 @@ class Invitation(models.Model):
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="invitations", verbose_name=_("locality"))
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = person_field(_("invited by"), blank=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
+    accepted_by = person_field(_("accepted by"))
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fi")
 
     class Meta:
@@ -274,14 +281,7 @@ class LocalityStatusChange(models.Model):
     to_status = models.CharField(_("to status"), max_length=20, choices=Locality.Status.choices)
     effective_on = models.DateField(_("effective on"))
     note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = person_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:
@@ -336,14 +336,7 @@ class LocalityAgreement(models.Model):
         help_text=_("PDF, DOCX or ODT, at most 10 MB."),
     )
     original_filename = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = person_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     history = HistoricalRecords()
@@ -374,9 +367,7 @@ class LocalityAgreement(models.Model):
 
 
 class TranslatedTitleMixin:
-    @property
-    def title(self) -> str:
-        return translated(self, "title")
+    title = TranslatedField()
 
     def __str__(self) -> str:
         return self.title
@@ -411,14 +402,7 @@ class Pilot(models.Model):
     locality = models.OneToOneField(Locality, models.CASCADE, related_name="pilot", verbose_name=_("locality"))
     planned_start_on = models.DateField(_("planned start"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"))
 
     history = HistoricalRecords()
 
@@ -469,14 +453,7 @@ class Milestone(DueWork, TranslatedTitleMixin, models.Model):
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = person_field(_("done by"))
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -526,14 +503,7 @@ class FeedbackMeeting(models.Model):
     )
     attendee_count = models.PositiveSmallIntegerField(_("number of attendees"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = person_field(_("created by"))
 
     history = HistoricalRecords(m2m_fields=[kaikukeskus_participants])
 
@@ -555,14 +525,7 @@ class FollowUpAction(DueWork, models.Model):
         FeedbackMeeting, models.CASCADE, related_name="actions", verbose_name=_("feedback meeting")
     )
     description = models.TextField(_("action"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="follow_up_actions",
-        verbose_name=_("owner"),
-    )
+    owner = person_field(_("owner"), related_name="follow_up_actions")
     owner_name = models.CharField(
         _("owner (if not a portal user)"),
         max_length=150,
@@ -571,14 +534,7 @@ class FollowUpAction(DueWork, models.Model):
     )
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("marked done by"),
-    )
+    done_by = person_field(_("marked done by"))
 
     history = HistoricalRecords()
     objects = DueWorkQuerySet.as_manager()
@@ -621,14 +577,7 @@ class ProspectContact(models.Model):
     summary = models.TextField(_("summary"))
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_step_on = models.DateField(_("next step on"), null=True, blank=True)
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("logged by"),
-    )
+    logged_by = person_field(_("logged by"))
 
     history = HistoricalRecords()
 
@@ -685,14 +634,7 @@ class AccessRequest(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = person_field(_("decided by"))
     decision_note = models.TextField(_("message to the coordinator"), blank=True)
 
     history = HistoricalRecords()

@@ -25,36 +25,21 @@ def panels(user) -> list[Panel]:
             },
         )
     ]
-    overdue_milestones = selectors.overdue_milestones_for(user=user)
-    milestone_total = overdue_milestones.count()
-    if milestone_total:
-        result.append(
-            Panel(
-                title=_("Overdue pilot milestones"),
-                template="localities/panels/overdue_milestones.html",
-                context={
-                    "milestones": list(overdue_milestones[:PANEL_ROWS]),
-                    "more": max(0, milestone_total - PANEL_ROWS),
-                    "is_national_staff": is_staff,
-                },
-                kind="todo",
+    overdue = [
+        (_("Overdue pilot milestones"), "milestones", selectors.overdue_milestones_for(user=user)),
+        (_("Overdue follow-up actions"), "actions", selectors.overdue_actions_for(user=user)),
+    ]
+    for title, rows_name, rows in overdue:
+        total = rows.count()
+        if total:
+            context = {
+                rows_name: list(rows[:PANEL_ROWS]),
+                "more": max(0, total - PANEL_ROWS),
+                "is_national_staff": is_staff,
+            }
+            result.append(
+                Panel(title=title, template=f"localities/panels/overdue_{rows_name}.html", context=context, kind="todo")
             )
-        )
-    overdue_actions = selectors.overdue_actions_for(user=user)
-    action_total = overdue_actions.count()
-    if action_total:
-        result.append(
-            Panel(
-                title=_("Overdue follow-up actions"),
-                template="localities/panels/overdue_actions.html",
-                context={
-                    "actions": list(overdue_actions[:PANEL_ROWS]),
-                    "more": max(0, action_total - PANEL_ROWS),
-                    "is_national_staff": is_staff,
-                },
-                kind="todo",
-            )
-        )
     requests = list(selectors.access_requests_for(user=user))
     if requests:
         result.append(

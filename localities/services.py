@@ -4,6 +4,7 @@ checks and history, e-mail sent after commit."""
 import datetime
 import hashlib
 import secrets
+from operator import attrgetter
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -191,6 +192,13 @@ LOCALITY_FIELDS = frozenset(
 )
 
 
+def _refuse_unknown(values: dict, allowed: frozenset[str]) -> None:
+    """A service that takes a row's fields as keywords writes only those it names (never a status or who)."""
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"cannot write {', '.join(sorted(unknown))}")
+
+
 def _save_with_history(instance, *, actor, reason: str) -> None:
     """Check the row (a locality's dates in their order, see `Locality.clean`) and save it with who and why in
     its history."""
@@ -206,9 +214,7 @@ def locality_update(*, actor, locality: Locality, **changes) -> Locality:
     facts, notes and dates. The dates are checked against each other as in the lifecycle; the status itself
     moves only through `locality_transition`."""
     require_staff(actor)
-    unknown = set(changes) - LOCALITY_FIELDS
-    if unknown:
-        raise TypeError(f"locality_update() cannot change {', '.join(sorted(unknown))}")
+    _refuse_unknown(changes, LOCALITY_FIELDS)
     municipalities = changes.pop("municipalities", None)
     if locality.pk is None:
         locality.status = S.PROSPECT
@@ -379,23 +385,29 @@ def _check_done_on(done_on: datetime.date) -> None:
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
 
 
-def _milestone_for_update(*, actor, milestone: Milestone) -> Milestone:
-    """The milestone as it is now, locked until commit, so that two people marking it at once are told apart."""
-    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("pilot__locality").get(pk=milestone.pk)
-    require_scope(actor, milestone.pilot.locality)
-    return milestone
+def _for_update(model, pk: int, *, actor, locality_path: str):
+    """The row as it is now, locked until commit (so that two people marking it at once are told apart), if it
+    lies in the actor's scope."""
+    row = model.objects.select_for_update(of=("self",)).select_related(locality_path).get(pk=pk)
+    require_scope(actor, attrgetter(locality_path.replace("__", "."))(row))
+    return row
+
+
+def _mark_done(row: Milestone | FollowUpAction, *, actor, done_on: datetime.date) -> None:
+    """The first to mark it done keeps it: a row marked done already is refused with who did it and when."""
+    if row.done_on is not None:
+        raise AlreadyDoneError(row)
+    _check_done_on(done_on)
+    row.done_on = done_on
+    row.done_by = actor
 
 
 @transaction.atomic
 def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
     """A coordinator (or staff) marks an open milestone of their locality's pilot done. One marked done already
-    is refused with who did it and when (`AlreadyDoneError`): the first one to mark it keeps it."""
-    milestone = _milestone_for_update(actor=actor, milestone=milestone)
-    if milestone.done_on is not None:
-        raise AlreadyDoneError(milestone)
-    _check_done_on(done_on)
-    milestone.done_on = done_on
-    milestone.done_by = actor
+    is refused with who did it and when (`AlreadyDoneError`)."""
+    milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
+    _mark_done(milestone, actor=actor, done_on=done_on)
     milestone.note = note
     _save_with_history(milestone, actor=actor, reason="done")
     return milestone
@@ -405,12 +417,11 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
 def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
     """Correct the date and note of a milestone marked done; who marked it done stays, history records who
     corrected it."""
-    milestone = _milestone_for_update(actor=actor, milestone=milestone)
+    milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     if milestone.done_on is None:
         raise ValidationError(_("This milestone has been marked not done meanwhile; mark it done again if it is."))
     _check_done_on(done_on)
-    milestone.done_on = done_on
-    milestone.note = note
+    milestone.done_on, milestone.note = done_on, note
     _save_with_history(milestone, actor=actor, reason="corrected")
     return milestone
 
@@ -418,9 +429,8 @@ def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, no
 @transaction.atomic
 def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     """Undo a milestone marked done by mistake; its history keeps the earlier state."""
-    milestone = _milestone_for_update(actor=actor, milestone=milestone)
-    milestone.done_on = None
-    milestone.done_by = None
+    milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
+    milestone.done_on = milestone.done_by = None
     _save_with_history(milestone, actor=actor, reason="reopened")
     return milestone
 
@@ -454,16 +464,10 @@ def feedback_meeting_create(
 ) -> FeedbackMeeting:
     """Staff record a meeting with its Kaikukeskus participants and follow-up actions
     (`{"description", "due_on", "owner" or "owner_name"}`)."""
-    meeting = feedback_meeting_save(
-        actor=actor,
-        meeting=FeedbackMeeting(
-            locality=locality,
-            held_on=held_on,
-            attendance=attendance,
-            attendee_count=attendee_count,
-            summary=summary,
-        ),
+    meeting = FeedbackMeeting(
+        locality=locality, held_on=held_on, attendance=attendance, attendee_count=attendee_count, summary=summary
     )
+    feedback_meeting_save(actor=actor, meeting=meeting)
     participants = list(participants)
     if any(not participant.is_national_staff for participant in participants):
         raise ValidationError({"kaikukeskus_participants": _("Participants must be Kaikukeskus staff.")})
@@ -481,16 +485,8 @@ def follow_up_action_mark_done(
 ) -> FollowUpAction:
     """Mark an open follow-up action done (today unless said). One marked done already is refused with who did
     it and when (`AlreadyDoneError`)."""
-    action = (
-        FollowUpAction.objects.select_for_update(of=("self",)).select_related("meeting__locality").get(pk=action.pk)
-    )
-    require_scope(actor, action.meeting.locality)
-    if action.done_on is not None:
-        raise AlreadyDoneError(action)
-    done_on = done_on or timezone.localdate()
-    _check_done_on(done_on)
-    action.done_on = done_on
-    action.done_by = actor
+    action = _for_update(FollowUpAction, action.pk, actor=actor, locality_path="meeting__locality")
+    _mark_done(action, actor=actor, done_on=done_on or timezone.localdate())
     _save_with_history(action, actor=actor, reason="done")
     return action
 
@@ -530,46 +526,28 @@ def agreement_create(
 # --- Prospects --------------------------------------------------------------------------------------------
 
 PROSPECT_CONTACT_STATUSES = (S.PROSPECT, S.PREPARING, S.PAUSED, S.ENDED)
+PROSPECT_CONTACT_FIELDS = frozenset({"contacted_on", "channel", "summary", "next_step", "next_step_on"})
 
 
 @transaction.atomic
-def prospect_contact_log(
-    *,
-    actor,
-    locality: Locality,
-    contacted_on: datetime.date,
-    channel: str,
-    summary: str,
-    next_step: str = "",
-    next_step_on: datetime.date | None = None,
-) -> ProspectContact:
-    """Staff log a contact with a locality that does not run the card; the first contact dates the locality."""
+def prospect_contact_log(*, actor, locality: Locality, **values) -> ProspectContact:
+    """Staff log a contact with a locality that does not run the card: `contacted_on`, `channel`, `summary` and
+    perhaps `next_step` and `next_step_on` (see `PROSPECT_CONTACT_FIELDS`). The first contact dates the
+    locality."""
     require_staff(actor)
+    _refuse_unknown(values, PROSPECT_CONTACT_FIELDS)
     if locality.status not in PROSPECT_CONTACT_STATUSES:
         raise ValidationError(_("The contact log is for localities that do not run Kaikukortti yet."))
-    contact = ProspectContact(
-        locality=locality,
-        contacted_on=contacted_on,
-        channel=channel,
-        summary=summary,
-        next_step=next_step,
-        next_step_on=next_step_on,
-        logged_by=actor,
-    )
+    contact = ProspectContact(locality=locality, logged_by=actor, **values)
     _prospect_contact_save(actor=actor, contact=contact)
     return contact
-
-
-PROSPECT_CONTACT_FIELDS = frozenset({"contacted_on", "channel", "summary", "next_step", "next_step_on"})
 
 
 @transaction.atomic
 def prospect_contact_update(*, actor, contact: ProspectContact, **changes) -> ProspectContact:
     """Staff correct a logged contact; a date earlier than the locality's first contact dates it anew."""
     require_staff(actor)
-    unknown = set(changes) - PROSPECT_CONTACT_FIELDS
-    if unknown:
-        raise TypeError(f"prospect_contact_update() cannot change {', '.join(sorted(unknown))}")
+    _refuse_unknown(changes, PROSPECT_CONTACT_FIELDS)
     for name, value in changes.items():
         setattr(contact, name, value)
     _prospect_contact_save(actor=actor, contact=contact)

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +93,13 @@ def act_on_each(model_admin, request, rows, service, row_as: str, done_message: 
         else:
             count += 1
     model_admin.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+
+
+def object_view_url(model_admin, suffix: str, view):
+    """An extra page of one row, `<id>/<suffix>/`, named `<app>_<model>_<suffix>`, behind the admin's login."""
+    opts = model_admin.opts
+    return path(
+        f"<path:object_id>/{suffix}/",
+        model_admin.admin_site.admin_view(view),
+        name=f"{opts.app_label}_{opts.model_name}_{suffix}",
+    )

@@ -6,7 +6,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from localities import services
 from localities.admin.agreements import AgreementInline
-from localities.admin.common import RegionFilter, WithoutViewsMixin
+from localities.admin.common import RegionFilter, WithoutViewsMixin, object_view_url
 from localities.admin.coordinators import CoordinatorInline
 from localities.forms import LocalityTransitionForm
 from localities.models import Locality, LocalityStatusChange
@@ -92,14 +92,7 @@ class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return format_html('<a href="{}">{}</a>', url, gettext("Invite a coordinator"))
 
     def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
-                name="localities_locality_transition",
-            ),
-            *super().get_urls(),
-        ]
+        return [object_view_url(self, "transition", self.transition_view), *super().get_urls()]
 
     def transition_view(self, request, object_id):
         """Move the locality in its lifecycle: the service checks the move and its dates and logs it."""

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.i18n import translated
 from localities import selectors
-from localities.admin.common import OverdueFilter, RegionFilter, WithoutViewsMixin, int_or_404, overdue_flag
+from localities.admin.common import (
+    OverdueFilter,
+    RegionFilter,
+    WithoutViewsMixin,
+    int_or_404,
+    object_view_url,
+    overdue_flag,
+)
 from localities.models import Locality, Milestone, MilestoneTemplate, Pilot, PilotBoard
 from localities.permissions import localities_for
 
@@ -180,14 +187,7 @@ class PilotBoardAdmin(WithoutViewsMixin, admin.ModelAdmin):
     def get_urls(self):
         # A board, not a model to edit: its list and each locality's timeline are all there is.
         changelist = [url for url in super().get_urls() if url.name == "localities_pilotboard_changelist"]
-        return [
-            path(
-                "<path:object_id>/timeline/",
-                self.admin_site.admin_view(self.timeline_view),
-                name="localities_pilotboard_timeline",
-            ),
-            *changelist,
-        ]
+        return [object_view_url(self, "timeline", self.timeline_view), *changelist]
 
     def timeline_view(self, request, object_id):
         if not self.has_view_permission(request):
