@@ -1,9 +1,53 @@
 """Fixtures per role. `locality` is "this locality"; `other_locality` is one the coordinator does not run."""
 
+import factory.random
 import pytest
+from django.utils import translation
 
 from tests.kaikukeskus.factories import TEST_PASSWORD, StaffFactory, UserFactory
 from tests.localities.factories import CoordinatorFactory, LocalityFactory
+
+
+@pytest.fixture(autouse=True)
+def _deterministic_fake_data():
+    """factory-boy's and Faker's random numbers start from the same seed in every test, so a test makes the same
+    names, e-mails and dates alone (`pytest -k`), in the full run and on every worker."""
+    factory.random.reseed_random("kaikukeskus")
+
+
+@pytest.fixture
+def default_language() -> str:
+    """The language a test starts in: Finnish, the site's default. An app's conftest overrides it when its
+    services and models are tested in English (their msgids)."""
+    return "fi"
+
+
+@pytest.fixture(autouse=True)
+def _active_language(default_language):
+    """Every test starts in `default_language`: a request to /en/ or /sv/ leaves its language active in the
+    thread, and reverse() and gettext would otherwise work in it in the next test. Pages answer in their URL's
+    language whatever this is."""
+    with translation.override(default_language, deactivate=True):
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """`manage.py seed_demo` once for a module's tests, rolled back after them (as Django's setUpTestData): each
+    test's own transaction nests inside this one, so what a test changes is undone before the next."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        call_command("seed_demo", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -122,8 +122,10 @@ def test_existing_user_accepts_while_logged_in(client, staff, locality, other_co
 
 
 def test_only_staff_can_invite(coordinator, locality):
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(services.PermissionDenied, match="Vain Kaikukeskuksen henkilökunta voi tehdä tämän"):
         services.invitation_create(actor=coordinator, email="x@example.fi", locality=locality, side="culture")
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
 
 
 def test_unused_invitations_are_forgotten_after_expiry(staff, locality):

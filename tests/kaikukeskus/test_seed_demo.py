@@ -17,15 +17,16 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_is_idempotent(capsys):
-    call_command("seed_demo")
+def test_seed_demo_is_idempotent(demo_data, capsys):
     first = _counts()
+    assert first["localities.Locality"] and first["networks.Partner"]
     call_command("seed_demo")
     assert _counts() == first
     assert "Demo data ready" in capsys.readouterr().out
 
 
-def test_demo_accounts_log_in_at_once(client):
+def test_demo_accounts_log_in_at_once(demo_data, client):
+    # Run again with another password: the demo accounts take it.
     call_command("seed_demo", password="another-demo-password")
     staff = client.post("/accounts/login/", {"login": STAFF_EMAIL, "password": "another-demo-password"})
     assert staff.status_code == 302

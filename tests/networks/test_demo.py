@@ -18,8 +18,7 @@ def seed():
     networks_demo.seed(context)
 
 
-def test_demo_partners_cover_both_roles_all_sectors_ended_and_missing_primary_and_are_idempotent():
-    seed()
+def test_demo_partners_cover_both_roles_all_sectors_ended_and_missing_primary_and_are_idempotent(demo_data):
     counts = (Partner.objects.count(), ContactPerson.objects.count(), Partner.history.count())
     seed()
     assert (Partner.objects.count(), ContactPerson.objects.count(), Partner.history.count()) == counts
