@@ -13,16 +13,11 @@ from django.utils import timezone
 from kaikukeskus.demo import DemoContext, coordinator_email, ensure_user
 from localities import services
 from localities.models import (
-    AccessRequest,
     Coordinator,
-    FeedbackMeeting,
-    FollowUpAction,
     Locality,
-    LocalityAgreement,
     LocalityStatusChange,
     Municipality,
     Pilot,
-    ProspectContact,
     Side,
     WellbeingServicesCounty,
 )
@@ -275,46 +270,30 @@ DEMO_MEETINGS = {
     ),
 }
 
+# Prospects' contact logs: slug: [(date, channel, summary)].
 DEMO_CONTACTS = {
     "porvoo": [
-        (
-            datetime.date(2026, 9, 10),
-            ProspectContact.Channel.EMAIL,
-            "Hyvinvointikoordinaattori kysyi Kaikukortista.",
-            "",
-            None,
-        ),
+        (datetime.date(2026, 9, 10), "email", "Hyvinvointikoordinaattori kysyi Kaikukortista."),
         (
             datetime.date(2026, 10, 2),
-            ProspectContact.Channel.ONLINE_MEETING,
+            "online_meeting",
             "Esittely kulttuuri- ja hyvinvointipalveluille; kiinnostusta molemmilla puolilla.",
-            "Esitellään hyvinvointialueen kanssa",
-            datetime.date(2026, 11, 20),
         ),
-        (
-            datetime.date(2026, 11, 12),
-            ProspectContact.Channel.PHONE,
-            "Itä-Uudenmaan hyvinvointialue mukaan keskusteluun.",
-            "Lähetetään sopimusmalli ja pilotin vaiheet",
-            datetime.date(2026, 12, 10),
-        ),
+        (datetime.date(2026, 11, 12), "phone", "Itä-Uudenmaan hyvinvointialue mukaan keskusteluun."),
     ],
     "mantsala": [
-        (
-            datetime.date(2026, 4, 1),
-            ProspectContact.Channel.EMAIL,
-            "Valtuustoaloite Kaikukortin käyttöönotosta; kunta otti yhteyttä.",
-            "Tapaaminen vapaa-aikapalvelujen kanssa",
-            datetime.date(2026, 5, 5),
-        ),
-        (
-            datetime.date(2026, 5, 5),
-            ProspectContact.Channel.MEETING,
-            "Tapaaminen Mäntsälässä: työpari nimetään kesän aikana.",
-            "",
-            None,
-        ),
+        (datetime.date(2026, 4, 1), "email", "Valtuustoaloite Kaikukortin käyttöönotosta; kunta otti yhteyttä."),
+        (datetime.date(2026, 5, 5), "meeting", "Tapaaminen Mäntsälässä: työpari nimetään kesän aikana."),
     ],
+}
+# The next step a contact named, by (slug, date of the contact): (step, planned on).
+DEMO_NEXT_STEPS = {
+    ("porvoo", datetime.date(2026, 10, 2)): ("Esitellään hyvinvointialueen kanssa", datetime.date(2026, 11, 20)),
+    ("porvoo", datetime.date(2026, 11, 12)): (
+        "Lähetetään sopimusmalli ja pilotin vaiheet",
+        datetime.date(2026, 12, 10),
+    ),
+    ("mantsala", datetime.date(2026, 4, 1)): ("Tapaaminen vapaa-aikapalvelujen kanssa", datetime.date(2026, 5, 5)),
 }
 
 DEMO_PDF = (
@@ -344,8 +323,7 @@ def _seed_pilots(context: DemoContext) -> None:
             _seed_meeting(locality, staff, coordinator, today)
         if locality.status in (S.PILOTING, S.PERMANENT) and not locality.agreements.exists():
             signed_on = (locality.pilot_start_on or today) - datetime.timedelta(days=60)
-            LocalityAgreement.objects.create(
-                locality=locality,
+            locality.agreements.create(
                 title=f"Kaikukortti-sopimus, {locality.name_fi}",
                 signed_on=signed_on,
                 valid_from=locality.pilot_start_on or signed_on,
@@ -353,9 +331,9 @@ def _seed_pilots(context: DemoContext) -> None:
                 original_filename="sopimus.pdf",
                 uploaded_by=staff,
             )
-        for contacted_on, channel, summary, next_step, next_step_on in DEMO_CONTACTS.get(locality.slug, []):
-            ProspectContact.objects.get_or_create(
-                locality=locality,
+        for contacted_on, channel, summary in DEMO_CONTACTS.get(locality.slug, []):
+            next_step, next_step_on = DEMO_NEXT_STEPS.get((locality.slug, contacted_on), ("", None))
+            locality.prospect_contacts.get_or_create(
                 contacted_on=contacted_on,
                 channel=channel,
                 defaults={"summary": summary, "next_step": next_step, "next_step_on": next_step_on, "logged_by": staff},
@@ -388,8 +366,7 @@ def _seed_status_log(locality: Locality, staff) -> None:
 
 def _seed_meeting(locality: Locality, staff, coordinator, today: datetime.date) -> None:
     held_on, summary, actions = DEMO_MEETINGS[locality.slug]
-    meeting, created = FeedbackMeeting.objects.get_or_create(
-        locality=locality,
+    meeting, created = locality.feedback_meetings.get_or_create(
         held_on=held_on,
         defaults={
             "summary": summary,
@@ -402,8 +379,7 @@ def _seed_meeting(locality: Locality, staff, coordinator, today: datetime.date) 
         meeting.kaikukeskus_participants.add(staff)
     for description, due_in_days, done in actions:
         due_on = held_on + datetime.timedelta(days=due_in_days)
-        FollowUpAction.objects.get_or_create(
-            meeting=meeting,
+        meeting.actions.get_or_create(
             description=description,
             defaults={
                 "owner": coordinator.user if coordinator and not description.startswith("Kaikukeskus") else None,
@@ -418,10 +394,9 @@ def _seed_access_request() -> None:
     """The Forssa coordinator asks to join Nokia too: staff find it waiting in the administration."""
     user = Coordinator.objects.filter(user__email=coordinator_email("forssa")).values_list("user", flat=True).first()
     nokia = Locality.objects.filter(slug="nokia").first()
-    if user and nokia and not AccessRequest.objects.filter(user_id=user, locality=nokia).exists():
-        AccessRequest.objects.create(
+    if user and nokia and not nokia.access_requests.filter(user_id=user).exists():
+        nokia.access_requests.create(
             user_id=user,
-            locality=nokia,
             side=Side.SOCIAL_HEALTH,
             reason="Siirryn hyvinvointialueen hyte-koordinaattoriksi, joka kattaa myös Nokian.",
         )
