@@ -185,6 +185,13 @@ class Locality(TranslatedNameMixin, models.Model):
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
 
+    @property
+    def running_since(self) -> datetime.date | None:
+        """Since when the card runs here, as visitors are told: its permanent use, else its pilot."""
+        if self.status == self.Status.PERMANENT and self.permanent_since:
+            return self.permanent_since
+        return self.pilot_start_on
+
     def clean(self) -> None:
         """The lifecycle's dates in their order, whoever writes them (the status form, the admin, an import).
         The same rules stand in `Meta.constraints`, so that the database refuses what the code forgot."""

@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
 S = Locality.Status
 
 
+def day(year: int, month: int, number: int) -> datetime.date:
+    return datetime.date(year, month, number)
+
+
 def _today():
     return timezone.localdate()
 
@@ -44,6 +48,23 @@ def test_public_list_shows_piloting_and_permanent_only(client):
     assert "Kajaani" in content and "Tornio" in content
     assert "Piilossa" not in content
     assert [locality.name_fi for locality in response.context["localities"]] == ["Kajaani", "Tornio"]
+
+
+def test_a_locality_runs_since_its_permanent_use_else_its_pilot():
+    permanent = LocalityFactory.build(
+        status=S.PERMANENT, pilot_start_on=day(2019, 1, 1), permanent_since=day(2020, 1, 1)
+    )
+    piloting = LocalityFactory.build(status=S.PILOTING, pilot_start_on=day(2026, 3, 1), permanent_since=None)
+    paused_after_permanent = LocalityFactory.build(
+        status=S.PAUSED, pilot_start_on=day(2019, 1, 1), permanent_since=day(2020, 1, 1)
+    )
+    undated = LocalityFactory.build(status=S.PILOTING, pilot_start_on=None)
+    assert [locality.running_since for locality in (permanent, piloting, paused_after_permanent, undated)] == [
+        day(2020, 1, 1),
+        day(2026, 3, 1),
+        day(2019, 1, 1),
+        None,
+    ]
 
 
 @pytest.mark.parametrize("query", ["mäntsälä", "MÄNTSÄLÄ", "Mäntsälä", "mänts"])
