@@ -47,7 +47,8 @@ def spreadsheet(rows: int, municipalities: list[str]) -> bytes:
         else:
             lines.append(
                 f"kortinjakaja;Kortinjakaja {number:05d};{municipality};;sosiaalipalvelut;2024-03-01;;"
-                f"Sosiaaliohjaaja {number};jakaja{number}@example.fi;+358 9 {number % 1000:03d} {number % 10000:04d}"
+                f"Sosiaaliohjaaja {number};jakaja{number}@example.fi;"
+                f"+358 9 {100 + number % 900:03d} {number % 10000:04d}"  # Helsinki numbers never start with 0
             )
     return "\r\n".join(lines).encode("cp1252")
 

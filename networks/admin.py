@@ -8,10 +8,11 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.locking import check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
-from networks.models import PARTNER_FIELDS, ContactPerson, Partner
+from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
 
 
 class PartnerResource(resources.ModelResource):
@@ -35,11 +36,20 @@ class PartnerResource(resources.ModelResource):
         clean_model_instances = True
 
     def get_instance(self, instance_loader, row):
-        """Match the name case-insensitively, as the database's unique constraint does."""
+        """Match the name as the portal's form and import do (`name_key`: case folded beyond ASCII)."""
         slug, role, name = (str(row.get(key) or "").strip() for key in ("locality", "role", "name"))
         if not (slug and role and name):
             return None
-        return Partner.objects.filter(locality__slug=slug, role=role, name__iexact=name).first()
+        wanted = name_key(name)
+        candidates = Partner.objects.filter(locality__slug=slug, role=role).values_list("pk", "name")
+        pk = next((pk for pk, candidate in candidates.iterator() if name_key(candidate) == wanted), None)
+        return None if pk is None else Partner.objects.get(pk=pk)
+
+    def do_instance_save(self, instance, is_create):
+        # A new version, so that a portal form opened before this import reports a conflict instead of
+        # undoing it.
+        check_and_bump(instance, expected_version=None)
+        super().do_instance_save(instance, is_create)
 
 
 class ContactPersonInline(admin.TabularInline):

@@ -9,8 +9,9 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.locking import VersionFormMixin
 from localities.models import Locality
-from networks import spreadsheets
+from networks import imports
 from networks.models import ContactPerson, Partner, PartnerRole, Sector, validate_phone
 from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
 
@@ -28,7 +29,16 @@ def _formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class PartnerForm(forms.ModelForm):
+# The partner form in groups. Each role's own fields are a group of their own: the page shows both groups
+# without JavaScript (and the form ignores the group of the other role), or only the chosen role's with it.
+GENERAL_FIELDS = ("role", "name", "parent_organisation", "municipality", "address", "website")
+VENUE_FIELDS = ("sector", "category", "offer_fi", "offer_sv", "offer_en", "listed_publicly")
+ISSUER_FIELDS = ("issuer_kind",)
+MEMBERSHIP_FIELDS = ("joined_on", "left_on", "commitment_acknowledged_on", "commitment_kind")
+ROLE_FIELDS = {PartnerRole.VENUE: VENUE_FIELDS, PartnerRole.ISSUER: ISSUER_FIELDS}
+
+
+class PartnerForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = PARTNER_FIELDS
@@ -51,15 +61,37 @@ class PartnerForm(forms.ModelForm):
         self.fields["municipality"].error_messages["invalid_choice"] = _("Choose one of the locality's municipalities.")
         self.fields["website"].error_messages["invalid"] = _("Enter a web address such as https://www.example.fi.")
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
-        for name in ("sector", "category"):
-            self.fields[name].help_text = _("Venues only.")
-        self.fields["issuer_kind"].help_text = _("Issuers only.")
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        # The other role's fields mean nothing for this partner (the model empties them): a mistake in one of
+        # them, which the person could not even see with JavaScript on, must not stop the save.
+        for other_role, names in ROLE_FIELDS.items():
+            if role and role != other_role:
+                for name in names:
+                    self._errors.pop(name, None)
+                    cleaned[name] = False if name == "listed_publicly" else ""
+        return cleaned
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in PARTNER_FIELDS}
 
+    def fieldsets(self) -> list[dict]:
+        """The groups of the page: legend, role (for the script that hides the other role's group), fields."""
+        return [
+            {"legend": _("Partner"), "role": "", "fields": [self[name] for name in GENERAL_FIELDS]},
+            {"legend": _("Venue"), "role": PartnerRole.VENUE, "fields": [self[name] for name in VENUE_FIELDS]},
+            {"legend": _("Issuer"), "role": PartnerRole.ISSUER, "fields": [self[name] for name in ISSUER_FIELDS]},
+            {
+                "legend": _("Membership of the network"),
+                "role": "",
+                "fields": [self[name] for name in MEMBERSHIP_FIELDS],
+            },
+        ]
 
-class ContactForm(forms.ModelForm):
+
+class ContactForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         # A fresh list: the inline formset appends its foreign key to the form's field list.
@@ -75,6 +107,13 @@ class ContactForm(forms.ModelForm):
         self.fields["email"].error_messages["invalid"] = _("Enter an e-mail address such as name@example.fi.")
         self.fields["phone"].validators = [validate_phone]
         self.fields["phone"].help_text = _("For example 040 123 4567 or +358 40 123 4567.")
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A malformed phone number stays out of the instance, so the model's "e-mail or phone" rule would blame
+        # the e-mail field as well: the phone field's own error is the one to show.
+        if self.has_error("phone") and self.has_error("email", "email_or_phone") and len(self.errors["email"]) == 1:
+            del self._errors["email"]
 
 
 class BaseContactFormSet(BaseInlineFormSet):
@@ -97,17 +136,20 @@ class BaseContactFormSet(BaseInlineFormSet):
             raise forms.ValidationError(_("Mark only one contact person as the primary contact."))
 
     def changes(self) -> list[ContactChange]:
+        """The rows the person changed (an untouched contact is not saved again, so it cannot undo someone
+        else's edit), each with the version it was opened with."""
         changes = []
         for form in self.forms:
-            if not form.has_changed() and form.instance.pk is None:
-                continue  # an empty extra row
+            if not form.has_changed():
+                continue  # an empty extra row, or a contact left as it was
             pk = form.instance.pk
+            version = form.expected_version
             if self.can_delete and self._should_delete_form(form):
                 if pk:
-                    changes.append(ContactChange(pk=pk, delete=True))
+                    changes.append(ContactChange(pk=pk, delete=True, version=version))
                 continue
             values = {name: form.cleaned_data[name] for name in CONTACT_FIELDS}
-            changes.append(ContactChange(pk=pk, values=values))
+            changes.append(ContactChange(pk=pk, values=values, version=version))
         return changes
 
 
@@ -151,9 +193,9 @@ class PartnerImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(spreadsheets.EXTENSIONS):
+        if not upload.name.lower().endswith(imports.EXTENSIONS):
             raise forms.ValidationError(_("Upload a CSV or an Excel (.xlsx) file."))
-        if upload.size > spreadsheets.MAX_UPLOAD_BYTES:
+        if upload.size > imports.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
 

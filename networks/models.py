@@ -2,10 +2,12 @@
 and commitments, and the uploads that import partners from the coordinators' own spreadsheets."""
 
 import datetime
-import re
+import unicodedata
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -15,32 +17,40 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
+from kaikukeskus.locking import Versioned
 from localities.models import Locality, Municipality
 
-# --- Phone numbers ----------------------------------------------------------------------------------------
-
-_PHONE_SEPARATORS = re.compile(r"[\s\-./]")
-_FINNISH_NATIONAL = re.compile(r"^0[1-9][0-9]{4,10}$")
-_INTERNATIONAL = re.compile(r"^\+[1-9][0-9]{6,14}$")
-
-
-def phone_digits(value: str) -> str:
-    """The number without separators: `+358 (0)40 123 4567` → `+358401234567`, `00358 9 …` → `+3589…`."""
-    compact = _PHONE_SEPARATORS.sub("", value.strip()).replace("(0)", "").replace("(", "").replace(")", "")
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    return compact
+# --- Phone numbers and names ----------------------------------------------------------------------------
 
 
 def validate_phone(value: str) -> None:
-    """Finnish national forms (040 123 4567, 09 123 4567, 0400-123 456) and international ones
-    (+358 40 123 4567, 00358 40 123 4567, +46 8 123 456 78)."""
-    digits = phone_digits(value)
-    if not (_FINNISH_NATIONAL.match(digits) or _INTERNATIONAL.match(digits)):
+    """Finnish national forms (040 123 4567, 09 123 4567, (09) 123 4567) and international ones (+358 40 123 4567,
+    00358 40 123 4567, +358 (0)40 123 4567, +46 8 123 456 78), checked against the numbering plans that the
+    `phonenumbers` library (Google's libphonenumber) keeps. A national number must start with its trunk prefix
+    0: "40 123 4567" is refused, as a reader could not tell it from a foreign number. Stored as typed."""
+    try:
+        number = phonenumbers.parse(value, "FI", keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        number = None
+    national_without_trunk_prefix = (
+        number is not None
+        and number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY
+        and not phonenumbers.normalize_digits_only(value).startswith("0")
+    )
+    if number is None or national_without_trunk_prefix or not phonenumbers.is_valid_number(number):
         raise ValidationError(
             _("Enter a phone number such as 040 123 4567, 09 123 4567 or +358 40 123 4567."),
             code="invalid_phone",
         )
+
+
+def name_key(name: str) -> str:
+    """The form in which two partner names are the same name: Unicode-normalised (NFKC, so a precomposed
+    "ä" and "a" + combining diaeresis agree), case-folded beyond ASCII ("ÄÄNEKOSKI" = "äänekoski",
+    "STRASSE" = "straße") and with runs of white space as one space. The portal's form, its import and
+    the admin's import all match names through this one function."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
 
 
 # --- Choices ----------------------------------------------------------------------------------------------
@@ -123,19 +133,26 @@ class PartnerQuerySet(models.QuerySet):
 
 
 PARTNER_NAME_CONSTRAINT = "partner_name_unique_in_locality_and_role"
+# An offer is read on a venue card: a few sentences. The limit keeps one venue from making every public page
+# and API answer megabytes long; forms, the import and the database (varchar) all hold it.
+OFFER_MAX_LENGTH = 2000
+# Text fields refuse NUL characters (PostgreSQL cannot store them; forms already refuse them, the import and
+# the admin's import reach the model directly).
+NO_NUL = [ProhibitNullCharactersValidator()]
 
 
-class Partner(models.Model):
+class Partner(Versioned):
     """An issuer or a venue of one locality. Ending a partnership sets `left_on`; the row stays, so past
     years can be recounted and history shows who changed what."""
 
     locality = models.ForeignKey(Locality, models.PROTECT, related_name="partners", verbose_name=_("locality"))
     role = models.CharField(_("role"), max_length=10, choices=PartnerRole.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=NO_NUL)
     parent_organisation = models.CharField(
         _("parent organisation"),
         max_length=200,
         blank=True,
+        validators=NO_NUL,
         help_text=_("For example the wellbeing services county, the city or the association."),
     )
     municipality = models.ForeignKey(
@@ -145,21 +162,23 @@ class Partner(models.Model):
         verbose_name=_("municipality"),
         help_text=_("One of the locality's municipalities."),
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    website = models.URLField(_("website"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=NO_NUL)
+    website = models.URLField(_("website"), max_length=300, blank=True, validators=NO_NUL)
     # Venues
     sector = models.CharField(_("sector"), max_length=12, choices=Sector.choices, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=VenueCategory.choices, blank=True)
-    offer_fi = models.TextField(
+    offer_fi = models.CharField(
         _("offer in Finnish"),
+        max_length=OFFER_MAX_LENGTH,
         blank=True,
+        validators=NO_NUL,
         help_text=_(
             "What the card covers, limits such as a seat quota, and how to get tickets: at the box office or "
             "by phone, never from the web shop."
         ),
     )
-    offer_sv = models.TextField(_("offer in Swedish"), blank=True)
-    offer_en = models.TextField(_("offer in English"), blank=True)
+    offer_sv = models.CharField(_("offer in Swedish"), max_length=OFFER_MAX_LENGTH, blank=True, validators=NO_NUL)
+    offer_en = models.CharField(_("offer in English"), max_length=OFFER_MAX_LENGTH, blank=True, validators=NO_NUL)
     listed_publicly = models.BooleanField(
         _("listed publicly"), default=True, help_text=_("Venues only: shown on the public pages and in the API.")
     )
@@ -277,8 +296,8 @@ class Partner(models.Model):
         if self.locality_id and self.name and self.role:
             # Compared in Python: SQLite's case-insensitive matching knows ASCII only (Äänekoski ≠ ÄÄNEKOSKI).
             others = Partner.objects.filter(locality_id=self.locality_id, role=self.role).exclude(pk=self.pk)
-            wanted = self.name.strip().casefold()
-            if any(name.casefold() == wanted for name in others.values_list("name", flat=True).iterator()):
+            wanted = name_key(self.name)
+            if any(name_key(name) == wanted for name in others.values_list("name", flat=True).iterator()):
                 errors.setdefault("name", []).append(
                     _("The locality already has a partner of this role with this name.")
                 )
@@ -294,14 +313,14 @@ class Partner(models.Model):
         ]
 
 
-class ContactPerson(models.Model):
+class ContactPerson(Versioned):
     """Personal data: visible to the locality's coordinators and national staff only, never public."""
 
     partner = models.ForeignKey(Partner, models.CASCADE, related_name="contacts", verbose_name=_("partner"))
-    name = models.CharField(_("name"), max_length=150)
-    title = models.CharField(pgettext_lazy("job title", "title"), max_length=150, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    name = models.CharField(_("name"), max_length=150, validators=NO_NUL)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=150, blank=True, validators=NO_NUL)
+    email = models.EmailField(_("e-mail address"), blank=True, validators=NO_NUL)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[*NO_NUL, validate_phone])
     is_primary = models.BooleanField(
         _("primary contact"), default=False, help_text=_("The person the locality contacts first.")
     )
@@ -331,7 +350,9 @@ class ContactPerson(models.Model):
 
     def clean(self) -> None:
         if not self.email and not self.phone:
-            raise ValidationError({"email": _("Give an e-mail address or a phone number.")})
+            raise ValidationError(
+                {"email": ValidationError(_("Give an e-mail address or a phone number."), code="email_or_phone")}
+            )
 
 
 # --- Imports ----------------------------------------------------------------------------------------------
@@ -353,6 +374,12 @@ class PartnerImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     file_name = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    plan_sha256 = models.CharField(
+        _("preview fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("What the preview showed, as a hash: a confirmation applies only this same plan."),
+    )
     header = models.JSONField(_("header"), default=list)
     cells = models.JSONField(_("rows"), default=list, help_text=_("Line number and cells of every data row."))
     plan = models.JSONField(_("preview"), default=dict)

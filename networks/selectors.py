@@ -52,7 +52,7 @@ def partner_history(*, partner: Partner) -> list:
     return sorted([*partner_records, *contact_records], key=lambda record: record.history_date, reverse=True)
 
 
-_NOT_SHOWN = {"id", "updated_at", "created_at", "locality", "partner"}
+_NOT_SHOWN = {"id", "updated_at", "created_at", "locality", "partner", "version"}
 
 
 def _mark_changed_fields(records: list, model, *, key: str) -> None:

@@ -8,8 +8,8 @@ PARTNERS = "portal/localities/<slug:slug>/partners/"
 
 urlpatterns = [
     path(PARTNERS, views.partner_list, name="partner-list"),
-    path(f"{PARTNERS}new/", views.partner_create, name="partner-create"),
-    path(f"{PARTNERS}<int:pk>/", views.partner_edit, name="partner-edit"),
+    path(f"{PARTNERS}new/", views.partner_form, name="partner-create"),
+    path(f"{PARTNERS}<int:pk>/", views.partner_form, name="partner-edit"),
     path(f"{PARTNERS}<int:pk>/end/", views.partner_end, name="partner-end"),
     path(f"{PARTNERS}<int:pk>/history/", views.partner_history, name="partner-history"),
     path(f"{PARTNERS}import/", views.partner_import, name="partner-import"),

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities.permissions import locality_for_user_or_404
-from networks import selectors, services, spreadsheets
+from networks import imports, selectors, services
 from networks.forms import (
     ContactFormSet,
     PartnerEndForm,
@@ -70,7 +71,12 @@ def partner_list(request, slug: str):
     )
 
 
-def _partner_form_page(request, *, locality, partner: Partner | None):
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_form(request, slug: str, pk: int | None = None):
+    """Add a partner (no `pk`) or edit one, with its contact persons."""
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner = None if pk is None else selectors.partner_get(user=request.user, locality=locality, pk=pk)
     instance = partner or Partner(locality=locality)
     form = PartnerForm(request.POST or None, instance=instance, locality=locality, prefix="partner")
     formset = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
@@ -83,9 +89,18 @@ def _partner_form_page(request, *, locality, partner: Partner | None):
                 messages.success(request, _("Partner %(name)s added.") % {"name": saved.name})
             else:
                 saved = services.partner_update(
-                    actor=request.user, partner=partner, values=form.values(), contacts=formset.changes()
+                    actor=request.user,
+                    partner=partner,
+                    values=form.values(),
+                    contacts=formset.changes(),
+                    expected_version=form.expected_version,
                 )
                 messages.success(request, _("Partner %(name)s saved.") % {"name": saved.name})
+        except StaleVersionError as error:
+            # Someone saved the partner or one of its contacts meanwhile: the page keeps what this person
+            # typed and shows what the other saved beside it.
+            stale = next((f for f in formset.forms if f.instance.pk == error.current.pk), None)
+            (form if isinstance(error.current, Partner) or stale is None else stale).show_conflict(error)
         except ValidationError as error:
             _add_form_errors(form, error)
         else:
@@ -94,23 +109,10 @@ def _partner_form_page(request, *, locality, partner: Partner | None):
         request,
         "networks/partner_form.html",
         {"locality": locality, "partner": partner, "form": form, "formset": formset},
-        status=400 if request.method == "POST" else 200,
+        status=(409 if form.conflict_rows or any(f.conflict_rows for f in formset.forms) else 400)
+        if request.method == "POST"
+        else 200,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def partner_create(request, slug: str):
-    locality = locality_for_user_or_404(user=request.user, slug=slug)
-    return _partner_form_page(request, locality=locality, partner=None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def partner_edit(request, slug: str, pk: int):
-    locality = locality_for_user_or_404(user=request.user, slug=slug)
-    partner = selectors.partner_get(user=request.user, locality=locality, pk=pk)
-    return _partner_form_page(request, locality=locality, partner=partner)
 
 
 @login_required
@@ -168,14 +170,14 @@ def partner_import(request, slug: str):
             partner_import_row = services.partner_import_create(
                 actor=request.user, locality=locality, file_name=upload.name, content=upload.read()
             )
-        except spreadsheets.SpreadsheetError as error:
+        except imports.SpreadsheetError as error:
             form.add_error("file", str(error))
         else:
             return redirect("networks:partner-import-preview", slug=locality.slug, pk=partner_import_row.pk)
     return render(
         request,
         "networks/partner_import.html",
-        {"locality": locality, "form": form, "columns": spreadsheets.COLUMNS},
+        {"locality": locality, "form": form, "columns": imports.COLUMNS},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -208,8 +210,8 @@ def partner_import_preview(request, slug: str, pk: int):
             )
             return redirect(_partner_list_url(locality))
     plan = upload.plan
-    error_rows = [row for row in plan.get("rows", []) if row["status"] == services.ERROR]
-    other_rows = [row for row in plan.get("rows", []) if row["status"] != services.ERROR]
+    error_rows = [row for row in plan.get("rows", []) if row["status"] == imports.ERROR]
+    other_rows = [row for row in plan.get("rows", []) if row["status"] != imports.ERROR]
     return render(
         request,
         "networks/partner_import_preview.html",
@@ -235,7 +237,16 @@ FILE_TYPES = {
 }
 
 
-def _file_response(content: bytes, *, file_format: str, filename: str) -> HttpResponse:
+def _file_response(rows, *, file_format: str, filename: str) -> HttpResponse:
+    """The rows under the spreadsheet's column labels, as an attachment in `file_format` (404 for a format we
+    do not write)."""
+    if file_format not in FILE_TYPES:
+        raise Http404
+    header = imports.column_labels()
+    if file_format == "xlsx":
+        content = imports.write_xlsx(rows, header=header, title=_("Partners"))
+    else:
+        content = imports.write_csv(rows, header=header)
     response = HttpResponse(content, content_type=FILE_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
@@ -245,37 +256,23 @@ def _file_response(content: bytes, *, file_format: str, filename: str) -> HttpRe
 @require_GET
 def partner_import_template(request, slug: str, file_format: str):
     locality = locality_for_user_or_404(user=request.user, slug=slug)
-    if file_format not in FILE_TYPES:
-        raise Http404
-    header = spreadsheets.column_labels()
-    rows = spreadsheets.example_rows()
+    rows = imports.example_rows()
     # The example rows use one of the locality's own municipalities.
     municipality = locality.municipalities.order_by("name_fi").first()
     if municipality is not None:
-        index = spreadsheets.COLUMN_KEYS.index("municipality")
+        index = imports.COLUMN_KEYS.index("municipality")
         for row in rows:
             row[index] = municipality.name_fi
-    if file_format == "xlsx":
-        content = spreadsheets.write_xlsx(rows, header=header, title=_("Partners"))
-    else:
-        content = spreadsheets.write_csv(rows, header=header)
-    return _file_response(content, file_format=file_format, filename=f"kaikukortti-partners-template-{locality.slug}")
+    return _file_response(rows, file_format=file_format, filename=f"kaikukortti-partners-template-{locality.slug}")
 
 
 @login_required
 @require_GET
 def partner_export(request, slug: str, file_format: str):
     locality = locality_for_user_or_404(user=request.user, slug=slug)
-    if file_format not in FILE_TYPES:
-        raise Http404
     rows = selectors.partner_export_rows(user=request.user, locality=locality)
-    header = spreadsheets.column_labels()
-    if file_format == "xlsx":
-        content = spreadsheets.write_xlsx(rows, header=header, title=_("Partners"))
-    else:
-        content = spreadsheets.write_csv(rows, header=header)
     stamp = timezone.localdate().isoformat()
-    return _file_response(content, file_format=file_format, filename=f"kaikukortti-partners-{locality.slug}-{stamp}")
+    return _file_response(rows, file_format=file_format, filename=f"kaikukortti-partners-{locality.slug}-{stamp}")
 
 
 # --- Public -----------------------------------------------------------------------------------------------

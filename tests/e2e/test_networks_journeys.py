@@ -47,7 +47,7 @@ def kajaani_with_coordinator(transactional_db):
 
 def upload(page, file: dict) -> None:
     page.get_by_label("Taulukkotiedosto").set_input_files(file)
-    page.get_by_role("button", name="Lataa ja esikatsele").click()
+    page.get_by_role("button", name="Lähetä ja esikatsele").click()
     page.wait_for_load_state()
 
 
@@ -76,7 +76,7 @@ def test_coordinator_imports_partners_fixes_a_bad_row_and_the_venue_goes_public(
     expect(page.get_by_role("button", name="Vahvista tuonti")).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Lataa korjattu tiedosto").click()
+    page.get_by_role("link", name="Lähetä korjattu tiedosto").click()
     upload(page, spreadsheet(GOOD_ROW, ISSUER_ROW, FIXED_ROW))
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("table", name="Rivit")).to_contain_text("Kajaanin uimahalli")

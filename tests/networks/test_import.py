@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from networks import services, spreadsheets
+from networks import imports, services
 from networks.models import ContactPerson, Partner, PartnerImport
 from tests.networks.factories import ContactPersonFactory, PartnerFactory
 
@@ -139,7 +139,7 @@ def test_duplicate_rows_are_errors(coordinator, locality):
     ],
 )
 def test_wrong_headers_refuse_the_file(coordinator, locality, header, message):
-    with pytest.raises(spreadsheets.SpreadsheetError) as error:
+    with pytest.raises(imports.SpreadsheetError) as error:
         upload(coordinator, locality, csv_bytes("venue;Kohde;Kajaani", header=header) if header else b"\n\n;;\n")
     assert message in str(error.value)
     assert not PartnerImport.objects.exists()
@@ -217,7 +217,7 @@ def test_xlsx_with_typed_cells(coordinator, locality):
     ],
 )
 def test_wrong_file_types_are_refused(coordinator, locality, name, content, message):
-    with pytest.raises(spreadsheets.SpreadsheetError) as error:
+    with pytest.raises(imports.SpreadsheetError) as error:
         upload(coordinator, locality, content, name=name)
     assert message in str(error.value)
 

@@ -1,0 +1,153 @@
+"""Optimistic locking for records that people edit in forms: the one helper every app uses (partners and contact
+persons now, statistics reports next).
+
+Two coordinators open the same record, both change it, both save: without a guard the second save silently
+undoes the first. With it, each row carries a `version`; a form sends back the version it was rendered from, and
+the service refuses the save when the row has moved on since, so the second person sees what the first saved
+and keeps what they typed.
+
+How to use it:
+
+1. The model inherits `Versioned` (an abstract model with a `version` field; `makemigrations` adds it).
+2. The form inherits `VersionFormMixin` before `forms.ModelForm` (or `forms.Form` with `versioned_instance`):
+   a hidden `version` field carries the version the person saw.
+3. The service calls `check_and_bump(instance, expected_version=...)` inside its transaction before saving.
+   It raises `StaleVersionError` (a `ValidationError`, so forms and the admin show it) with the row as it is
+   now in `error.current`.
+4. The view catches `StaleVersionError` and calls `form.show_conflict(error)`: the form keeps the posted
+   values, gets the conflict message, carries the current version (saving again is a deliberate overwrite),
+   and `form.conflict_rows` lists each field the other person saved differently (label, saved, yours) for
+   the template (`includes/version_conflict.html`).
+
+Bulk writes (imports) bump `version` themselves (`bump_versions`) so that an open form notices them too.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Grows by one on every save, so that two people cannot save over each other unnoticed."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class StaleVersionError(ValidationError):
+    """The row was saved by someone else after the form was opened. `current` is the row as it is now."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(
+            _(
+                "Someone else saved this %(record)s while you were editing it. Your changes have not been saved: "
+                "compare them with the saved values below, then save again to keep yours."
+            ),
+            code="stale_version",
+            params={"record": current._meta.verbose_name},
+        )
+        self.current = current
+
+
+def check_and_bump(instance: models.Model, *, expected_version: int | None) -> None:
+    """Claim the next version of `instance`'s row, or raise `StaleVersionError` when the row is no longer at
+    `expected_version`. Call it inside the saving service's transaction, before `save()`.
+
+    The claim is one conditional UPDATE (`… WHERE version = expected`), so two concurrent saves cannot both
+    pass: the database serialises them and the second matches no row. It does not touch history: the save
+    that follows records who changed what. A new row (no pk) and `expected_version=None` (a caller that
+    knowingly overwrites, such as a staff data fix) are not checked, only bumped."""
+    if instance.pk is None:
+        return
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk)
+    if expected_version is None:
+        rows.update(version=F("version") + 1)
+        instance.version = rows.values_list("version", flat=True).get()
+        return
+    if not rows.filter(version=expected_version).update(version=expected_version + 1):
+        raise StaleVersionError(model._default_manager.get(pk=instance.pk))
+    instance.version = expected_version + 1
+
+
+def bump_versions(instances: Iterable[models.Model]) -> list[str]:
+    """For bulk updates: raise each instance's version by one and return the field name to add to
+    `bulk_update`'s fields. The caller holds the rows locked (`select_for_update`) and has checked that
+    they are the versions it planned against."""
+    for instance in instances:
+        instance.version += 1
+    return ["version"]
+
+
+class VersionFormMixin:
+    """A hidden `version` field with the version the form was rendered from. For a ModelForm the instance is
+    `self.instance`; a plain Form passes `versioned_instance=`."""
+
+    def __init__(self, *args, versioned_instance: models.Model | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versioned_instance = versioned_instance if versioned_instance is not None else self.instance
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=0, initial=self.versioned_instance.version
+        )
+        self.conflict_rows: list[tuple[str, str, str]] = []
+
+    def has_changed(self) -> bool:
+        # The version is bookkeeping: a form is changed when the person changed one of its fields.
+        return any(name != "version" for name in self.changed_data)
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the person saw: None for a new row."""
+        if self.versioned_instance.pk is None:
+            return None
+        version = self.cleaned_data.get("version")
+        # A missing or tampered value can only be stale: never let it skip the check.
+        return version if version is not None else 0
+
+    def show_conflict(self, error: StaleVersionError) -> None:
+        """Keep the posted values, say what happened, and let the next save overwrite knowingly."""
+        self.add_error(None, error)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(error.current.version)
+        self.conflict_rows = self.differences(error.current)
+
+    def differences(self, current: models.Model) -> list[tuple[str, str, str]]:
+        """(label, saved now, yours) for each visible field where the saved row and the form differ."""
+        rows = []
+        for name, field in self.fields.items():
+            if name == "version" or field.widget.is_hidden or name not in self.cleaned_data:
+                continue
+            try:
+                saved = models.Model.serializable_value(current, name)
+            except AttributeError:
+                continue
+            saved_display = self._display(field, saved)
+            yours_display = self._display(field, self.cleaned_data[name])
+            if saved_display != yours_display:
+                rows.append((str(field.label), saved_display, yours_display))
+        return rows
+
+    @staticmethod
+    def _display(field: forms.Field, value: Any) -> str:
+        if isinstance(value, models.Model):
+            value = value.pk
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            return str(dict(field.choices).get(value, value) if value not in (None, "") else "–")
+        if isinstance(field, forms.ModelChoiceField):
+            found = field.queryset.filter(pk=value).first() if value else None
+            return str(found) if found is not None else "–"
+        if isinstance(field, forms.BooleanField):
+            return str(_("yes") if value else _("no"))
+        if value in (None, ""):
+            return "–"
+        return str(value)
