@@ -232,7 +232,7 @@ def test_no_english_on_account_pages(coordinator_client, msgids, language):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES, indirect=True)
 def test_no_english_on_portal_pages(coordinator_client, coordinator, locality, msgids, language):
-    from networks.spreadsheets import COLUMNS
+    from networks.imports import EXAMPLES
     from tests.kaikukeskus.portal_pages import make_portal_pages
 
     pages = {
@@ -240,7 +240,7 @@ def test_no_english_on_portal_pages(coordinator_client, coordinator, locality, m
     }
     # The import page shows an example cell of each column as it is typed into the file: the English offer's
     # example is English, and "yes" is one of the accepted values.
-    examples = {example for column in COLUMNS for example in (column.example_venue, column.example_issuer)}
+    examples = {value for example in EXAMPLES for value in example.values()}
     assert walk(coordinator_client, pages, language=language, msgids=msgids, allowed=examples) == {}
     # The partner form's errors.
     url = reverse("networks:partner-create", kwargs={"slug": locality.slug})
