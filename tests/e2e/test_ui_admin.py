@@ -1,0 +1,42 @@
+"""The admin pages staff use: no axe violations (WCAG rules and axe's best practices: every field labelled,
+no empty table heading, links told apart by more than colour), and, as in every browser test, no CSP refusal
+and no asset that fails to load (the admin asked for a /favicon.ico that does not exist)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.e2e.conftest import assert_accessible, log_in
+from tests.kaikukeskus.portal_pages import make_portal_pages
+from tests.networks.factories import ContactPersonFactory, PartnerFactory
+
+
+@pytest.mark.parametrize("language", ["fi", "en"])
+def test_admin_pages_staff_use_are_accessible(page, staff, coordinator, locality, password, language):
+    make_portal_pages(locality=locality, coordinator=coordinator)  # pilots, meetings, partners to list
+    partner = PartnerFactory(locality=locality, name="Kajaanin teatteri")
+    ContactPersonFactory(partner=partner, name="Maija Meikäläinen")
+    with translation.override(language):
+        pages = [
+            reverse("admin:index"),
+            reverse("admin:localities_locality_changelist"),
+            reverse("admin:localities_locality_change", args=[locality.pk]),  # tabular inlines
+            reverse("admin:localities_locality_add"),  # the municipalities' filter widget
+            reverse("admin:localities_locality_transition", args=[locality.pk]),
+            reverse("admin:localities_locality_history", args=[locality.pk]),
+            reverse("admin:localities_pilotboard_changelist"),
+            reverse("admin:localities_pilotboard_timeline", args=[locality.pk]),
+            reverse("admin:localities_invitation_add"),
+            reverse("admin:localities_feedbackmeeting_add"),  # autocomplete fields, inline rows
+            reverse("admin:localities_milestonetemplate_changelist"),  # editable columns
+            reverse("admin:networks_partner_changelist"),
+            reverse("admin:networks_partner_change", args=[partner.pk]),
+            reverse("admin:kaikukeskus_user_change", args=[coordinator.pk]),  # the groups' filter widget
+        ]
+    log_in(page, email=staff.email, password=password, language_prefix="" if language == "fi" else "/en")
+
+    for url in pages:
+        response = page.goto(url)
+        assert response.status == 200, url
+        page.wait_for_load_state("networkidle")  # the admin's widgets are built after load
+        assert_accessible(page, best_practice=True)
