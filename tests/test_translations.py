@@ -212,7 +212,7 @@ def test_no_english_on_public_and_login_pages(client, locality, msgids, language
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES, indirect=True)
-def test_no_english_on_account_pages(coordinator_client, msgids, language):
+def test_no_english_on_account_pages(coordinator_client, password, msgids, language):
     pages = {
         "email": reverse("account_email"),
         "password-change": reverse("account_change_password"),
@@ -225,6 +225,16 @@ def test_no_english_on_account_pages(coordinator_client, msgids, language):
     weak = {"oldpassword": "wrong", "password1": "123", "password2": "123"}
     assert (
         post_and_read(coordinator_client, reverse("account_change_password"), weak, language=language, msgids=msgids)
+        == []
+    )
+    # Setting up two-factor authentication asks for the password again first.
+    reauthenticated = coordinator_client.post(reverse("account_reauthenticate"), {"password": password})
+    assert reauthenticated.status_code == 302
+    pages = {"totp-activate": reverse("mfa_activate_totp")}
+    assert walk(coordinator_client, pages, language=language, msgids=msgids) == {}
+    wrong_code = {"code": "000000"}
+    assert (
+        post_and_read(coordinator_client, reverse("mfa_activate_totp"), wrong_code, language=language, msgids=msgids)
         == []
     )
 
