@@ -159,36 +159,33 @@ def _seed_national(context: DemoContext) -> None:
     context.say(f"National scale: {len(partners)} partners in {len(localities)} localities.")
 
 
+def _demo_row(role: str, template: str, place, **fields) -> dict:
+    """A partner's values: its name from the template, in the municipality of `place`."""
+    name = template.format(place=place.name_fi, gen=_genitive(place.name_fi))
+    return {"role": role, "name": name, "municipality": place, **fields}
+
+
 def _partner_rows(*, locality: Locality, municipalities: list, suffix: str = "") -> list[dict]:
     """A network's venues and issuers (field values), spread over the locality's municipalities."""
     rows = []
     for index, (template, sector, category, offer_fi, offer_sv, offer_en) in enumerate(VENUES):
-        place = municipalities[index % len(municipalities)]
         rows.append(
-            {
-                "role": "venue",
-                "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
-                "municipality": place,
-                "sector": sector,
-                "category": category,
-                "offer_fi": offer_fi,
-                "offer_sv": offer_sv,
-                "offer_en": offer_en,
-                "website": f"https://www.example.fi/{locality.slug}/{index}{suffix.strip()}",
-                "address": f"{['Kauppakatu', 'Kirkkokatu', 'Koulukatu', 'Rantatie'][index % 4]} {index + 1}",
-            }
+            _demo_row(
+                "venue",
+                template + suffix,
+                municipalities[index % len(municipalities)],
+                sector=sector,
+                category=category,
+                offer_fi=offer_fi,
+                offer_sv=offer_sv,
+                offer_en=offer_en,
+                website=f"https://www.example.fi/{locality.slug}/{index}{suffix.strip()}",
+                address=f"{['Kauppakatu', 'Kirkkokatu', 'Koulukatu', 'Rantatie'][index % 4]} {index + 1}",
+            )
         )
     for index, (template, kind, parent) in enumerate(ISSUERS):
         place = municipalities[index % len(municipalities)]
-        rows.append(
-            {
-                "role": "issuer",
-                "name": template.format(place=place.name_fi, gen=_genitive(place.name_fi)) + suffix,
-                "municipality": place,
-                "issuer_kind": kind,
-                "parent_organisation": parent,
-            }
-        )
+        rows.append(_demo_row("issuer", template + suffix, place, issuer_kind=kind, parent_organisation=parent))
     return rows
 
 

@@ -45,6 +45,13 @@ def _add_form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _page(request, items) -> tuple:
+    """The requested page of `items` (PAGE_SIZE a page) and the query string the pagination links keep."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
 # --- Portal: partners -------------------------------------------------------------------------------------
 
 
@@ -55,9 +62,7 @@ def partner_list(request, slug: str):
     partner_filter = PartnerFilter(
         request.GET or None, queryset=selectors.partner_list(user=request.user, locality=locality)
     )
-    page = Paginator(partner_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page(request, partner_filter.qs)
     return render(
         request,
         "networks/partner_list.html",
@@ -65,7 +70,7 @@ def partner_list(request, slug: str):
             "locality": locality,
             "filter": partner_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "today": timezone.localdate(),
         },
     )
@@ -293,12 +298,8 @@ def venue_search(request):
         sector=filters.get("sector", ""),
         text=filters.get("q", ""),
     )
-    page = Paginator(search.venues, PAGE_SIZE).get_page(request.GET.get("page"))
-    fallback = None
-    if search.fallback is not None:
-        fallback = Paginator(search.fallback, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page(request, search.venues)
+    fallback = None if search.fallback is None else _page(request, search.fallback)[0]
     return render(
         request,
         "networks/venue_search.html",
@@ -307,7 +308,7 @@ def venue_search(request):
             "page": fallback or page,
             "search": search,
             "fallback": fallback is not None,
-            "query": query.urlencode(),
+            "query": query,
             "searched": bool(request.GET),
         },
     )
