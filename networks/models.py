@@ -115,9 +115,6 @@ class PartnerQuerySet(models.QuerySet):
     def active(self):
         return self.active_on(timezone.localdate())
 
-    def ended(self):
-        return self.filter(left_on__isnull=False, left_on__lte=timezone.localdate())
-
     def public(self):
         """What visitors see: venues listed publicly, in the network today, in a locality shown to the
         public."""
@@ -239,17 +236,11 @@ class Partner(Versioned):
     def is_venue(self) -> bool:
         return self.role == PartnerRole.VENUE
 
-    def is_active_on(self, date: datetime.date) -> bool:
-        """One partner as `PartnerQuerySet.active_on` reads all: joined by `date` and not yet left."""
-        return self.joined_on <= date and (self.left_on is None or self.left_on > date)
-
-    @property
-    def is_active(self) -> bool:
-        return self.is_active_on(timezone.localdate())
+    # One partner today as `PartnerQuerySet.active_on` reads them all: active is neither left nor upcoming.
 
     @property
     def has_left(self) -> bool:
-        """Out of the network today (`PartnerQuerySet.ended`): the day it leaves is its first day outside."""
+        """Out of the network today: the day it leaves is its first day outside."""
         return self.left_on is not None and self.left_on <= timezone.localdate()
 
     @property

@@ -110,11 +110,10 @@ def test_one_partners_state_today_agrees_with_the_querysets(locality):
     left_today = PartnerFactory(locality=locality, joined_on=today - 30 * day, left_on=today)
     joins_tomorrow = PartnerFactory(locality=locality, joined_on=today + day)
     leaves_tomorrow = PartnerFactory(locality=locality, joined_on=today, left_on=today + day)
-    assert (left_today.has_left, left_today.is_upcoming, left_today.is_active) == (True, False, False)
-    assert (joins_tomorrow.has_left, joins_tomorrow.is_upcoming, joins_tomorrow.is_active) == (False, True, False)
-    assert (leaves_tomorrow.has_left, leaves_tomorrow.is_upcoming, leaves_tomorrow.is_active) == (False, False, True)
-    assert list(Partner.objects.ended()) == [left_today]
-    assert list(Partner.objects.active()) == [leaves_tomorrow]
+    assert (left_today.has_left, left_today.is_upcoming) == (True, False)
+    assert (joins_tomorrow.has_left, joins_tomorrow.is_upcoming) == (False, True)
+    assert (leaves_tomorrow.has_left, leaves_tomorrow.is_upcoming) == (False, False)
+    assert list(Partner.objects.active()) == [leaves_tomorrow]  # neither left nor upcoming
 
 
 def test_public_venues_are_listed_active_venues_of_public_localities(locality, other_locality):
