@@ -4,8 +4,10 @@ test runs on SQLite and on PostgreSQL (CI)."""
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from localities.models import Locality
+from networks.models import PartnerImport
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,14 @@ def test_nul_in_a_form_is_refused_and_nothing_happens(client, coordinator, passw
     response = client.post("/accounts/login/", {"login": coordinator.email + "\x00", "password": password})
     assert response.status_code == 400
     assert SESSION_KEY not in client.session
+
+
+def test_nul_in_an_upload_field_name_is_refused(coordinator_client, locality):
+    upload = SimpleUploadedFile("kumppanit.csv", b"role;name\nvenue;Kohde\n", content_type="text/csv")
+    response = coordinator_client.post("/portal/localities/kajaani/partners/import/", {"file\x00": upload})
+    assert response.status_code == 400
+    assert "Virheellinen pyyntö" in response.content.decode()  # not the form's own error page
+    assert not PartnerImport.objects.exists()
 
 
 def test_nul_in_a_staff_form_writes_nothing(staff_client, locality):
