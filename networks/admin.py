@@ -66,7 +66,10 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     search_fields = ["name", "parent_organisation", "locality__name_fi", "municipality__name_fi"]
     list_select_related = ["locality", "municipality"]
     autocomplete_fields = ["locality", "municipality"]
-    date_hierarchy = "joined_on"
+    # With a country's partners: no default sort through the locality join (the model's ordering), no
+    # date-hierarchy queries and no second count of every row.
+    ordering = ["name", "pk"]
+    show_full_result_count = False
     inlines = [ContactPersonInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

@@ -4,7 +4,7 @@ posted locality id is ignored, and the municipality choices are the locality's o
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -241,9 +241,10 @@ class PartnerFilter(django_filters.FilterSet):
             | Q(parent_organisation__icontains=value)
             | Q(municipality__name_fi__icontains=value)
             | Q(municipality__name_sv__icontains=value)
-            | Q(
-                pk__in=ContactPerson.objects.filter(Q(name__icontains=value) | Q(email__icontains=value)).values(
-                    "partner_id"
+            # Correlated with each of the locality's partners: never a scan of every contact person in the country.
+            | Exists(
+                ContactPerson.objects.filter(partner=OuterRef("pk")).filter(
+                    Q(name__icontains=value) | Q(email__icontains=value)
                 )
             )
         )

@@ -1113,21 +1113,27 @@ def write_csv(rows: Iterable[Sequence[object]], *, header: Sequence[str]) -> byt
 
 
 def write_xlsx(rows: Iterable[Sequence[object]], *, header: Sequence[str], title: str) -> bytes:
-    """openpyxl would store a text starting with = as a formula: neutralise those cells as in CSV."""
+    """openpyxl would store a text starting with = as a formula: neutralise those cells as in CSV. Write-only
+    mode streams the rows (several times faster, and memory does not grow with them)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([neutralise_cell(value) for value in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index in range(1, len(header) + 1):  # column widths and panes come before the rows in write-only mode
+        sheet.column_dimensions[get_column_letter(index)].width = 22
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
         sheet.append(["" if value is None else neutralise_cell(value) for value in row])
-    for index, _label in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 22
-    sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -85,3 +85,17 @@ def test_staff_edit_in_the_admin_is_validated_and_recorded(staff_client, staff, 
     partner.refresh_from_db()
     assert partner.name == "Teatteri 2"
     assert partner.history.latest().history_user == staff
+
+
+def test_partner_changelist_sorts_without_a_join_and_asks_no_date_hierarchy(staff_client, locality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PartnerFactory.create_batch(3, locality=locality)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get("/admin/networks/partner/")
+    assert response.status_code == 200
+    listing = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "networks_partner"."id"')]
+    assert len(listing) == 1
+    assert '"localities_locality"."name_fi" ASC' not in listing[0].split("ORDER BY")[1]
+    assert not [q for q in queries.captured_queries if "joined_on" in q["sql"] and "DISTINCT" in q["sql"]]

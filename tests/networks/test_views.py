@@ -200,6 +200,22 @@ def test_list_filters_and_search(coordinator_client, locality):
     assert names(q="uima") == {"Uimahalli"}
 
 
+def test_search_by_contact_person_looks_only_at_the_localitys_partners(coordinator_client, locality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContactPersonFactory(partner=PartnerFactory(locality=locality, name="Teatteri"), name="Maija Meikäläinen")
+    with CaptureQueriesContext(connection) as queries:
+        response = coordinator_client.get(list_url(locality, q="maija"))
+    assert {partner.name for partner in response.context["page"].object_list} == {"Teatteri"}
+    searches = [
+        q["sql"] for q in queries.captured_queries if "networks_contactperson" in q["sql"] and "LIKE" in q["sql"]
+    ]
+    assert searches
+    # The contact persons are those of the partner at hand (a correlated EXISTS), not everybody's in the country.
+    assert all('U0."partner_id" = ("networks_partner"."id") AND (U0."name" LIKE' in sql for sql in searches)
+
+
 def test_list_shows_only_own_localitys_partners(coordinator_client, locality, other_locality):
     PartnerFactory(locality=locality, name="Oma")
     PartnerFactory(locality=other_locality, name="Vieras")
