@@ -262,6 +262,9 @@ PUBLIC_CACHE_PATHS = ["/api/v1/"]
 PUBLIC_CACHE_MAX_AGE = 60
 PUBLIC_CACHE_TIMEOUT = 24 * 60 * 60
 PUBLIC_CACHE_MAX_BYTES = 2 * 1024 * 1024
+# `make bench`'s load test mounts a minimal view to compare pages with (bench/bench_load_public.py); never on
+# in a real deployment.
+BENCH = env.bool("BENCH", default=False)
 
 # --- Celery -----------------------------------------------------------------------------------------------
 

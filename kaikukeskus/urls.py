@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -15,6 +16,9 @@ urlpatterns = [
     path("api/v1/", include("localities.api_urls")),
     path("api/v1/", include("networks.api_urls")),
 ]
+
+if settings.BENCH:
+    urlpatterns.append(path("bench/minimal/", views.bench_minimal))
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

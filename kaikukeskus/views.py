@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -54,3 +54,9 @@ def portal_home(request):
 def health(request):
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def bench_minimal(request):
+    """The load test's yardstick: the least a Django view can do, behind the same middleware (mounted only when
+    `settings.BENCH` is on)."""
+    return HttpResponse("ok")

@@ -140,3 +140,10 @@ def test_contact_page_shows_the_configured_contact(client, settings):
     assert "How to get the card" in content
     footer = client.get("/en/localities/").content.decode().split('class="site-footer"')[1]
     assert 'href="/en/contact/"' in footer and "How to get the card" in footer
+
+
+def test_the_benchmarks_minimal_view_is_not_mounted_outside_the_load_test(client):
+    from django.conf import settings
+
+    assert settings.BENCH is False
+    assert client.get("/bench/minimal/").status_code == 404
