@@ -1,7 +1,8 @@
 """Public output (pages and the open data API) cached for anonymous visitors and invalidated when data changes.
 
-Every cached response is keyed by the *public data version*: a number kept in the cache (Redis in production,
-local memory in the embedded default) and bumped whenever a watched model is saved or deleted. Apps say which
+Every cached response carries the *public data version* it was rendered from: a number kept in the cache (Redis
+in production, local memory in the embedded default) and bumped whenever a watched model is saved or deleted; a
+copy of another version is stale. The version and the page come in one round trip. Apps say which
 of their models the public sees in `AppConfig.ready()`::
 
     from kaikukeskus import public_cache
@@ -94,6 +95,7 @@ def watch(*models) -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
+    version: int  # the public data version it was rendered from: any other is stale
     content: bytes
     gzipped: bytes | None
     headers: tuple[tuple[str, str], ...]
@@ -127,10 +129,10 @@ def is_anonymous_request(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(request: HttpRequest, version: int) -> str:
+def _page_key(request: HttpRequest) -> str:
     # The API negotiates its format from `Accept` too (JSON, CSV, the browsable page).
     url = hashlib.sha256(f"{request.build_absolute_uri()} {request.headers.get('Accept', '')}".encode()).hexdigest()
-    return f"public-page:{version}:{timezone.localdate().isoformat()}:{get_language()}:{url}"
+    return f"public-page:{timezone.localdate().isoformat()}:{get_language()}:{url}"
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -150,6 +152,7 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
 def _cached_page(response: HttpResponse, version: int) -> CachedPage:
     content = response.content
     return CachedPage(
+        version=version,
         content=content,
         gzipped=compress_string(content) if len(content) >= _MIN_GZIP_BYTES else None,
         headers=tuple((name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS),
@@ -166,13 +169,16 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
     # No session cookie: nobody is logged in. Saying so spares reading the session (which would add
     # `Vary: Cookie` to a page that is the same for every visitor).
     request.user = AnonymousUser()
+    key = _page_key(request)
     try:
-        version = data_version()
-        key = _page_key(request, version)
-        page = cache.get(key)
+        found = cache.get_many([VERSION_KEY, key])  # one round trip to Redis
+        version = found[VERSION_KEY] if VERSION_KEY in found else data_version()
+        page = found.get(key)
     except Exception:
         logger.exception("public cache unavailable")
         return render()
+    if page is not None and page.version != version:
+        page = None
     if page is None:
         response = render()
         if hasattr(response, "render") and not response.is_rendered:

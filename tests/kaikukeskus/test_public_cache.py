@@ -126,8 +126,8 @@ def test_pages_render_when_the_cache_is_down(client, kajaani, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "set", broken)
+    for method in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, method, broken)
     response = client.get("/localities/")
     assert response.status_code == 200 and "Kajaani" in response.content.decode()
 
