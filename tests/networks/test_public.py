@@ -243,3 +243,18 @@ def test_public_locality_page_shows_venues_with_the_same_queries_for_5_and_50(cl
         html = client.get(reverse("localities:public-detail", kwargs={"slug": locality.slug})).content.decode()
     heading = {"fi": "Missä kortti käy", "sv": "Var kortet gäller", "en": "Where the card works"}[language]
     assert heading in html and "networks/networks.css" in html
+
+
+def test_the_search_indexes_exist_on_postgresql_and_the_migration_is_a_no_op_elsewhere():
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("networks", "0003_partner_search_trigram_indexes") in applied
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "networks_partner")
+    trigram = sorted(name for name in indexes if name.endswith("_trgm"))
+    expected = [
+        f"partner_{column}_trgm" for column in ("name", "offer_en", "offer_fi", "offer_sv", "parent_organisation")
+    ]
+    assert trigram == (expected if connection.vendor == "postgresql" else [])
