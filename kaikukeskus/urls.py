@@ -11,6 +11,7 @@ admin.site.site_title = "Kaikukeskus"
 # Language-neutral: health check and the open data API.
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/schema/", api.SchemaView.as_view(), name="api-schema"),
     path("api/v1/docs/", api.DocsView.as_view(), name="api-docs"),
     path("api/v1/", include("localities.api_urls")),

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -60,3 +61,10 @@ def bench_minimal(request):
     """The load test's yardstick: the least a Django view can do, behind the same middleware (mounted only when
     `settings.BENCH` is on)."""
     return HttpResponse("ok")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico when a page names no icon (a JSON document, a PDF, an error page of a
+    proxy): send them to the site's icon rather than a 404."""
+    return redirect(static("img/favicon.svg"))
