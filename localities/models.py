@@ -48,24 +48,27 @@ class TranslatedNameMixin:
         return self.name
 
 
-class Region(TranslatedNameMixin, models.Model):
-    name_fi = models.CharField(_("name in Finnish"), max_length=100, unique=True)
-    name_sv = models.CharField(_("name in Swedish"), max_length=100, blank=True)
+class Area(TranslatedNameMixin, models.Model):
+    """A region or a wellbeing services county: reference data named in Finnish (uniquely) and Swedish."""
 
-    class Meta:
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        ordering = ["name_fi"]
-
-
-class WellbeingServicesCounty(TranslatedNameMixin, models.Model):
     name_fi = models.CharField(_("name in Finnish"), max_length=150, unique=True)
     name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["name_fi"]
+
+
+class Region(Area):
+    class Meta(Area.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class WellbeingServicesCounty(Area):
+    class Meta(Area.Meta):
         verbose_name = _("wellbeing services county")
         verbose_name_plural = _("wellbeing services counties")
-        ordering = ["name_fi"]
 
 
 class Municipality(TranslatedNameMixin, models.Model):
@@ -437,14 +440,29 @@ class DueWorkQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=on or timezone.localdate())
 
 
-class DueWork:
-    """A row of a `DueWorkQuerySet`: the same rule, for one row already in memory."""
+class DueWork(models.Model):
+    """Work that falls due on a day and is marked done, with who marked it; `is_overdue` is the queryset's rule
+    for one row already in memory."""
+
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = person_field(_("done by"))
+
+    objects = DueWorkQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_by__isnull=True) | Q(done_on__isnull=False), name="%(class)s_done_by_needs_date"
+            ),
+        ]
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return self.done_on is None and self.due_on < (on or timezone.localdate())
 
 
-class Milestone(DueWork, TranslatedTitleMixin, models.Model):
+class Milestone(TranslatedTitleMixin, DueWork):
     pilot = models.ForeignKey(Pilot, models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
     template = models.ForeignKey(
         MilestoneTemplate,
@@ -458,23 +476,17 @@ class Milestone(DueWork, TranslatedTitleMixin, models.Model):
     title_fi = models.CharField(_("title in Finnish"), max_length=200)
     title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    done_by = person_field(_("done by"))
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
-    objects = DueWorkQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DueWork.Meta):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["pilot", "position"]
         constraints = [
+            *DueWork.Meta.constraints,
             models.UniqueConstraint(fields=["pilot", "position"], name="milestone_unique_position"),
-            models.CheckConstraint(
-                condition=Q(done_by__isnull=True) | Q(done_on__isnull=False), name="milestone_done_by_needs_date"
-            ),
         ]
 
     @classmethod
@@ -527,7 +539,7 @@ class FeedbackMeeting(models.Model):
             raise ValidationError({"held_on": _("The date is more than a year ahead.")})
 
 
-class FollowUpAction(DueWork, models.Model):
+class FollowUpAction(DueWork):
     meeting = models.ForeignKey(
         FeedbackMeeting, models.CASCADE, related_name="actions", verbose_name=_("feedback meeting")
     )
@@ -539,22 +551,14 @@ class FollowUpAction(DueWork, models.Model):
         blank=True,
         help_text=_("For example a partner's contact person or a municipal unit."),
     )
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = person_field(_("marked done by"))
 
     history = HistoricalRecords()
-    objects = DueWorkQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DueWork.Meta):
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(done_by__isnull=True) | Q(done_on__isnull=False), name="action_done_by_needs_date"
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.description[:80]
