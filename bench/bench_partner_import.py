@@ -48,7 +48,7 @@ def spreadsheet(rows: int, municipalities: list[str]) -> bytes:
             lines.append(
                 f"kortinjakaja;Kortinjakaja {number:05d};{municipality};;sosiaalipalvelut;2024-03-01;;"
                 f"Sosiaaliohjaaja {number};jakaja{number}@example.fi;"
-                f"+358 9 {100 + number % 900:03d} {number % 10000:04d}"  # Helsinki numbers never start with 0
+                f"+358 9 {100 + number % 800:03d} {number % 10000:04d}"  # valid Helsinki numbers: 1xx to 8xx
             )
     return "\r\n".join(lines).encode("cp1252")
 
@@ -88,8 +88,11 @@ def _measure(rows: int) -> dict:
     started = time.perf_counter()
     upload = services.partner_import_create(actor=actor, locality=locality, file_name="bench.csv", content=content)
     previewed = time.perf_counter()
+    cpu_before = time.process_time()
     counts = services.partner_import_apply(actor=actor, upload=upload, sha256=upload.sha256)
     applied = time.perf_counter()
+    # The process's own CPU time: on a machine that other jobs share, wall time says more about them.
+    apply_cpu = time.process_time() - cpu_before
     again = services.partner_import_create(actor=actor, locality=locality, file_name="bench.csv", content=content)
     reviewed = time.perf_counter()
 
@@ -101,6 +104,7 @@ def _measure(rows: int) -> dict:
         "bytes": len(content),
         "preview_seconds": round(previewed - started, 3),
         "apply_seconds": round(applied - previewed, 3),
+        "apply_cpu_seconds": round(apply_cpu, 3),
         "total_seconds": round(total, 3),
         "reimport_preview_seconds": round(reviewed - applied, 3),
         "created": counts["new"],

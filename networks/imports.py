@@ -50,7 +50,10 @@ from networks.models import (
 # --- Limits -----------------------------------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000  # data rows, header not counted
+# Data rows, header not counted. A locality's network is hundreds of partners (the whole country about 15,000);
+# a file of the maximum size is confirmed in a few seconds (bench/bench_partner_import.py), far below gunicorn's
+# 30-second timeout.
+MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # the template has 21; room for the coordinator's own notes
 MAX_CELL_CHARS = 10_000  # above every field's limit, so that a long cell gets the field's own message
 # .xlsx: the zip's directory is read before anything is unpacked. zipfile never returns more bytes of a part
@@ -60,11 +63,11 @@ MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_XLSX_PART_BYTES = {
     "workbook": 2 * 1024 * 1024,
     "styles": 5 * 1024 * 1024,
-    # A full template of 20,000 rows with long offers in three languages is about 20 MB of shared strings,
-    # and 23 MB of sheet as openpyxl writes it (inline strings). Even white space costs expat time: about a
-    # second for 32 MB here.
-    "shared_strings": 32 * 1024 * 1024,
-    "sheet": 32 * 1024 * 1024,
+    # A full template of 10,000 rows with long offers in three languages is about 10 MB of shared strings,
+    # and 12 MB of sheet as openpyxl writes it (inline strings). Even white space costs expat time: about a
+    # second for 24 MB here.
+    "shared_strings": 24 * 1024 * 1024,
+    "sheet": 24 * 1024 * 1024,
 }
 MAX_SHARED_STRINGS = (MAX_ROWS + 1) * 30
 MAX_SHEET_ROWS = 2 * (MAX_ROWS + 1)
@@ -152,8 +155,8 @@ EXAMPLES: tuple[dict[str, str], ...] = (
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.required)
 # Every XML element of the sheet costs a little Python, so elements are counted (in C) before parsing. A full
-# template of 20,000 rows as openpyxl writes it (21 cells, each a cell, an inline string and its text) has
-# 1.3 million; an empty row formatted in Excel is still a row element.
+# template of 10,000 rows as openpyxl writes it (21 cells, each a cell, an inline string and its text) has
+# 640,000; an empty row formatted in Excel is still a row element.
 MAX_SHEET_ELEMENTS = (MAX_ROWS + 1) * (1 + 3 * len(COLUMNS)) + 1000
 
 
