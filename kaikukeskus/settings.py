@@ -260,7 +260,7 @@ CACHES = cache_settings(REDIS_URL)
 # changes; browsers and proxies may keep them for PUBLIC_CACHE_MAX_AGE seconds.
 PUBLIC_CACHE_PATHS = ["/api/v1/"]
 PUBLIC_CACHE_MAX_AGE = 60
-PUBLIC_CACHE_TIMEOUT = 24 * 60 * 60
+PUBLIC_CACHE_TIMEOUT = 60 * 60
 PUBLIC_CACHE_MAX_BYTES = 2 * 1024 * 1024
 # `make bench`'s load test mounts a minimal view to compare pages with (bench/bench_load_public.py); never on
 # in a real deployment.

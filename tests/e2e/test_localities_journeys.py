@@ -176,7 +176,8 @@ def test_visitor_finds_kaikukortti_in_their_municipality(page, prefix, language)
     expect(page.locator(".answer")).to_contain_text("Kajana" if language == "sv" else "Kajaani")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Kajanaland" if language == "sv" else "Kainuu").click()
+    # The answer links the locality's page (and the table below it lists the locality too).
+    page.locator(".answer").get_by_role("link", name="Kajanaland" if language == "sv" else "Kainuu").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kajanaland" if language == "sv" else "Kainuu")
     expect(page.locator("a[href='mailto:kaikukortti@example.fi']")).to_be_visible()
     assert_accessible(page)
@@ -191,4 +192,4 @@ def test_search_works_without_javascript(page_without_js):
     page.locator("#id_q").fill("sotkamo")
     page.locator("form[role=search] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/localities/\?q=sotkamo"))
-    expect(page.get_by_role("link", name="Kainuu")).to_be_visible()
+    expect(page.get_by_role("link", name="Kainuu").first).to_be_visible()
