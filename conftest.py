@@ -57,7 +57,10 @@ def _empty_cache():
     back since) must not be served."""
     from django.core.cache import cache
 
+    from kaikukeskus import public_cache
+
     cache.clear()
+    public_cache.forget_local()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Every cached response carries the *public data version* it was rendered from: a number kept in the cache (Redis
 in production, local memory in the embedded default) and bumped whenever a watched model is saved or deleted; a
-copy of another version is stale. The version and the page come in one round trip. Apps say which
+copy of another version is stale. Each process keeps the version for `PUBLIC_CACHE_LOCAL_SECONDS` and its most
+recent pages in memory, so that a hit asks Redis nothing (see `_Local`). Apps say which
 of their models the public sees in `AppConfig.ready()`::
 
     from kaikukeskus import public_cache
@@ -26,7 +27,9 @@ in the cache. When the cache is down, pages are rendered as if nothing were cach
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -57,19 +60,73 @@ _MIN_GZIP_BYTES = 200
 # --- The public data version ------------------------------------------------------------------------------
 
 
+class _Local:
+    """This process's own layer in front of the shared cache: the version, looked up again after
+    `PUBLIC_CACHE_LOCAL_SECONDS`, and the most recently served pages. A hit costs no round trip to Redis; another
+    worker's change reaches this one within those seconds (a bump in this process at once)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.version_until = 0.0
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+    def remember_version(self, version: int) -> int:
+        with self.lock:
+            self.version = version
+            self.version_until = time.monotonic() + settings.PUBLIC_CACHE_LOCAL_SECONDS
+        return version
+
+    def known_version(self) -> int | None:
+        return self.version if time.monotonic() < self.version_until else None
+
+    def page(self, key: str, version: int) -> "CachedPage | None":
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None or page.version != version:
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def keep(self, key: str, page: "CachedPage") -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PUBLIC_CACHE_LOCAL_PAGES:
+                self.pages.popitem(last=False)
+
+    def forget(self) -> None:
+        with self.lock:
+            self.version, self.version_until = None, 0.0
+            self.pages.clear()
+
+
+_local = _Local()
+
+
 def data_version() -> int:
     """The current version: microseconds since the epoch when public data last changed (or when the cache
     first needed one, e.g. after Redis restarted: then every page is simply rendered anew)."""
+    version = _local.known_version()
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
         version = cache.get(VERSION_KEY)
-    return int(version)
+    return _local.remember_version(int(version))
+
+
+def forget_local() -> None:
+    """Drop this process's own layer (tests empty the shared cache between them)."""
+    _local.forget()
 
 
 def bump() -> None:
+    version = time.time_ns() // 1000
+    _local.remember_version(version)
     try:
-        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        cache.set(VERSION_KEY, version, timeout=None)
     except Exception:  # the cache being down must not stop a write
         logger.exception("public data version not bumped")
 
@@ -171,9 +228,10 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
     request.user = AnonymousUser()
     key = _page_key(request)
     try:
-        found = cache.get_many([VERSION_KEY, key])  # one round trip to Redis
-        version = found[VERSION_KEY] if VERSION_KEY in found else data_version()
-        page = found.get(key)
+        version = data_version()
+        page = _local.page(key, version)
+        if page is None:
+            page = cache.get(key)
     except Exception:
         logger.exception("public cache unavailable")
         return render()
@@ -190,6 +248,7 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
             cache.set(key, page, timeout=settings.PUBLIC_CACHE_TIMEOUT)
         except Exception:
             logger.exception("public page not cached")
+    _local.keep(key, page)
     return page.response(request)
 
 

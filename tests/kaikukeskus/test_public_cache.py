@@ -147,3 +147,31 @@ def test_the_benchmarks_minimal_view_is_not_mounted_outside_the_load_test(client
 
     assert settings.BENCH is False
     assert client.get("/bench/minimal/").status_code == 404
+
+
+def test_a_hit_is_served_from_the_processs_own_memory(client, kajaani, monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    first = client.get("/localities/")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    with django_assert_num_queries(0):
+        assert client.get("/localities/").content == first.content
+
+
+def test_another_processs_change_is_seen_once_the_local_version_expires(client, kajaani, settings):
+    from django.core.cache import cache
+
+    from kaikukeskus.public_cache import VERSION_KEY, forget_local
+
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
+    forget_local()  # the version this process remembered from the fixtures' writes
+    first = client.get("/localities/")
+    # Another worker renamed the locality: its row changed and it bumped the shared version.
+    type(kajaani).objects.filter(pk=kajaani.pk).update(name_fi="Kajaanin seutu")
+    cache.set(VERSION_KEY, cache.get(VERSION_KEY) + 1)
+    second = client.get("/localities/")
+    assert "Kajaanin seutu" in second.content.decode() and second["ETag"] != first["ETag"]
