@@ -51,6 +51,29 @@ def demo_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Municipalities, regions, counties and the national milestone template come from data migrations. A
+    transactional test (the browser journeys, the thread tests) ends with a flush that empties every table, so
+    the next test on that worker would find none of them ("Municipality matching query does not exist", a pilot
+    without milestones). Load them again before a database test when they are missing: one query when present."""
+    if request.node.get_closest_marker("django_db") is None and not {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from localities.milestone_defaults import load_default_milestones
+    from localities.models import MilestoneTemplate, Municipality, Region, WellbeingServicesCounty
+    from localities.reference_data import load_municipalities
+
+    with blocker.unblock():
+        if not Municipality.objects.exists():
+            load_municipalities(Region, WellbeingServicesCounty, Municipality)
+        if not MilestoneTemplate.objects.exists():
+            load_default_milestones(MilestoneTemplate)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: allauth counts login attempts in it per IP (one test's failed
     logins must not lock the next test's client out), and public pages cached for earlier tests' rows (rolled
