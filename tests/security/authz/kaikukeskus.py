@@ -2,6 +2,7 @@ from tests.security.authz import LOGIN, REDIRECT, Case, public, same
 
 CASES = [
     Case("health", public(200)),
+    Case("favicon", same(REDIRECT)),
     Case("api-schema", public(200)),
     Case("api-docs", public(200)),
     Case("home", public(200)),
