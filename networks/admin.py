@@ -88,6 +88,14 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.partner_save(actor=request.user, partner=obj)
 
+    def save_formset(self, request, form, formset, change):
+        # The inline contact persons through the same service as the contact person's own page.
+        for contact in formset.save(commit=False):
+            services.contact_save(actor=request.user, contact=contact)
+        for contact in formset.deleted_objects:
+            contact._history_user = request.user
+            contact.delete()
+
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(SimpleHistoryAdmin):
@@ -99,3 +107,6 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), user=request.user, locality_path="partner__locality")
+
+    def save_model(self, request, obj, form, change):
+        services.contact_save(actor=request.user, contact=obj)

@@ -99,3 +99,21 @@ def test_partner_changelist_sorts_without_a_join_and_asks_no_date_hierarchy(staf
     assert len(listing) == 1
     assert '"localities_locality"."name_fi" ASC' not in listing[0].split("ORDER BY")[1]
     assert not [q for q in queries.captured_queries if "joined_on" in q["sql"] and "DISTINCT" in q["sql"]]
+
+
+def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_client, staff, locality, kajaani):
+    partner = PartnerFactory(locality=locality, name="Teatteri", municipality=kajaani)
+    old = ContactPersonFactory(partner=partner, name="Vanha", email="vanha@example.fi", is_primary=True)
+    url = reverse("admin:networks_partner_change", args=[partner.pk])
+    page = staff_client.get(url)
+    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
+    data.update({"locality": locality.pk, "municipality": kajaani.pk, "listed_publicly": "on"})
+    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
+    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
+    data.update({"contacts-0-id": old.pk, "contacts-0-partner": partner.pk, "contacts-0-name": "Uusi nimi"})
+    data.update({"contacts-0-email": "vanha@example.fi", "contacts-0-is_primary": "on"})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    old.refresh_from_db()
+    assert (old.name, old.version) == ("Uusi nimi", 2)
+    assert old.history.latest().history_user == staff

@@ -198,3 +198,29 @@ def test_an_import_bumps_versions_so_an_open_form_notices_it(coordinator, coordi
     assert response.status_code == 409
     partner.refresh_from_db()
     assert partner.offer_fi == "Tiedostosta"
+
+
+def test_a_contact_saved_in_the_admin_gets_a_new_version_and_an_open_portal_form_notices(
+    staff, coordinator_client, locality, kajaani
+):
+    staff_client = Client()  # the coordinator's browser is the `client` fixture
+    staff_client.force_login(staff)
+    partner = PartnerFactory(locality=locality, name="Teatteri")
+    contact = ContactPersonFactory(partner=partner, name="Maija", email="maija@example.fi", title="Myyjä")
+    response = staff_client.post(
+        reverse("admin:networks_contactperson_change", args=[contact.pk]),
+        {"partner": partner.pk, "name": "Maija", "title": "Päällikkö", "email": "maija@example.fi", "phone": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url == reverse("admin:networks_contactperson_changelist"), response.url
+    contact.refresh_from_db()
+    assert (contact.title, contact.version) == ("Päällikkö", 2)
+    assert contact.history.latest().history_user == staff
+    # A coordinator who opened the partner page before the admin's save.
+    response = coordinator_client.post(
+        edit_url(partner),
+        form_data(kajaani, contacts=[contact_row(contact, 1, title="Myyntipäällikkö")], name="Teatteri", version="1"),
+    )
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert contact.title == "Päällikkö"
