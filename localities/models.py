@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -363,7 +364,9 @@ class LocalityAgreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Agreement signed on %(date)s") % {"date": self.signed_on}
+        return self.title or _("Agreement signed on %(date)s") % {
+            "date": date_format(self.signed_on, "SHORT_DATE_FORMAT")
+        }
 
     @property
     def download_name(self) -> str:
@@ -532,7 +535,10 @@ class FeedbackMeeting(models.Model):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return _("Feedback meeting %(date)s, %(locality)s") % {"date": self.held_on, "locality": self.locality}
+        return _("Feedback meeting %(date)s, %(locality)s") % {
+            "date": date_format(self.held_on, "SHORT_DATE_FORMAT"),
+            "locality": self.locality,
+        }
 
     def clean(self) -> None:
         if self.held_on and self.held_on > timezone.localdate() + datetime.timedelta(days=365):
@@ -603,7 +609,7 @@ class ProspectContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.locality} {self.contacted_on} ({self.get_channel_display()})"
+        return f"{self.locality} {date_format(self.contacted_on, 'SHORT_DATE_FORMAT')} ({self.get_channel_display()})"
 
 
 class Prospect(Locality):

@@ -109,3 +109,16 @@ def test_partner_end_confirmation_writes_the_date_in_the_language(coordinator_cl
     (message,) = [str(message) for message in response.context["messages"]]
     assert EXPECTED[language][1] in message
     assert_day_first(message, language)
+
+
+@pytest.mark.parametrize("language", EXPECTED)
+def test_names_of_dated_records_carry_the_languages_date(language):
+    """Admin lists, select boxes and history name a meeting or an agreement by its date: in the language's own
+    short form, not ISO."""
+    from tests.localities.factories import FeedbackMeetingFactory, LocalityAgreementFactory
+
+    meeting = FeedbackMeetingFactory(held_on=MARCH_1)
+    agreement = LocalityAgreementFactory(title="", signed_on=MARCH_1)
+    with translation.override(language):
+        names = f"{meeting} | {agreement}"
+    assert EXPECTED[language][1] in names and "2026-03-01" not in names, names
