@@ -144,9 +144,9 @@ def _chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's Chromium and the round-trip tests a Redis broker. On a developer's machine
-    without them, `make test` leaves them out and says so; in CI (`CI=true`) they always run, and a missing
-    Chromium or Redis fails the run instead."""
+    """Browser tests need Debian's Chromium, the round-trip tests a Redis broker and the row-lock tests
+    PostgreSQL. On a developer's machine without them, `make test` leaves them out and says so; in CI (`CI=true`)
+    they always run, and a missing Chromium, Redis or PostgreSQL fails the run instead."""
     import os
 
     for item in items:
@@ -159,6 +159,8 @@ def pytest_collection_modifyitems(config, items):
         left_out.append(("browser", "Chromium is not installed (apt-get install chromium)"))
     if not os.environ.get("REDIS_URL"):
         left_out.append(("redis", "REDIS_URL is not set"))
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        left_out.append(("postgresql", "DATABASE_URL is not PostgreSQL"))
     for marker, reason in left_out:
         deselected = [item for item in items if marker in item.keywords]
         if deselected:

@@ -131,9 +131,15 @@ def bump() -> None:
         logger.exception("public data version not bumped")
 
 
-def _changed(**kwargs) -> None:
+def data_changed() -> None:
+    """Public data changed in the current transaction: bump now and again at commit. Watched models call it
+    through their signals; a service that writes in bulk (no per-row signals) calls it itself."""
     bump()
     transaction.on_commit(bump, robust=True)
+
+
+def _changed(**kwargs) -> None:
+    data_changed()
 
 
 def watch(*models) -> None:

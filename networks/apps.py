@@ -11,9 +11,9 @@ class NetworksConfig(AppConfig):
         from localities import sections
         from networks import portal as networks_portal
         from networks import public
-        from networks.models import Partner, PartnerImport
+        from networks.models import Partner
 
         portal.register(networks_portal.panels, order=20)
         sections.register(public.locality_sections, order=10)
-        # A confirmed import writes its partners in bulk (no per-row signals) and then saves the upload.
-        public_cache.watch(Partner, PartnerImport)
+        # A confirmed import writes in bulk (no per-row signals) and says so itself (partner_import_confirm).
+        public_cache.watch(Partner)

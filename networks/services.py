@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kaikukeskus import public_cache
 from kaikukeskus.locking import bump_versions, check_and_bump
 from localities.models import Locality
 from localities.permissions import require_scope
@@ -232,6 +233,7 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
             default_user=actor,
             default_date=now,
         )
+    public_cache.data_changed()
     upload.status = PartnerImport.Status.APPLIED
     upload.applied_at = now
     upload.plan = plan.as_dict()

@@ -180,3 +180,26 @@ def test_another_processs_change_is_seen_once_the_local_version_expires(client, 
     cache.set(VERSION_KEY, cache.get(VERSION_KEY) + 1)
     second = client.get("/localities/")
     assert "Kajaanin seutu" in second.content.decode() and second["ETag"] != first["ETag"]
+
+
+def test_a_confirmed_import_renews_the_public_pages_and_a_preview_does_not(client, kajaani):
+    """An import writes its partners in bulk (no per-row signals): the confirming service says the public data
+    changed. A preview changes nothing public, so it leaves the cached pages alone."""
+    from networks import services
+    from networks.models import PartnerImport
+    from tests.localities.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory(locality=kajaani).user
+    url = "/localities/kajaani/"
+    before = client.get(url)
+    content = "\n".join(
+        ["role;name;municipality;sector;joined_on;offer_fi", "venue;Tuontiteatteri;Kajaani;culture;1.1.2024;Vapaa"]
+    ).encode()
+    upload = services.partner_import_create(
+        actor=coordinator, locality=kajaani, file_name="kumppanit.csv", content=content
+    )
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    services.partner_import_apply(actor=coordinator, upload=upload, sha256=upload.sha256)
+    assert PartnerImport.objects.get(pk=upload.pk).status == PartnerImport.Status.APPLIED
+    after = client.get(url)
+    assert after.status_code == 200 and "Tuontiteatteri" in after.content.decode()

@@ -15,7 +15,7 @@ from tests.localities.factories import CoordinatorFactory, LocalityFactory, Pilo
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks (CI runs on it)"),
+    pytest.mark.postgresql,
 ]
 
 

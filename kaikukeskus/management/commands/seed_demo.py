@@ -25,7 +25,7 @@ class Command(BaseCommand):
                     continue
                 importlib.import_module(module_name).seed(context)
             # National scale writes in bulk, which no signal sees: cached public pages are renewed here.
-            transaction.on_commit(public_cache.bump)
+            public_cache.data_changed()
         for line in context.log:
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo accounts' password: {password}"))
