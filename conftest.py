@@ -52,7 +52,8 @@ def demo_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Municipalities, regions, counties and the national milestone template come from data migrations. A
+    """Municipalities, regions, counties, the national milestone template and the published national statistics
+    come from data migrations. A
     transactional test (the browser journeys, the thread tests) ends with a flush that empties every table, so
     the next test on that worker would find none of them ("Municipality matching query does not exist", a pilot
     without milestones). Load them again before a database test when they are missing: one query when present."""
@@ -65,12 +66,16 @@ def _reference_data(request):
     from localities.milestone_defaults import load_default_milestones
     from localities.models import MilestoneTemplate, Municipality, Region, WellbeingServicesCounty
     from localities.reference_data import load_municipalities
+    from stats.models import NationalYear
+    from stats.reference_data import load_published_history
 
     with blocker.unblock():
         if not Municipality.objects.exists():
             load_municipalities(Region, WellbeingServicesCounty, Municipality)
         if not MilestoneTemplate.objects.exists():
             load_default_milestones(MilestoneTemplate)
+        if not NationalYear.objects.filter(source="published").exists():
+            load_published_history(NationalYear)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/docs/", api.DocsView.as_view(), name="api-docs"),
     path("api/v1/", include("localities.api_urls")),
     path("api/v1/", include("networks.api_urls")),
+    path("api/v1/", include("stats.api_urls")),
 ]
 
 if settings.BENCH:
@@ -31,5 +32,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("localities.urls")),
     path("", include("networks.urls")),
+    path("", include("stats.urls")),
     prefix_default_language=False,
 )

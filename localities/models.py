@@ -124,6 +124,16 @@ class LocalityQuerySet(models.QuerySet):
         """What visitors see: localities that run the card now. Never prospects."""
         return self.filter(status__in=Locality.PUBLIC_STATUSES)
 
+    def running_during(self, start: datetime.date, end: datetime.date):
+        """Localities where the card ran (piloting or permanent) at some point of the period: those expected to
+        report its statistics. From the lifecycle dates, so that a past period is judged by what was true then
+        (a locality that ended since still owes the periods it ran in); a piloting or permanent locality whose
+        pilot start was never recorded counts as running."""
+        started = Q(pilot_start_on__lte=end) | Q(pilot_start_on__isnull=True, status__in=Locality.PUBLIC_STATUSES)
+        not_ended = Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        not_yet = Q(status__in=[Locality.Status.PROSPECT, Locality.Status.PREPARING])
+        return self.filter(started & not_ended).exclude(not_yet)
+
 
 class Locality(TranslatedNameMixin, models.Model):
     class Kind(models.TextChoices):

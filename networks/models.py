@@ -119,6 +119,10 @@ class PartnerQuerySet(models.QuerySet):
         leaves is its first day outside the network)."""
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=date), joined_on__lte=date)
 
+    def active_during(self, start: datetime.date, end: datetime.date):
+        """Partners in the network on some day of the period (a statistics report's breakdown may name them)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=start), joined_on__lte=end)
+
     def active(self):
         return self.active_on(timezone.localdate())
 

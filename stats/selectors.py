@@ -1,0 +1,33 @@
+"""Reads for the statistics, scoped through `localities/permissions.py`: a coordinator's query never reaches
+another locality's report."""
+
+from django.db.models import QuerySet
+
+from localities.permissions import get_scoped_or_404, scoped
+from stats.models import FIGURES, LocalityReport
+
+
+def reports_for(*, user) -> QuerySet[LocalityReport]:
+    """The reports the user may see: their localities' (every locality for staff)."""
+    return scoped(LocalityReport.objects.select_related("round", "locality"), user=user)
+
+
+def report_for_user_or_404(*, user, locality_slug: str, pk: int) -> LocalityReport:
+    return get_scoped_or_404(
+        LocalityReport.objects.select_related("round", "locality"), user=user, pk=pk, locality__slug=locality_slug
+    )
+
+
+def previous_report(report: LocalityReport) -> LocalityReport | None:
+    """The locality's approved report for the same period a year earlier (what every figure is compared with)."""
+    start, end = report.round.previous_period()
+    return (
+        LocalityReport.objects.approved()
+        .filter(locality_id=report.locality_id, round__period_start=start, round__period_end=end)
+        .first()
+    )
+
+
+def previous_figures(report: LocalityReport) -> dict[str, int | None] | None:
+    previous = previous_report(report)
+    return None if previous is None else {name: getattr(previous, name) for name in FIGURES}

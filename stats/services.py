@@ -1,0 +1,394 @@
+"""Writes for the statistics: reporting rounds and the reports' workflow. Every state change is a function here:
+keyword-only, one transaction, `actor=` for the permission check and history, e-mail sent after commit.
+
+The workflow (DESIGN §4):
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──reopen (until a day, with a reason)──▶ reopened
+      ▲                   │                                                                    │
+      └───── returned ◀──return (comment)                              submit ◀────────────────┘
+
+Coordinators fill in and submit; only staff approve, return and reopen. What may still be edited is one rule,
+`LocalityReport.editable_by_coordinators()`.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from kaikukeskus.locking import check_and_bump
+from localities.models import Coordinator, Locality
+from localities.permissions import require_scope, require_staff
+from networks.models import Partner, PartnerRole
+from networks.selectors import partner_counts_for_localities
+from stats import validation
+from stats.models import (
+    FIGURES,
+    IssuerFigure,
+    LocalityReport,
+    ReportEvent,
+    ReportingRound,
+    VenueFigure,
+)
+from stats.selectors import previous_figures
+
+EDITABLE_FIELDS = (*FIGURES, "municipalities", "issuers", "venues", "highlights", "challenges")
+
+
+class ReportLockedError(ValidationError):
+    """The report cannot be changed in its status (submitted, approved, a closed round, an ended exception)."""
+
+    def __init__(self, report: LocalityReport):
+        super().__init__(
+            _("This report is %(status)s and can no longer be changed.") % {"status": report.get_status_display()},
+            code="locked",
+        )
+
+
+class AlreadyReviewedError(ValidationError):
+    """Someone reviewed the report first (a moment ago, or in another tab): nothing was overwritten."""
+
+    def __init__(self, report: LocalityReport):
+        when = formats.date_format(timezone.localtime(report.reviewed_at)) if report.reviewed_at else ""
+        name = report.reviewed_by.display_name if report.reviewed_by else _("Someone")
+        super().__init__(
+            _("%(name)s already %(action)s this report on %(date)s; nothing was changed.")
+            % {"name": name, "action": report.get_status_display().lower(), "date": when},
+            code="already_reviewed",
+        )
+
+
+# --- Rounds -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    opens_on: datetime.date,
+    due_on: datetime.date,
+    closes_on: datetime.date,
+) -> ReportingRound:
+    require_staff(actor)
+    reporting_round = ReportingRound(
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        opens_on=opens_on,
+        due_on=due_on,
+        closes_on=closes_on,
+        created_by=actor,
+    )
+    reporting_round.full_clean()
+    reporting_round.save()
+    return reporting_round
+
+
+@transaction.atomic
+def round_open(*, actor, reporting_round: ReportingRound) -> int:
+    """Open the round: every locality running during the period gets a draft report, prefilled with its
+    municipalities and its network at the period's end. Safe to run again (a locality that started since gets
+    its report; existing reports are left as they are). Returns how many reports were created."""
+    require_staff(actor)
+    reporting_round = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+    if reporting_round.status != ReportingRound.Status.OPEN:
+        reporting_round.status = ReportingRound.Status.OPEN
+        reporting_round.save(update_fields=["status"])
+    return _create_missing_reports(reporting_round)
+
+
+def _create_missing_reports(reporting_round: ReportingRound) -> int:
+    expected = Locality.objects.running_during(reporting_round.period_start, reporting_round.period_end)
+    missing = list(expected.exclude(reports__round=reporting_round).order_by("pk"))
+    if not missing:
+        return 0
+    reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]
+    _prefill_network(reports, on=reporting_round.period_end)
+    LocalityReport.objects.bulk_create(reports, ignore_conflicts=True)
+    return len(reports)
+
+
+def _prefill_network(reports: list[LocalityReport], *, on: datetime.date) -> None:
+    """Municipalities, issuers and venues from the localities and their networks at `on` (a few queries for any
+    number of reports)."""
+    localities = [report.locality for report in reports]
+    counts = partner_counts_for_localities(localities=localities, on=on)
+    municipalities = dict(
+        Locality.municipalities.through.objects.filter(locality__in=localities)
+        .values_list("locality_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for report in reports:
+        network = counts.get(report.locality_id)
+        report.issuers = network.issuers if network else 0
+        report.venues = network.venues if network else 0
+        report.municipalities = municipalities.get(report.locality_id, 0)
+
+
+@transaction.atomic
+def round_close(*, actor, reporting_round: ReportingRound) -> ReportingRound:
+    """Close the round: drafts can no longer be filled in (returned and reopened reports still can)."""
+    require_staff(actor)
+    reporting_round.status = ReportingRound.Status.CLOSED
+    reporting_round.save(update_fields=["status"])
+    return reporting_round
+
+
+# --- Reports: the coordinators' side -----------------------------------------------------------------------
+
+
+def _locked_for_update(report: LocalityReport) -> LocalityReport:
+    return LocalityReport.objects.select_for_update(of=("self",)).select_related("round", "locality").get(pk=report.pk)
+
+
+def _check_editable(actor, report: LocalityReport) -> None:
+    require_scope(actor, report.locality)
+    if not report.editable_by_coordinators():
+        raise ReportLockedError(report)
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor,
+    report: LocalityReport,
+    data: Mapping[str, object],
+    venue_rows: Iterable[validation.VenueRow] | None = None,
+    issuer_rows: Iterable[validation.IssuerRow] | None = None,
+    explanations: Mapping[str, str] | None = None,
+    expected_version: int | None,
+) -> LocalityReport:
+    """Save what the coordinator typed, as a draft: blanks are allowed, wrong values are not. Breakdowns given
+    replace the saved ones (None leaves them). Raises `StaleVersionError` when someone saved in between."""
+    current = _locked_for_update(report)
+    _check_editable(actor, current)
+    venue_rows = None if venue_rows is None else list(venue_rows)
+    issuer_rows = None if issuer_rows is None else list(issuer_rows)
+    errors = validation.check_figures(
+        data,
+        required=False,
+        venue_rows=venue_rows or (),
+        issuer_rows=issuer_rows or (),
+        **_network_of(current),
+    )
+    if errors:
+        raise ValidationError(validation.Findings(errors=errors).error_dict())
+    check_and_bump(current, expected_version=expected_version)
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    if explanations is not None:
+        current.explanations = {code: text.strip() for code, text in explanations.items() if text and text.strip()}
+    current._change_reason = _("Saved")
+    current.full_clean(exclude=["round", "locality"])
+    current.save()
+    _replace_breakdowns(current, venue_rows=venue_rows, issuer_rows=issuer_rows)
+    return current
+
+
+def _network_of(report: LocalityReport) -> dict:
+    """The partner ids a breakdown may name: the locality's venues and issuers active at some point of the
+    round's period."""
+    partners = Partner.objects.filter(locality=report.locality).active_during(
+        report.round.period_start, report.round.period_end
+    )
+    venues, issuers = set(), set()
+    for partner_id, role in partners.values_list("pk", "role"):
+        (venues if role == PartnerRole.VENUE else issuers).add(partner_id)
+    return {"allowed_venues": venues, "allowed_issuers": issuers}
+
+
+def _replace_breakdowns(report, *, venue_rows, issuer_rows) -> None:
+    if venue_rows is not None:
+        report.venue_figures.all().delete()
+        VenueFigure.objects.bulk_create(
+            VenueFigure(report=report, partner_id=row.partner_id, sector=row.sector, adult=row.adult, child=row.child)
+            for row in venue_rows
+            if row.adult or row.child
+        )
+    if issuer_rows is not None:
+        report.issuer_figures.all().delete()
+        IssuerFigure.objects.bulk_create(
+            IssuerFigure(report=report, partner_id=row.partner_id, cards_registered=row.cards_registered)
+            for row in issuer_rows
+            if row.cards_registered
+        )
+
+
+def report_findings(report: LocalityReport) -> validation.Findings:
+    """Errors and warnings of the report as saved (the breakdowns included)."""
+    venue_rows = [
+        validation.VenueRow(row.partner_id, row.sector, row.adult, row.child) for row in report.venue_figures.all()
+    ]
+    issuer_rows = [validation.IssuerRow(row.partner_id, row.cards_registered) for row in report.issuer_figures.all()]
+    figures = report.figures()
+    return validation.Findings(
+        errors=validation.check_figures(
+            figures, required=True, venue_rows=venue_rows, issuer_rows=issuer_rows, **_network_of(report)
+        ),
+        warnings=validation.check_warnings(figures, previous=previous_figures(report), venues=report.venues),
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor,
+    report: LocalityReport,
+    data: Mapping[str, object] | None = None,
+    venue_rows: Iterable[validation.VenueRow] | None = None,
+    issuer_rows: Iterable[validation.IssuerRow] | None = None,
+    explanations: Mapping[str, str] | None = None,
+    expected_version: int | None,
+) -> LocalityReport:
+    """Save and submit for review. Refused (a `ValidationError` by field, nothing changed) while a figure is
+    missing or wrong, or a warning has no written explanation."""
+    report = report_save(
+        actor=actor,
+        report=report,
+        data=data or {},
+        venue_rows=venue_rows,
+        issuer_rows=issuer_rows,
+        explanations=explanations,
+        expected_version=expected_version,
+    )
+    findings = report_findings(report)
+    if findings.errors:
+        raise ValidationError(findings.error_dict())
+    unexplained = findings.unexplained(report.explanations)
+    if unexplained:
+        raise ValidationError(
+            {
+                f"explanation:{warning.code}": _("Explain this before submitting: %(warning)s")
+                % {"warning": warning.message}
+                for warning in unexplained
+            }
+        )
+    now = timezone.now()
+    report.status = LocalityReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor
+    report.first_submitted_at = report.first_submitted_at or now
+    report.reopened_until = None
+    report._change_reason = _("Submitted")
+    report.save()
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor, at=now)
+    return report
+
+
+# --- Reports: review by staff ------------------------------------------------------------------------------
+
+
+def _review_target(actor, report: LocalityReport, *, allowed: tuple[str, ...]) -> LocalityReport:
+    require_staff(actor)
+    current = _locked_for_update(report)
+    if current.status not in allowed:
+        if current.status in (LocalityReport.Status.APPROVED, LocalityReport.Status.RETURNED) and current.reviewed_at:
+            raise AlreadyReviewedError(current)
+        raise ValidationError(
+            _("A report in status %(status)s cannot be reviewed.") % {"status": current.get_status_display()},
+            code="wrong_status",
+        )
+    return current
+
+
+@transaction.atomic
+def report_approve(*, actor, report: LocalityReport, comment: str = "") -> LocalityReport:
+    """Approve a submitted report: it is locked and counts in the year's aggregation. A second approval (another
+    tab, another reviewer) is refused and says who approved it."""
+    current = _review_target(actor, report, allowed=(LocalityReport.Status.SUBMITTED,))
+    now = timezone.now()
+    current.status = LocalityReport.Status.APPROVED
+    current.reviewed_at, current.reviewed_by = now, actor
+    current.reopened_until, current.reopen_reason = None, ""
+    current._change_reason = _("Approved")
+    check_and_bump(current, expected_version=None)
+    current.save()
+    ReportEvent.objects.create(report=current, action=ReportEvent.Action.APPROVED, actor=actor, at=now, comment=comment)
+    return current
+
+
+@transaction.atomic
+def report_return(*, actor, report: LocalityReport, comment: str) -> LocalityReport:
+    """Return a submitted report to the coordinators with a comment; they are told by e-mail in their language."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what should be fixed: the coordinators read this.")})
+    current = _review_target(actor, report, allowed=(LocalityReport.Status.SUBMITTED,))
+    now = timezone.now()
+    current.status = LocalityReport.Status.RETURNED
+    current.reviewed_at, current.reviewed_by = now, actor
+    current.return_comment = comment
+    current._change_reason = _("Returned: %(comment)s") % {"comment": comment[:80]}
+    check_and_bump(current, expected_version=None)
+    current.save()
+    ReportEvent.objects.create(report=current, action=ReportEvent.Action.RETURNED, actor=actor, at=now, comment=comment)
+    transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_returned.txt"))
+    return current
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: LocalityReport, until: datetime.date, reason: str) -> LocalityReport:
+    """A lock exception: staff open an approved report for correction until `until`, with a reason. The
+    coordinators edit and submit it again; on `until` it locks again by itself. Until it is approved again it
+    is out of the aggregation."""
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Give the reason for reopening: it stays in the report's history.")
+    if until is None or until < timezone.localdate():
+        errors["until"] = _("The last day must be today or later.")
+    if errors:
+        raise ValidationError(errors)
+    current = _review_target(actor, report, allowed=(LocalityReport.Status.APPROVED, LocalityReport.Status.REOPENED))
+    current.status = LocalityReport.Status.REOPENED
+    current.reopened_until, current.reopen_reason = until, reason
+    current._change_reason = _("Reopened: %(reason)s") % {"reason": reason[:80]}
+    check_and_bump(current, expected_version=None)
+    current.save()
+    ReportEvent.objects.create(report=current, action=ReportEvent.Action.REOPENED, actor=actor, comment=reason)
+    transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_reopened.txt"))
+    return current
+
+
+# --- E-mail -----------------------------------------------------------------------------------------------
+
+
+def report_recipients(report: LocalityReport):
+    """The locality's active coordinators (each gets the e-mail in their own language)."""
+    return [
+        membership.user
+        for membership in Coordinator.objects.active()
+        .filter(locality_id=report.locality_id, user__is_active=True)
+        .select_related("user")
+    ]
+
+
+def report_link(report: LocalityReport, *, language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL + reverse("stats:report-edit", kwargs={"slug": report.locality.slug, "pk": report.pk})
+
+
+def send_report_email(*, report: LocalityReport, template: str, users=None) -> int:
+    """One e-mail per coordinator, in their language; the subject is the template's first line."""
+    sent = 0
+    for user in users if users is not None else report_recipients(report):
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {"report": report, "user": user, "link": report_link(report, language=language)}
+            subject, _blank, body = render_to_string(template, context).partition("\n")
+            send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+        sent += 1
+    return sent
