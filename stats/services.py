@@ -57,13 +57,15 @@ class AlreadyReviewedError(ValidationError):
     """Someone reviewed the report first (a moment ago, or in another tab): nothing was overwritten."""
 
     def __init__(self, report: LocalityReport):
-        when = formats.date_format(timezone.localtime(report.reviewed_at)) if report.reviewed_at else ""
-        name = report.reviewed_by.display_name if report.reviewed_by else _("Someone")
-        super().__init__(
-            _("%(name)s already %(action)s this report on %(date)s; nothing was changed.")
-            % {"name": name, "action": report.get_status_display().lower(), "date": when},
-            code="already_reviewed",
-        )
+        params = {
+            "name": report.reviewed_by.display_name if report.reviewed_by else _("Someone"),
+            "date": formats.date_format(timezone.localtime(report.reviewed_at), "SHORT_DATE_FORMAT"),
+        }
+        if report.status == LocalityReport.Status.APPROVED:
+            message = _("%(name)s already approved this report on %(date)s; nothing was changed.")
+        else:
+            message = _("%(name)s already returned this report on %(date)s; nothing was changed.")
+        super().__init__(message % params, code="already_reviewed")
 
 
 # --- Rounds -----------------------------------------------------------------------------------------------

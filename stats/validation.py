@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from stats.models import AGE_GROUPS, FIGURES, SECTORS, USE_FIELDS, LocalityReport
@@ -69,8 +70,9 @@ class IssuerRow:
     cards_registered: int
 
 
-def _label(name: str) -> str:
-    return str(LocalityReport._meta.get_field(name).verbose_name)
+def _label(name: str, *, first: bool = False) -> str:
+    label = str(LocalityReport._meta.get_field(name).verbose_name)
+    return capfirst(label) if first else label
 
 
 def _number(value: int) -> str:
@@ -96,9 +98,13 @@ def check_figures(
             if required:
                 errors.append(Finding("required", name, _("Give %(figure)s (0 if none).") % {"figure": _label(name)}))
         elif isinstance(value, bool) or not isinstance(value, int):
-            errors.append(Finding("integer", name, _("%(figure)s must be a whole number.") % {"figure": _label(name)}))
+            errors.append(
+                Finding("integer", name, _("%(figure)s must be a whole number.") % {"figure": _label(name, first=True)})
+            )
         elif value < 0:
-            errors.append(Finding("negative", name, _("%(figure)s cannot be negative.") % {"figure": _label(name)}))
+            errors.append(
+                Finding("negative", name, _("%(figure)s cannot be negative.") % {"figure": _label(name, first=True)})
+            )
     if errors:
         return errors  # sums of bad figures would only repeat the same complaint
 
@@ -171,7 +177,7 @@ def check_warnings(
                         f"change:{name}",
                         name,
                         _("%(figure)s changed from %(before)s to %(now)s against the same period a year earlier.")
-                        % {"figure": _label(name), "before": _number(before), "now": _number(now)},
+                        % {"figure": _label(name, first=True), "before": _number(before), "now": _number(now)},
                     )
                 )
     uses = sum(figures.get(name) or 0 for name in USE_FIELDS)
