@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.locking import check_and_bump
 from localities.models import Coordinator, Locality
@@ -107,17 +108,18 @@ def round_open(*, actor, reporting_round: ReportingRound) -> int:
     if reporting_round.status != ReportingRound.Status.OPEN:
         reporting_round.status = ReportingRound.Status.OPEN
         reporting_round.save(update_fields=["status"])
-    return _create_missing_reports(reporting_round)
+    return _create_missing_reports(reporting_round, actor=actor)
 
 
-def _create_missing_reports(reporting_round: ReportingRound) -> int:
+def _create_missing_reports(reporting_round: ReportingRound, *, actor) -> int:
     expected = Locality.objects.running_during(reporting_round.period_start, reporting_round.period_end)
     missing = list(expected.exclude(reports__round=reporting_round).order_by("pk"))
     if not missing:
         return 0
     reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]
     _prefill_network(reports, on=reporting_round.period_end)
-    LocalityReport.objects.bulk_create(reports, ignore_conflicts=True)
+    # The round's row is locked (select_for_update above), so two openings cannot both create a locality's report.
+    bulk_create_with_history(reports, LocalityReport, default_user=actor, default_change_reason=_("Round opened"))
     return len(reports)
 
 
