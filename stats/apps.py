@@ -6,3 +6,11 @@ class StatsConfig(AppConfig):
     # Not `statistics`: a top-level package of that name would shadow Python's standard module (README).
     name = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from kaikukeskus import public_cache
+        from stats.models import LocalityYear, NationalYear
+
+        # Publishing, unpublishing and aggregating change what /statistics/ and the open data show. The
+        # aggregation writes LocalityYear rows in bulk and says so itself (aggregation.aggregate_year).
+        public_cache.watch(NationalYear, LocalityYear)

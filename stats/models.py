@@ -65,21 +65,21 @@ class Figures(models.Model):
 
     @property
     def uses_adult(self) -> int | None:
-        return _sum(getattr(self, f"adult_{sector}") for sector in SECTORS)
+        return sum_known(getattr(self, f"adult_{sector}") for sector in SECTORS)
 
     @property
     def uses_child(self) -> int | None:
-        return _sum(getattr(self, f"child_{sector}") for sector in SECTORS)
+        return sum_known(getattr(self, f"child_{sector}") for sector in SECTORS)
 
     @property
     def uses_total(self) -> int | None:
-        return _sum(getattr(self, name) for name in USE_FIELDS)
+        return sum_known(getattr(self, name) for name in USE_FIELDS)
 
     def uses_in(self, sector: str) -> int | None:
-        return _sum(getattr(self, f"{age}_{sector}") for age in AGE_GROUPS)
+        return sum_known(getattr(self, f"{age}_{sector}") for age in AGE_GROUPS)
 
 
-def _sum(values) -> int | None:
+def sum_known(values) -> int | None:
     """The sum of the known values; None when none is known."""
     known = [value for value in values if value is not None]
     return sum(known) if known else None
