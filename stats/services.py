@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -41,6 +42,7 @@ from stats.models import (
 )
 from stats.selectors import previous_figures
 
+HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 EDITABLE_FIELDS = (*FIGURES, "municipalities", "issuers", "venues", "highlights", "challenges")
 
 
@@ -325,8 +327,9 @@ def report_approve(*, actor, report: LocalityReport, comment: str = "") -> Local
 
 
 @transaction.atomic
-def report_return(*, actor, report: LocalityReport, comment: str) -> LocalityReport:
-    """Return a submitted report to the coordinators with a comment; they are told by e-mail in their language."""
+def report_return(*, actor, report: LocalityReport, comment: str, notify: bool = True) -> LocalityReport:
+    """Return a submitted report to the coordinators with a comment; they are told by e-mail in their language
+    (`notify=False`: nobody is, as when seed_demo writes the demo's history)."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should be fixed: the coordinators read this.")})
@@ -335,19 +338,22 @@ def report_return(*, actor, report: LocalityReport, comment: str) -> LocalityRep
     current.status = LocalityReport.Status.RETURNED
     current.reviewed_at, current.reviewed_by = now, actor
     current.return_comment = comment
-    current._change_reason = _("Returned: %(comment)s") % {"comment": comment[:80]}
+    current._change_reason = _history_reason(_("Returned: %(comment)s") % {"comment": comment})
     check_and_bump(current, expected_version=None)
     current.save()
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.RETURNED, actor=actor, at=now, comment=comment)
-    transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_returned.txt"))
+    if notify:
+        transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_returned.txt"))
     return current
 
 
 @transaction.atomic
-def report_reopen(*, actor, report: LocalityReport, until: datetime.date, reason: str) -> LocalityReport:
+def report_reopen(
+    *, actor, report: LocalityReport, until: datetime.date, reason: str, notify: bool = True
+) -> LocalityReport:
     """A lock exception: staff open an approved report for correction until `until`, with a reason. The
-    coordinators edit and submit it again; on `until` it locks again by itself. Until it is approved again it
-    is out of the aggregation."""
+    coordinators edit and submit it again (told by e-mail unless `notify=False`); on `until` it locks again by
+    itself. Until it is approved again it is out of the aggregation."""
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -359,12 +365,18 @@ def report_reopen(*, actor, report: LocalityReport, until: datetime.date, reason
     current = _review_target(actor, report, allowed=(LocalityReport.Status.APPROVED, LocalityReport.Status.REOPENED))
     current.status = LocalityReport.Status.REOPENED
     current.reopened_until, current.reopen_reason = until, reason
-    current._change_reason = _("Reopened: %(reason)s") % {"reason": reason[:80]}
+    current._change_reason = _history_reason(_("Reopened: %(reason)s") % {"reason": reason})
     check_and_bump(current, expected_version=None)
     current.save()
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.REOPENED, actor=actor, comment=reason)
-    transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_reopened.txt"))
+    if notify:
+        transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_reopened.txt"))
     return current
+
+
+def _history_reason(text: str) -> str:
+    """A change reason that fits history's column (100 characters, whatever the language's prefix)."""
+    return Truncator(text).chars(HISTORY_REASON_LENGTH)
 
 
 # --- E-mail -----------------------------------------------------------------------------------------------
