@@ -4,6 +4,7 @@ year, and a report for every locality running in each period, in every status th
 - the past years' reports approved (most of them), with breakdowns by venue and issuer for Kainuu;
 - last year: Vaasa's submitted with warnings and their written explanations (in the review queue), Tornio's
   returned with a comment (back with the coordinator);
+- the past years after the published history aggregated and published;
 - the year before: published, then Tornio's reopened for correction (a lock exception that ends in two weeks);
 - the current year's round open: drafts, some half filled in (the coordinators' to-do panels).
 
@@ -25,11 +26,12 @@ from kaikukeskus.demo import DemoContext
 from localities.demo import NATIONAL_SLUG_PREFIX
 from localities.models import Coordinator, Locality
 from networks.models import Partner, PartnerRole
-from stats import services, validation
+from stats import aggregation, services, validation
 from stats.models import (
     FIGURES,
     SECTORS,
     LocalityReport,
+    NationalYear,
     ReportEvent,
     ReportingRound,
 )
@@ -80,7 +82,8 @@ def seed(context: DemoContext) -> None:
             f"Statistics {year}: {reporting_round.reports.count()} reports"
             + (f" ({added} approved in bulk)" if added else "")
         )
-    # TODO(public): aggregate and publish the past years (stats/aggregation.py) once it is on main.
+        if year < today.year and (created or added):
+            _aggregate_and_publish(context, year=year)
     _reopen_after_publication(context, year=today.year - 2, today=today)
 
 
@@ -310,6 +313,18 @@ def _backdate(report: LocalityReport, submitted_at: datetime.datetime, reviewed_
     events = ReportEvent.objects.filter(report_id=report.pk)
     events.filter(action=ReportEvent.Action.SUBMITTED).update(at=submitted_at)
     events.filter(~Q(action=ReportEvent.Action.SUBMITTED)).update(at=reviewed_at)
+
+
+def _aggregate_and_publish(context: DemoContext, *, year: int) -> None:
+    """A past year aggregated and published, as staff would have done once its reports were reviewed; the
+    published history (up to 2023) stays as Kaikukeskus published it."""
+    if NationalYear.objects.filter(year=year, source=NationalYear.Source.PUBLISHED).exists():
+        return
+    result = aggregation.aggregate_year(year=year, actor=context.staff, publish=True)
+    context.say(
+        f"Statistics {year} aggregated and published: {result.localities} of "
+        f"{result.national_year.localities_expected} localities reporting"
+    )
 
 
 def _reopen_after_publication(context: DemoContext, *, year: int, today: datetime.date) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from localities.models import Locality
 from stats import services
 from stats.demo import YEARS, demo_figures
-from stats.models import FIGURES, LocalityReport, ReportEvent, ReportingRound
+from stats.models import FIGURES, LocalityReport, NationalYear, ReportEvent, ReportingRound
 
 pytestmark = pytest.mark.django_db
 Status = LocalityReport.Status
@@ -16,7 +16,9 @@ Status = LocalityReport.Status
 
 def _snapshot() -> list[tuple]:
     reports = LocalityReport.objects.order_by("pk").values_list("pk", "status", "version", *FIGURES, "submitted_at")
-    return [*reports, (ReportEvent.objects.count(), LocalityReport.history.count(), ReportingRound.objects.count())]
+    years = NationalYear.objects.order_by("year").values_list("year", "source", "published_at", *FIGURES)
+    counts = (ReportEvent.objects.count(), LocalityReport.history.count(), ReportingRound.objects.count())
+    return [*reports, *years, counts]
 
 
 def test_demo_has_a_round_a_year_and_every_status_of_the_workflow(demo_data):
@@ -103,3 +105,14 @@ def test_scale_adds_the_national_localities_reports_approved_as_the_services_lea
     before = _snapshot()
     call_command("seed_demo", scale=2, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _snapshot() == before
+
+
+def test_demo_past_years_after_the_history_are_aggregated_and_published_and_the_history_is_untouched(demo_data):
+    today = timezone.localdate()
+    aggregated = NationalYear.objects.filter(source="aggregated").order_by("year")
+    assert [year.year for year in aggregated] == [year for year in range(today.year - YEARS, today.year) if year > 2023]
+    for national_year in aggregated:
+        assert national_year.is_published and national_year.uses_total > 0
+        assert 0 < national_year.localities <= national_year.localities_expected
+        assert national_year.locality_years.count() == national_year.localities
+    assert NationalYear.objects.filter(source="published", year__lte=2023).count() == 9
