@@ -32,7 +32,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaikukeskus.api import neutralise_cell
 from localities.models import Locality, Municipality
 from networks.models import (
     PARTNER_FIELDS,
@@ -1102,41 +1101,3 @@ def column_labels() -> list[str]:
 
 def example_rows() -> list[list[str]]:
     return [[example.get(column.key, "") for column in COLUMNS] for example in EXAMPLES]
-
-
-def write_csv(rows: Iterable[Sequence[object]], *, header: Sequence[str]) -> bytes:
-    """Semicolons and a BOM, so that Excel in Finnish opens it in columns and with ä and ö intact. Cells that
-    start with = + - @ are neutralised against CSV injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise_cell(value) for value in header])
-    for row in rows:
-        writer.writerow(["" if value is None else neutralise_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx(rows: Iterable[Sequence[object]], *, header: Sequence[str], title: str) -> bytes:
-    """openpyxl would store a text starting with = as a formula: neutralise those cells as in CSV. Write-only
-    mode streams the rows (several times faster, and memory does not grow with them)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index in range(1, len(header) + 1):  # column widths and panes come before the rows in write-only mode
-        sheet.column_dimensions[get_column_letter(index)].width = 22
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(["" if value is None else neutralise_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

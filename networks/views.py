@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from kaikukeskus import spreadsheets
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities.permissions import locality_for_user_or_404
@@ -236,25 +237,13 @@ def partner_import_preview(request, slug: str, pk: int):
     )
 
 
-FILE_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-
-
 def _file_response(rows, *, file_format: str, filename: str) -> HttpResponse:
     """The rows under the spreadsheet's column labels, as an attachment in `file_format` (404 for a format we
     do not write)."""
-    if file_format not in FILE_TYPES:
-        raise Http404
     header = imports.column_labels()
-    if file_format == "xlsx":
-        content = imports.write_xlsx(rows, header=header, title=_("Partners"))
-    else:
-        content = imports.write_csv(rows, header=header)
-    response = HttpResponse(content, content_type=FILE_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    return spreadsheets.file_response(
+        rows, file_format=file_format, header=header, title=_("Partners"), filename=filename
+    )
 
 
 @login_required

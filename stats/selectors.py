@@ -4,7 +4,7 @@ another locality's report."""
 from django.db.models import QuerySet
 
 from localities.permissions import get_scoped_or_404, scoped
-from stats.models import FIGURES, LocalityReport
+from stats.models import FIGURES, LocalityReport, LocalityYear, NationalYear
 
 
 def reports_for(*, user) -> QuerySet[LocalityReport]:
@@ -31,3 +31,17 @@ def previous_report(report: LocalityReport) -> LocalityReport | None:
 def previous_figures(report: LocalityReport) -> dict[str, int | None] | None:
     previous = previous_report(report)
     return None if previous is None else {name: getattr(previous, name) for name in FIGURES}
+
+
+# --- Public -----------------------------------------------------------------------------------------------
+
+
+def published_year(*, year: int) -> NationalYear:
+    """A year the public may see: published (aggregated and published, or the published history).
+    `NationalYear.DoesNotExist` for any other."""
+    return NationalYear.objects.published().get(year=year)
+
+
+def locality_years(national_year: NationalYear) -> QuerySet[LocalityYear]:
+    """The year's per-locality rows, with their localities, in the order of the localities' Finnish names."""
+    return national_year.locality_years.select_related("locality").order_by("locality__name_fi", "locality_id")

@@ -1,6 +1,14 @@
-from django.urls import path  # noqa: F401  (routes join as the pages are built)
+from django.urls import path
+
+from stats.views import exports
 
 app_name = "stats"
 
 # Portal pages live under portal/localities/<slug>/statistics/, public pages under statistics/.
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "statistics/<int:year>/download.<str:file_format>",
+        exports.public_download,
+        name="public-download",
+    ),
+]

@@ -99,7 +99,7 @@ def test_xlsx_export_streams_its_rows_in_bounded_memory():
     3 kB a row of this width)."""
     import tracemalloc
 
-    from networks.imports import write_xlsx
+    from kaikukeskus.spreadsheets import write_xlsx
 
     row = ["Kumppani", "venue", "205", "Kauppakatu 1", "https://example.fi", "culture", "theatre", "Vapaalippu"]
     tracemalloc.start()

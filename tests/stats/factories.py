@@ -1,8 +1,9 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
-from stats.models import LocalityReport, ReportingRound
+from stats.models import USE_FIELDS, LocalityReport, LocalityYear, NationalYear, ReportingRound
 from tests.localities.factories import LocalityFactory
 
 
@@ -51,3 +52,53 @@ class ReportFactory(factory.django.DjangoModelFactory):
 
     class Params:
         approved = factory.Trait(status=LocalityReport.Status.APPROVED)
+
+
+class NationalYearFactory(factory.django.DjangoModelFactory):
+    """An aggregated and published year (the published history 2015–2023 is already there from its migration)."""
+
+    class Meta:
+        model = NationalYear
+
+    year = factory.Sequence(lambda n: 2030 + n)
+    source = NationalYear.Source.AGGREGATED
+    cards_registered = 1200
+    cards_activated = 900
+    adult_culture = 4000
+    adult_education = 300
+    adult_science = 200
+    adult_sports = 1500
+    child_culture = 2000
+    child_education = 100
+    child_science = 400
+    child_sports = 2500
+    total_uses = factory.LazyAttribute(lambda year: sum(getattr(year, name) for name in USE_FIELDS))
+    municipalities = 12
+    localities = 2
+    localities_expected = 3
+    issuers = 40
+    venues = 90
+    generated_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class LocalityYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalityYear
+
+    national_year = factory.SubFactory(NationalYearFactory)
+    locality = factory.SubFactory(LocalityFactory)
+    cards_registered = 600
+    cards_activated = 450
+    adult_culture = 2000
+    adult_education = 150
+    adult_science = 100
+    adult_sports = 750
+    child_culture = 1000
+    child_education = 50
+    child_science = 200
+    child_sports = 1250
+    municipalities = 6
+    issuers = 20
+    venues = 45
+    reports = 1
