@@ -1,13 +1,16 @@
-"""Downloads of the public statistics: a published year's table as CSV or XLSX (any other year is 404)."""
+"""Downloads of the public statistics: a published year's table as CSV or XLSX (any other year is 404), cached
+for visitors like the public pages until the statistics change."""
 
 from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from kaikukeskus import spreadsheets
+from kaikukeskus.public_cache import public_page
 from stats import exports
 from stats.models import NationalYear
 
 
+@public_page
 @require_safe
 def public_download(request, year: int, file_format: str):
     if file_format not in exports.SPREADSHEET_FORMATS:

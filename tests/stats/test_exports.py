@@ -70,7 +70,7 @@ def test_csv_download_in_finnish_neutralises_formulas(client, year):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="kaikukortti-statistics-2031.csv"'
     rows = read_csv(response)
-    assert rows[0][:4] == ["Paikkakunta", "Tunniste", "Rekisteröidyt kortit", "Aktivoidut kortit"]
+    assert rows[0][:4] == ["Paikkakunta", "Tunniste", "Rekisteröidyt kortit", "Käyttöönotetut kortit"]
     assert rows[1][:3] == ["Koko maa", "", "1200"]
     assert rows[2][:2] == ["'=Ahtäri", "ahtari"]
     assert rows[2][2 + FIGURES.index("adult_culture")] == ""
@@ -104,3 +104,12 @@ def test_unpublished_or_unknown_year_is_404(client, file_format):
 
 def test_unknown_format_is_404(client, year):
     assert download(client, 2031, "ods").status_code == 404
+
+
+def test_download_is_served_from_the_public_cache_until_the_year_changes(client, year, django_assert_num_queries):
+    first = download(client, 2031, "csv")
+    with django_assert_num_queries(0):
+        assert download(client, 2031, "csv").content == first.content
+    year.cards_registered = 1300
+    year.save()
+    assert read_csv(download(client, 2031, "csv"))[1][2] == "1300"
