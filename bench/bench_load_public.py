@@ -7,6 +7,7 @@ before it, p50 and p95. The goal (issue 7): every page at least 50 % of the mini
 """
 
 import os
+import platform
 import re
 import secrets
 import shutil
@@ -139,9 +140,16 @@ def run() -> dict:
     started = time.perf_counter()
     call_command("seed_demo", scale=SCALE, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     seeded_seconds = round(time.perf_counter() - started, 1)
-    page_urls = pages()
+    rows = load_test(pages())
+    _write_section(rows, seeded_seconds=seeded_seconds)
+    return summary(rows)
+
+
+def load_test(page_urls: list[str], environment: dict[str, str] | None = None) -> list[dict]:
+    """Serve the site with gunicorn (production settings, `environment` added) and measure each page with wrk
+    against the minimal view, alternating `ROUNDS` times. One row per page (see `_write_section`)."""
     connection.close()  # the server's workers hold the database from here on
-    environment = _server_environment()
+    environment = {**_server_environment(), **(environment or {})}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=environment, check=True
     )
@@ -187,7 +195,10 @@ def run() -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    _write_section(rows, seeded_seconds=seeded_seconds)
+    return rows
+
+
+def summary(rows: list[dict]) -> dict:
     measured = [row for row in rows if "rps" in row]
     worst = min(measured, key=lambda row: row["rps"] / row["minimal_rps"]) if measured else None
     return {
@@ -204,19 +215,24 @@ def _meets_goal(row: dict) -> bool:
 
 
 def _write_section(rows: list[dict], *, seeded_seconds: float) -> None:
-    import platform
-
     from bench.__main__ import write_results
     from localities.models import Locality
     from networks.models import Partner
 
     vendor = connection.vendor
+    data = (
+        f"`bench/bench_load_public.py`: {Locality.objects.public().count()} public localities, "
+        f"{Partner.objects.count()} partners (`seed_demo --scale {SCALE}`, {seeded_seconds} s)"
+    )
+    title = f"{vendor}: public pages under load"
+    write_results(title, "\n".join([f"## {title}", "", *section_lines(rows, data=data)]))
+
+
+def section_lines(rows: list[dict], *, data: str) -> list[str]:
+    """The intro (`data`: what was served, then how it was measured) and one table row per page."""
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory (per worker)"
     lines = [
-        f"## {vendor}: public pages under load",
-        "",
-        f"`bench/bench_load_public.py`: {Locality.objects.public().count()} public localities, "
-        f"{Partner.objects.count()} partners (`seed_demo --scale {SCALE}`, {seeded_seconds} s); gunicorn with "
+        f"{data}; gunicorn with "
         f"{WORKERS} sync workers, production settings on plain HTTP, cache: {cache}; wrk with {CONNECTIONS} "
         f"connections accepting gzip, {ROUNDS} rounds of {SECONDS} s per page, each right after a run of the minimal "
         f"view ({MINIMAL}, mounted only with BENCH=1); requests/s are the rounds' means, p50 and p95 the worst "
@@ -235,4 +251,4 @@ def _write_section(rows: list[dict], *, seeded_seconds: float) -> None:
             f"| `{row['url']}` | {row['rps']:.0f} | {row['minimal_rps']:.0f} | {ratio:.0%} | {row['p50']:.1f} | "
             f"{row['p95']:.1f} | {row['errors']} | {'yes' if _meets_goal(row) else 'no'} |"
         )
-    write_results(f"{vendor}: public pages under load", "\n".join(lines))
+    return lines
