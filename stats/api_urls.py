@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-# The open data endpoints of DESIGN §6: statistics/national/ and statistics/localities/.
-urlpatterns: list = []
+from stats import api
+
+app_name = "stats-api"
+
+# The open data endpoints of DESIGN §6.
+urlpatterns = [
+    path("statistics/national/", api.NationalYearList.as_view(), name="national"),
+    path("statistics/localities/", api.LocalityYearList.as_view(), name="localities"),
+]

@@ -45,3 +45,19 @@ def published_year(*, year: int) -> NationalYear:
 def locality_years(national_year: NationalYear) -> QuerySet[LocalityYear]:
     """The year's per-locality rows, with their localities, in the order of the localities' Finnish names."""
     return national_year.locality_years.select_related("locality").order_by("locality__name_fi", "locality_id")
+
+
+def published_years() -> QuerySet[NationalYear]:
+    """The years visitors see, oldest first."""
+    return NationalYear.objects.published().order_by("year")
+
+
+def published_locality_years(*, year: int | None = None) -> QuerySet[LocalityYear]:
+    """The localities' rows of the published years (what the aggregation wrote from approved reports: never a
+    draft or a report under review), by year and the locality's Finnish name."""
+    queryset = LocalityYear.objects.filter(national_year__published_at__isnull=False).select_related(
+        "national_year", "locality"
+    )
+    if year is not None:
+        queryset = queryset.filter(national_year__year=year)
+    return queryset.order_by("national_year__year", "locality__name_fi", "locality_id")

@@ -14,8 +14,10 @@ from openapi_core.validation.response.exceptions import InvalidData
 from openapi_spec_validator import validate
 
 from localities.models import Locality
+from stats import aggregation
 from tests.localities.factories import LocalityFactory
 from tests.networks.factories import PartnerFactory
+from tests.stats.factories import ReportFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,14 @@ CASES = {
         {"page_size": "1"},
         {"locality": "ei-ole"},
         {"page": "99"},
+    ],
+    "/api/v1/statistics/national/": [{}, {"format": "csv"}],
+    "/api/v1/statistics/localities/": [
+        {},
+        {"year": "2025"},
+        {"year": "2025", "format": "csv"},
+        {"year": "2025", "page_size": "1", "page": "2"},
+        {"year": "1999"},
     ],
 }
 
@@ -67,6 +77,11 @@ def open_data(locality, other_locality):
     PartnerFactory(locality=locality, name="Uimahalli", sector="sports", category="", website="", address="")
     PartnerFactory(locality=locality, name="=Kaava", offer_sv="", offer_en="")
     PartnerFactory(locality=other_locality, name="Museo", sector="science", category="science_centre")
+    # Statistics: a published aggregated year (2025) beside the history, whose unknown figures are null.
+    yearly = RoundFactory(period_start=datetime.date(2025, 1, 1))
+    ReportFactory(round=yearly, locality=locality, approved=True)
+    ReportFactory(round=yearly, locality=other_locality, approved=True)
+    aggregation.aggregate_year(year=2025, publish=True)
 
 
 def test_schema_is_a_valid_openapi_document(schema):
