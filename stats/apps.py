@@ -8,9 +8,11 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from kaikukeskus import public_cache
+        from kaikukeskus import portal, public_cache
+        from stats import portal as stats_portal
         from stats.models import LocalityYear, NationalYear
 
+        portal.register(stats_portal.panels, order=30)
         # Publishing, unpublishing and aggregating change what /statistics/ and the open data show. The
         # aggregation writes LocalityYear rows in bulk and says so itself (aggregation.aggregate_year).
         public_cache.watch(NationalYear, LocalityYear)

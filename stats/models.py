@@ -187,6 +187,17 @@ class LocalityReportQuerySet(models.QuerySet):
         """Still with the coordinators: what the missing-reports reminders are about."""
         return self.filter(status__in=LocalityReport.WITH_COORDINATORS)
 
+    def editable_by_coordinators(self, today: datetime.date | None = None):
+        """`LocalityReport.editable_by_coordinators()` as a query (the portal's to-do panel); a test holds the two
+        to the same answer for every status."""
+        today = today or timezone.localdate()
+        status = LocalityReport.Status
+        return self.filter(
+            Q(status=status.DRAFT, round__status=ReportingRound.Status.OPEN)
+            | Q(status=status.RETURNED)
+            | Q(status=status.REOPENED, reopened_until__gte=today)
+        )
+
 
 class LocalityReport(Figures, Versioned):
     """One locality's figures for one reporting round."""

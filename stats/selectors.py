@@ -1,10 +1,13 @@
 """Reads for the statistics, scoped through `localities/permissions.py`: a coordinator's query never reaches
 another locality's report."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from localities.permissions import get_scoped_or_404, scoped
-from stats.models import FIGURES, LocalityReport, LocalityYear, NationalYear
+from networks.models import Partner, PartnerRole
+from stats.models import FIGURES, IssuerFigure, LocalityReport, LocalityYear, NationalYear, ReportEvent, VenueFigure
 
 
 def reports_for(*, user) -> QuerySet[LocalityReport]:
@@ -31,6 +34,46 @@ def previous_report(report: LocalityReport) -> LocalityReport | None:
 def previous_figures(report: LocalityReport) -> dict[str, int | None] | None:
     previous = previous_report(report)
     return None if previous is None else {name: getattr(previous, name) for name in FIGURES}
+
+
+def locality_reports(*, user, locality) -> QuerySet[LocalityReport]:
+    """The locality's reports, newest round first (the portal's report list: the same queries for any number)."""
+    return reports_for(user=user).filter(locality=locality).order_by("-round__period_start", "-round__period_end")
+
+
+def reports_to_do(*, user, today=None) -> QuerySet[LocalityReport]:
+    """What the user's localities still have to fill in or fix, the earliest due first (the to-do panel)."""
+    return reports_for(user=user).editable_by_coordinators(today).order_by("round__due_on", "locality__name_fi")
+
+
+def report_events(report: LocalityReport) -> list[ReportEvent]:
+    return list(report.events.select_related("actor"))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The rows a report's breakdowns offer: the locality's venues and issuers in the network on some day of the
+    period, each with what the report says of it (None when nothing yet)."""
+
+    venues: list[tuple[Partner, VenueFigure | None]]
+    issuers: list[tuple[Partner, IssuerFigure | None]]
+
+
+def report_breakdown(report: LocalityReport) -> Breakdown:
+    partners = (
+        Partner.objects.filter(locality_id=report.locality_id)
+        .active_during(report.round.period_start, report.round.period_end)
+        .order_by("name", "pk")
+    )
+    venue_figures = {row.partner_id: row for row in report.venue_figures.all()}
+    issuer_figures = {row.partner_id: row for row in report.issuer_figures.all()}
+    venues, issuers = [], []
+    for partner in partners:
+        if partner.role == PartnerRole.VENUE:
+            venues.append((partner, venue_figures.get(partner.pk)))
+        else:
+            issuers.append((partner, issuer_figures.get(partner.pk)))
+    return Breakdown(venues=venues, issuers=issuers)
 
 
 # --- Public -----------------------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from stats.views import exports
+from stats.views import exports, portal
 
 app_name = "stats"
 
 # Portal pages live under portal/localities/<slug>/statistics/, public pages under statistics/.
+REPORTS = "portal/localities/<slug:slug>/statistics/"
+
 urlpatterns: list = [
+    path(REPORTS, portal.report_list, name="report-list"),
+    path(f"{REPORTS}<int:pk>/", portal.report_edit, name="report-edit"),
     path(
         "statistics/<int:year>/download.<str:file_format>",
         exports.public_download,

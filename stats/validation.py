@@ -27,6 +27,17 @@ CHANGE_MINIMUM = 20
 USES_PER_CARD = 50
 
 
+def change_code(name: str) -> str:
+    return f"change:{name}"
+
+
+# Every warning's code (explanations are stored by it): a form offers a text box for each, without having to
+# know the rules.
+USES_WITHOUT_VENUES = "uses_without_venues"
+USES_PER_CARD_CODE = "uses_per_card"
+WARNING_CODES = (*(change_code(name) for name in FIGURES), USES_WITHOUT_VENUES, USES_PER_CARD_CODE)
+
+
 @dataclass(frozen=True)
 class Finding:
     """An error or a warning. `code` is stable (explanations are stored by it); `field` names the form field it
@@ -109,6 +120,12 @@ def check_figures(
         return errors  # sums of bad figures would only repeat the same complaint
 
     venue_rows, issuer_rows = list(venue_rows), list(issuer_rows)
+    row_values = [row.adult for row in venue_rows] + [row.child for row in venue_rows]
+    row_values += [row.cards_registered for row in issuer_rows]
+    if any(isinstance(value, bool) or not isinstance(value, int) or value < 0 for value in row_values):
+        # A breakdown row must be a whole number too: a negative one would otherwise cancel another out in the sum
+        # and reach the database's check constraint.
+        return [Finding("breakdown_value", None, _("Each figure of a breakdown must be a whole number, 0 or more."))]
     if venue_rows:
         if allowed_venues is not None and any(row.partner_id not in allowed_venues for row in venue_rows):
             errors.append(
@@ -174,7 +191,7 @@ def check_warnings(
             if abs(change) > CHANGE_MINIMUM and abs(change) > CHANGE_RATIO * before:
                 warnings.append(
                     Finding(
-                        f"change:{name}",
+                        change_code(name),
                         name,
                         _("%(figure)s changed from %(before)s to %(now)s against the same period a year earlier.")
                         % {"figure": _label(name, first=True), "before": _number(before), "now": _number(now)},
@@ -184,7 +201,7 @@ def check_warnings(
     if uses and not venues:
         warnings.append(
             Finding(
-                "uses_without_venues",
+                USES_WITHOUT_VENUES,
                 "venues",
                 _("%(uses)s uses are reported, but no venues at the end of the period.") % {"uses": _number(uses)},
             )
@@ -193,7 +210,7 @@ def check_warnings(
     if uses > USES_PER_CARD * activated:
         warnings.append(
             Finding(
-                "uses_per_card",
+                USES_PER_CARD_CODE,
                 "cards_activated",
                 _("More than %(limit)s uses per activated card (%(uses)s uses, %(cards)s cards activated).")
                 % {"limit": USES_PER_CARD, "uses": _number(uses), "cards": _number(activated)},

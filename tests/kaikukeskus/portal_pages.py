@@ -10,6 +10,7 @@ from localities.reference_data import load_municipalities
 from networks import services as network_services
 from tests.localities.factories import FeedbackMeetingFactory, FollowUpActionFactory, MilestoneFactory, PilotFactory
 from tests.networks.factories import ContactPersonFactory, IssuerFactory, PartnerFactory
+from tests.stats.factories import FILLED, ReportFactory, yearly_round
 
 IMPORT_CSV = (
     "role;name;municipality;sector;issuer_kind;joined_on;offer_fi;contact_name;contact_email;contact_phone\n"
@@ -33,6 +34,11 @@ def make_portal_pages(*, locality, coordinator) -> dict[str, tuple[str, bool]]:
     upload = network_services.partner_import_create(
         actor=coordinator, locality=locality, file_name="kumppanit.csv", content=IMPORT_CSV.encode()
     )
+    # Statistics: a draft with a warning against last year's approved report (the explanation box is shown), and
+    # a submitted report (the read-only page with its history).
+    ReportFactory(round=yearly_round(2024), locality=locality, status="approved", **FILLED)
+    draft = ReportFactory(round=yearly_round(2025), locality=locality, **{**FILLED, "cards_registered": 2000})
+    submitted = ReportFactory(round=yearly_round(2023), locality=locality, status="submitted", **FILLED)
     slug = {"slug": locality.slug}
     return {
         "portal": (reverse("portal"), False),
@@ -48,4 +54,7 @@ def make_portal_pages(*, locality, coordinator) -> dict[str, tuple[str, bool]]:
         "partner-history": (reverse("networks:partner-history", kwargs={**slug, "pk": partner.pk}), True),
         "import": (reverse("networks:partner-import", kwargs=slug), True),
         "import-preview": (reverse("networks:partner-import-preview", kwargs={**slug, "pk": upload.pk}), True),
+        "reports": (reverse("stats:report-list", kwargs=slug), True),
+        "report": (reverse("stats:report-edit", kwargs={**slug, "pk": draft.pk}), True),
+        "report-submitted": (reverse("stats:report-edit", kwargs={**slug, "pk": submitted.pk}), True),
     }

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from stats.models import USE_FIELDS, LocalityReport, LocalityYear, NationalYear, ReportingRound
+from stats.models import FIGURES, NETWORK_FIELDS, USE_FIELDS, LocalityReport, LocalityYear, NationalYear, ReportingRound
 from tests.localities.factories import LocalityFactory
 
 
@@ -102,3 +102,26 @@ class LocalityYearFactory(factory.django.DjangoModelFactory):
     issuers = 20
     venues = 45
     reports = 1
+
+
+# The report form's tests: a report as opened (nothing filled in yet), and figures that raise no warning alone.
+BLANK = dict.fromkeys((*FIGURES, *NETWORK_FIELDS))
+FILLED = {
+    "cards_registered": 120,
+    "cards_activated": 100,
+    "adult_culture": 300,
+    "adult_education": 40,
+    "adult_science": 20,
+    "adult_sports": 60,
+    "child_culture": 200,
+    "child_education": 10,
+    "child_science": 30,
+    "child_sports": 50,
+    "municipalities": 2,
+    "issuers": 5,
+    "venues": 12,
+}
+
+
+def yearly_round(year: int, **kwargs) -> ReportingRound:
+    return RoundFactory(period_start=datetime.date(year, 1, 1), title=str(year), **kwargs)

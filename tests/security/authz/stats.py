@@ -1,7 +1,8 @@
-"""Statistics' URLs: the public statistics, their downloads and their open data are open to everybody (a
-published year; any other year is 404 to everybody too)."""
+"""Statistics' URLs: a locality's reports are its coordinators' and staff's (another locality's report is 404,
+also when its id is put under one's own locality's address); the public statistics, their downloads and their
+open data are open to everybody (a published year; any other year is 404 to everybody too)."""
 
-from tests.security.authz import Case, public
+from tests.security.authz import Case, public, scoped
 
 
 def populate(world):
@@ -11,12 +12,18 @@ def populate(world):
     from tests.stats.factories import ReportFactory, RoundFactory
 
     yearly = RoundFactory(period_start=datetime.date(2025, 1, 1))
-    ReportFactory(round=yearly, locality=world.locality, approved=True)
-    ReportFactory(round=yearly, locality=world.other_locality, status="draft")
+    world.report = ReportFactory(round=yearly, locality=world.locality, approved=True)
+    world.other_report = ReportFactory(round=yearly, locality=world.other_locality, status="draft")
     aggregation.aggregate_year(year=2025, publish=True)
 
 
+def _own(world, **extra):
+    return {"slug": world.locality.slug, **extra}
+
+
 CASES = [
+    Case("stats:report-list", scoped(), kwargs=_own),
+    Case("stats:report-edit", scoped(), kwargs=lambda w: _own(w, pk=w.report.pk)),
     # 2023 is published history (from the data migration).
     Case("stats:public-download", public(200), kwargs=lambda w: {"year": 2023, "file_format": "csv"}),
     # Open data (DESIGN §6).

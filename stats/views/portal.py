@@ -1,0 +1,154 @@
+"""The coordinators' statistics pages in the portal: a locality's reports, and one report (the form while the
+coordinators may still change it, a read-only page once it is locked). Thin views: the report comes through
+the scoping selector (another locality's report answers 404), the form reads, one service writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kaikukeskus.locking import StaleVersionError
+from localities.permissions import locality_for_user_or_404
+from stats import selectors, services, validation
+from stats.forms import BreakdownForms, ReportForm, explanation_field
+from stats.models import FIGURES, NETWORK_FIELDS, LocalityReport
+
+EXPLANATION = "explanation:"
+
+
+@login_required
+@require_GET
+def report_list(request, slug: str):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    reports = selectors.locality_reports(user=request.user, locality=locality)
+    return render(request, "stats/portal_report_list.html", {"locality": locality, "reports": reports})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, slug: str, pk: int):
+    report = selectors.report_for_user_or_404(user=request.user, locality_slug=slug, pk=pk)
+    previous = selectors.previous_report(report)
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(data, report=report, previous=previous)
+    if not report.editable_by_coordinators():
+        return _locked(request, report, previous, form)
+    breakdown = BreakdownForms(data, breakdown=selectors.report_breakdown(report))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        valid = form.is_valid()
+        valid = breakdown.is_valid() and valid
+        warnings = _warnings(form.figures(), previous=previous, venues=form.cleaned_data.get("venues"))
+        if valid:
+            submitting = "submit" in request.POST
+            service = services.report_submit if submitting else services.report_save
+            try:
+                service(
+                    actor=request.user,
+                    report=report,
+                    data=form.values(),
+                    venue_rows=breakdown.venue_rows(),
+                    issuer_rows=breakdown.issuer_rows(),
+                    explanations=form.explanations(warning.code for warning in warnings),
+                    expected_version=form.expected_version,
+                )
+            except StaleVersionError as error:
+                # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
+                # other saved beside it; saving again overwrites knowingly.
+                form.show_conflict(error)
+                status = 409
+            except services.ReportLockedError:
+                report.refresh_from_db()
+                return _locked(request, report, previous, form)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if submitting:
+                    messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
+                else:
+                    messages.success(request, _("The draft was saved."))
+                return redirect(request.path)
+    else:
+        warnings = _warnings(report.figures(), previous=previous, venues=report.venues)
+    return render(
+        request,
+        "stats/portal_report_form.html",
+        {
+            "locality": report.locality,
+            "report": report,
+            "previous": previous,
+            "form": form,
+            "breakdown": breakdown,
+            "warnings": [(warning, form.explanation_of(warning.code)) for warning in warnings],
+            "events": selectors.report_events(report),
+            "breakdown_checks": breakdown.checks(form),
+            "row_errors": breakdown.error_links(),
+        },
+        status=status,
+    )
+
+
+def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[validation.Finding]:
+    return validation.check_warnings(figures, previous=previous.figures() if previous else None, venues=venues)
+
+
+def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
+    """A service's errors beside their fields: a figure's on the figure, a warning's on its explanation, the
+    rest on top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        if name and name.startswith(EXPLANATION):
+            name = explanation_field(name.removeprefix(EXPLANATION))
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _locked(request, report: LocalityReport, previous: LocalityReport | None, form: ReportForm):
+    """The read-only report. A post to it changes nothing: a second click of "Submit" (or a submit from a tab
+    opened before) leads to the submitted report; any other post is refused with what the person typed beside
+    what is saved."""
+    conflict_rows = []
+    status = 200
+    breakdown = selectors.report_breakdown(report)
+    if request.method == "POST":
+        if "submit" in request.POST and report.status == LocalityReport.Status.SUBMITTED:
+            messages.info(request, _("The report has been submitted."))
+            return redirect(request.path)
+        status = 409
+        messages.error(request, str(services.ReportLockedError(report).message))
+        if form.is_valid():
+            conflict_rows = form.differences(report)
+    return render(
+        request,
+        "stats/portal_report_detail.html",
+        {
+            "locality": report.locality,
+            "report": report,
+            "previous": previous,
+            "rows": _figure_rows(report, previous),
+            "warnings": [
+                (warning, report.explanations.get(warning.code, ""))
+                for warning in _warnings(report.figures(), previous=previous, venues=report.venues)
+            ],
+            "events": selectors.report_events(report),
+            "venue_figures": [(partner, row) for partner, row in breakdown.venues if row is not None],
+            "issuer_figures": [(partner, row) for partner, row in breakdown.issuers if row is not None],
+            "conflict_rows": conflict_rows,
+        },
+        status=status,
+    )
+
+
+def _figure_rows(report: LocalityReport, previous: LocalityReport | None) -> list[tuple[str, int | None, int | None]]:
+    return [
+        (
+            LocalityReport._meta.get_field(name).verbose_name,
+            getattr(report, name),
+            getattr(previous, name) if previous else None,
+        )
+        for name in (*FIGURES, *NETWORK_FIELDS)
+    ]
