@@ -19,6 +19,7 @@ import statistics
 import time
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -67,6 +68,8 @@ def compare_aggregation(year: int, *, repeats: int = REPEATS) -> dict:
     aggregate_ms = _median_ms(lambda: aggregation.aggregate_year(year=year), repeats)
     group_by_ms = _median_ms(lambda: bare_group_by(year), repeats)
     query_ms = _median_ms(lambda: aggregation.locality_sums(year), repeats)
+    with CaptureQueriesContext(connection) as queries:
+        aggregation.aggregate_year(year=year)
     national_year = NationalYear.objects.get(year=year)
     expected = {name: sum(row[1 + index] for row in rows) for index, name in enumerate(FIGURES)}
     return {
@@ -74,6 +77,8 @@ def compare_aggregation(year: int, *, repeats: int = REPEATS) -> dict:
         "group_by_ms": round(group_by_ms, 1),
         "ratio": round(aggregate_ms / group_by_ms, 2),
         "orm_group_by_ms": round(query_ms, 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(float(query["time"]) for query in queries.captured_queries) * 1000, 1),
         "localities": len(rows),
         "reports": sum(row[-1] for row in rows),
         "sums_agree": national_year.figures() == expected and national_year.localities == len(rows),
@@ -163,7 +168,8 @@ def _write_section(generated, compared: dict, pdf: dict | None, load: list[dict]
         "| measure | result | baseline | ratio | goal | met |",
         "|---|---|---|---|---|---|",
         f"| aggregate {generated.last_year} (`aggregate_year`, {compared['reports']:,} reports of "
-        f"{compared['localities']} localities) | {compared['aggregate_ms']} ms | bare SQL GROUP BY: "
+        f"{compared['localities']} localities; {compared['queries']} statements with the writes and the commit, "
+        f"{compared['sql_ms']} ms of them in the database) | {compared['aggregate_ms']} ms | bare SQL GROUP BY: "
         f"{compared['group_by_ms']} ms | {compared['ratio']}× | ≤ {GOAL_AGGREGATION_RATIO}× | "
         f"{'yes' if ratio_met else 'no'} |",
         f"| its ORM GROUP BY alone (`locality_sums`) | {compared['orm_group_by_ms']} ms | bare SQL GROUP BY: "
