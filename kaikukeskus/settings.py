@@ -181,6 +181,12 @@ MFA_TOTP_ISSUER = "Kaikukeskus"
 # demo staff account works at once; production always requires it unless explicitly turned off.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Trainings: accessibility and dietary needs are erased this many days after the training ends; visitors'
+# registrations (no account) are anonymised after the retention period; the signed link in a registrant's
+# e-mails (check, cancel, certificate) works this long after it was sent.
+TRAININGS_NEEDS_ERASED_AFTER_DAYS = env.int("TRAININGS_NEEDS_ERASED_AFTER_DAYS", default=14)
+TRAININGS_VISITOR_RETENTION_DAYS = env.int("TRAININGS_VISITOR_RETENTION_DAYS", default=365)
+TRAININGS_LINK_MAX_AGE_DAYS = env.int("TRAININGS_LINK_MAX_AGE_DAYS", default=400)
 
 # --- Languages and time -----------------------------------------------------------------------------------
 
@@ -301,6 +307,15 @@ CELERY_BEAT_SCHEDULE = {
     "send-overdue-reminders": {
         "task": "localities.tasks.send_overdue_reminders",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # The day before a training, each participant with a place is reminded (once).
+    "send-training-reminders": {
+        "task": "trainings.tasks.send_training_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "minimise-training-registrations": {
+        "task": "trainings.tasks.minimise_registration_data",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

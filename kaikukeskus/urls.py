@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("", include("localities.urls")),
     path("", include("networks.urls")),
     path("", include("stats.urls")),
+    path("", include("trainings.urls")),
     prefix_default_language=False,
 )

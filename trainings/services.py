@@ -1,0 +1,298 @@
+"""Writes for trainings. Every state change is a function here: keyword-only, one transaction, `actor=` for
+checks and history; e-mails are queued (Celery) after the transaction commits.
+
+Capacity holds under simultaneous sign-ups because every write that gives or frees a place locks the training's
+row first (`_locked`): on PostgreSQL the second sign-up waits for the first to commit and then counts its seat.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from localities.models import Locality
+from localities.permissions import is_national_staff, localities_for, require_staff
+from trainings import emails, links
+from trainings.models import Registration, Training
+
+
+def _queue_email(registration: Registration, kind: str) -> None:
+    from trainings import tasks
+
+    pk = registration.pk
+    transaction.on_commit(lambda: tasks.send_registration_email.delay(pk, kind))
+
+
+def _locked(training: Training) -> Training:
+    return Training.objects.select_for_update().get(pk=training.pk)
+
+
+def _signed_in(actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False))
+
+
+def _save(instance, *, actor, reason: str = "") -> None:
+    if _signed_in(actor):
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.full_clean()
+    instance.save()
+
+
+def locality_choices(*, actor):
+    """The localities a registrant may name: a coordinator's own (and every public one), anybody else the
+    public ones; prospects and other non-public localities never appear to a visitor."""
+    public = Locality.objects.public()
+    if _signed_in(actor):
+        return (public | localities_for(actor)).distinct()
+    return public
+
+
+# --- Registration -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    actor,
+    training: Training,
+    name: str,
+    email: str,
+    organisation: str = "",
+    locality: Locality | None = None,
+    language: str = "fi",
+    accessibility_needs: str = "",
+    dietary_needs: str = "",
+    submission_key: str = "",
+) -> Registration:
+    """Sign up for a training: a place while there is one, else the waitlist. `actor` is the logged-in user (the
+    registration is theirs, with their e-mail address) or an anonymous visitor. The same form sent twice
+    (`submission_key`) returns the first registration and sends nothing again."""
+    training = _locked(training)
+    if submission_key:
+        earlier = training.registrations.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    if not training.is_registration_open:
+        raise ValidationError(_("Registration for this training is not open."), code="closed")
+    user = actor if _signed_in(actor) else None
+    email = (user.email if user else email).strip().lower()
+    if training.registrations.active().for_email(email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s is already registered for this training. The confirmation e-mail has a link for "
+                    "checking or cancelling the registration."
+                )
+                % {"email": email}
+            },
+            code="duplicate",
+        )
+    if locality is not None and not locality_choices(actor=actor).filter(pk=locality.pk).exists():
+        raise ValidationError({"locality": _("Choose a locality from the list.")})
+    seats_taken = training.registrations.holding_seats().count()
+    full = training.capacity is not None and seats_taken >= training.capacity
+    now = timezone.now()
+    registration = Registration(
+        training=training,
+        user=user,
+        name=name.strip(),
+        email=email,
+        organisation=organisation.strip(),
+        locality=locality,
+        language=language,
+        accessibility_needs=accessibility_needs.strip(),
+        dietary_needs=dietary_needs.strip(),
+        submission_key=submission_key,
+        status=Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED,
+        created_at=now,
+        status_changed_at=now,
+    )
+    _save(registration, actor=actor, reason="registered")
+    _queue_email(registration, emails.WAITLISTED if full else emails.CONFIRMED)
+    return registration
+
+
+def _may_cancel(*, actor, registration: Registration, token: str | None) -> bool:
+    if token is not None:
+        found = links.registration_from_token(token, queryset=Registration.objects.all())
+        return found is not None and found.pk == registration.pk
+    return _signed_in(actor) and (registration.user_id == actor.pk or is_national_staff(actor))
+
+
+@transaction.atomic
+def registration_cancel(*, actor, registration: Registration, token: str | None = None) -> Registration:
+    """Cancel a registration: by its registrant (logged in, or holding the signed link) or by staff. A place it
+    held goes to the first on the waitlist, who is told. Cancelling again changes nothing."""
+    if not _may_cancel(actor=actor, registration=registration, token=token):
+        raise PermissionDenied(_("You cannot cancel this registration."))
+    training = _locked(registration.training)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.training = training
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    if not registration.is_cancellable:
+        raise ValidationError(_("This registration can no longer be cancelled: the training has started."))
+    held_seat = registration.holds_seat
+    registration.status = Registration.Status.CANCELLED
+    registration.status_changed_at = timezone.now()
+    _save(registration, actor=actor, reason="cancelled")
+    _queue_email(registration, emails.CANCELLED)
+    if held_seat:
+        _promote_from_waitlist(training, actor=actor)
+    return registration
+
+
+def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
+    """Fill free places from the waitlist, first come first served (the training's row is locked)."""
+    if training.is_cancelled or training.has_started:
+        return []
+    waitlist = training.registrations.waitlist().select_for_update()
+    if training.capacity is not None:
+        free = training.capacity - training.registrations.holding_seats().count()
+        waitlist = waitlist[: max(free, 0)]
+    promoted = list(waitlist)
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.status_changed_at = timezone.now()
+        _save(registration, actor=actor, reason="promoted from the waitlist")
+        _queue_email(registration, emails.PROMOTED)
+    return promoted
+
+
+# --- Trainings (staff) ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_save(*, actor, training: Training) -> Training:
+    """Create or change a training. More places fill from the waitlist; setting the status to cancelled is
+    `training_cancel` (everyone is told); a cancelled training stays cancelled."""
+    require_staff(actor)
+    before = Training.objects.select_for_update().filter(pk=training.pk).first() if training.pk else None
+    if before is not None and before.is_cancelled and training.status != Training.Status.CANCELLED:
+        raise ValidationError({"status": _("A cancelled training cannot be published again. Create a new one.")})
+    becomes_cancelled = training.status == Training.Status.CANCELLED and (before is None or not before.is_cancelled)
+    if becomes_cancelled:
+        training.status = before.status if before is not None else Training.Status.DRAFT
+    _save(training, actor=actor)
+    if becomes_cancelled:
+        return training_cancel(actor=actor, training=training)
+    _promote_from_waitlist(_locked(training), actor=actor)
+    return training
+
+
+@transaction.atomic
+def training_cancel(*, actor, training: Training) -> Training:
+    """Cancel a training: everyone with a place or on the waitlist is told, with a calendar file that takes the
+    event out of their calendar. Cancelling again changes nothing."""
+    require_staff(actor)
+    training = _locked(training)
+    if training.is_cancelled:
+        return training
+    training.status = Training.Status.CANCELLED
+    training.cancelled_at = timezone.now()
+    _save(training, actor=actor, reason="cancelled")
+    for registration in training.registrations.filter(
+        status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+    ):
+        _queue_email(registration, emails.TRAINING_CANCELLED)
+    return training
+
+
+# --- Attendance (staff) -----------------------------------------------------------------------------------
+
+
+ATTENDANCE_CHOICES = (Registration.Status.ATTENDED, Registration.Status.NO_SHOW, Registration.Status.CONFIRMED)
+
+
+@transaction.atomic
+def attendance_mark(*, actor, training: Training, registration_ids: Iterable[int], status: str) -> int:
+    """Mark registrants of one training attended or no-show (or back to confirmed, to undo a slip), once the
+    training has started. Only registrations with a place can be marked. Returns how many changed."""
+    require_staff(actor)
+    if status not in ATTENDANCE_CHOICES:
+        raise ValidationError(_("Choose attended or did not attend."))
+    training = _locked(training)
+    if not training.has_started:
+        raise ValidationError(_("Attendance can be marked once the training has started."))
+    rows = list(training.registrations.holding_seats().filter(pk__in=list(registration_ids)).select_for_update())
+    changed = 0
+    for registration in rows:
+        if registration.status == status:
+            continue
+        registration.status = status
+        registration.status_changed_at = timezone.now()
+        registration.attendance_marked_by = actor
+        _save(registration, actor=actor, reason="attendance")
+        changed += 1
+    return changed
+
+
+# --- Periodic jobs (no person acts) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_send(*, on: datetime.date | None = None) -> int:
+    """The day before a training, remind everyone with a place, once (`reminded_at`): safe to run twice."""
+    tomorrow = (on or timezone.localdate()) + datetime.timedelta(days=1)
+    registrations = list(
+        Registration.objects.select_for_update()
+        .filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            training__status=Training.Status.PUBLISHED,
+            training__starts_at__date=tomorrow,
+        )
+        .select_related("training")
+    )
+    now = timezone.now()
+    for registration in registrations:
+        registration.reminded_at = now
+        registration.save(update_fields=["reminded_at"])
+        _queue_email(registration, emails.REMINDER)
+    return len(registrations)
+
+
+def _scrub_history(ids: list[int], **blank) -> None:
+    # The history keeps every earlier state of a row: erased data has to go from there too. No person acts here,
+    # so the rows are updated in place instead of adding history of the erasure.
+    Registration.history.filter(id__in=ids).update(**blank)
+
+
+@transaction.atomic
+def registration_needs_erase(*, now: datetime.datetime | None = None) -> int:
+    """Erase accessibility and dietary needs `TRAININGS_NEEDS_ERASED_AFTER_DAYS` after the training ended."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.TRAININGS_NEEDS_ERASED_AFTER_DAYS)
+    ids = list(
+        Registration.objects.filter(training__ends_at__lt=cutoff, needs_erased_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    blank = {"accessibility_needs": "", "dietary_needs": ""}
+    Registration.objects.filter(pk__in=ids).update(needs_erased_at=now, **blank)
+    _scrub_history(ids, **blank)
+    return len(ids)
+
+
+@transaction.atomic
+def registrations_anonymise(*, now: datetime.datetime | None = None) -> int:
+    """Anonymise visitors' registrations (no account) `TRAININGS_VISITOR_RETENTION_DAYS` after the training
+    ended: name, e-mail, organisation and needs go; the row stays for the training's figures. A coordinator's
+    registration is kept with their account, as the record of the trainings they have had."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.TRAININGS_VISITOR_RETENTION_DAYS)
+    ids = list(
+        Registration.objects.filter(
+            user__isnull=True, training__ends_at__lt=cutoff, anonymised_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    blank = {"name": "", "email": "", "organisation": "", "accessibility_needs": "", "dietary_needs": ""}
+    Registration.objects.filter(pk__in=ids).update(anonymised_at=now, needs_erased_at=now, **blank)
+    _scrub_history(ids, **blank)
+    return len(ids)
