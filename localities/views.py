@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
 from localities import permissions, sections, selectors, services
 from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
@@ -72,15 +73,6 @@ def portal_locality(request, slug: str):
     )
 
 
-def _service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- Coordinator portal -----------------------------------------------------------------------------------
 
 
@@ -130,7 +122,7 @@ def milestone_done(request, slug: str, pk: int):
             messages.error(request, error.message)
             return redirect(checklist)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Marked done: %(milestone)s.") % {"milestone": milestone.title})
             return redirect(checklist)
@@ -203,7 +195,7 @@ def access_request_create(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

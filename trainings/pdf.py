@@ -5,12 +5,14 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from trainings.models import Registration, Training
 
 
 def _pdf(template: str, context: dict) -> bytes:
+    # Imported when a PDF is asked for: WeasyPrint parses its stylesheets (and logs it) on import.
+    from weasyprint import HTML
+
     html = render_to_string(template, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

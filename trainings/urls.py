@@ -19,5 +19,5 @@ urlpatterns = [
     path("portal/trainings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("portal/trainings/<int:pk>/participants.pdf", views.participants_pdf, name="participants-pdf"),
     path("portal/trainings/coverage/", views.coverage, name="coverage"),
-    path("portal/trainings/coverage.csv", views.coverage_csv, name="coverage-csv"),
+    path("portal/trainings/coverage.<str:file_format>", views.coverage_export, name="coverage-export"),
 ]

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kaikukeskus import spreadsheets
+from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
 from localities.permissions import is_national_staff
 from trainings import links, pdf, selectors, services
@@ -19,14 +19,6 @@ from trainings.forms import AttendanceForm, CancelForm, RegistrationForm
 from trainings.models import Registration
 
 ARCHIVE_PAGE_SIZE = 20
-
-
-def _service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _staff_only(request) -> None:
@@ -73,7 +65,7 @@ def training_detail(request, pk: int):
                     submission_key=data["submission"],
                 )
             except ValidationError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 return redirect("trainings:registration-manage", token=links.registration_token(registration))
     elif request.method == "POST":
@@ -192,7 +184,7 @@ def attendance(request, pk: int):
                 status=form.cleaned_data["status"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Attendance saved (%(count)d changed).") % {"count": changed})
             return redirect("trainings:attendance", pk=training.pk)
@@ -223,34 +215,31 @@ def coverage(request):
 @login_required
 @never_cache
 @require_safe
-def coverage_csv(request):
+def coverage_export(request, file_format: str):
+    """The coverage table as CSV or XLSX: one row per coordinator, with the locality's untrained sides."""
     _staff_only(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="training-coverage.csv"'
-    response["Cache-Control"] = "private, no-store"
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Locality"),
+        _("Coordinator"),
+        _("E-mail address"),
+        _("Side"),
+        _("Onboarding training attended"),
+        _("National meeting last attended"),
+        _("Sides without a trained coordinator"),
+    ]
+    rows = [
         [
-            _("Locality"),
-            _("Coordinator"),
-            _("E-mail address"),
-            _("Side"),
-            _("Onboarding training attended"),
-            _("National meeting last attended"),
-            _("Sides without a trained coordinator"),
+            entry.locality.name,
+            row.coordinator.user.display_name,
+            row.coordinator.user.email,
+            row.coordinator.get_side_display(),
+            row.onboarding_on.isoformat() if row.onboarding_on else "",
+            row.national_meeting_on.isoformat() if row.national_meeting_on else "",
+            ", ".join(str(side) for side in entry.untrained_sides),
         ]
+        for entry in selectors.coverage()
+        for row in entry.rows
+    ]
+    return spreadsheets.file_response(
+        rows, file_format=file_format, header=header, title=_("Training coverage"), filename="training-coverage"
     )
-    for entry in selectors.coverage():
-        for row in entry.rows:
-            writer.writerow(
-                [
-                    entry.locality.name,
-                    row.coordinator.user.display_name,
-                    row.coordinator.user.email,
-                    row.coordinator.get_side_display(),
-                    row.onboarding_on.isoformat() if row.onboarding_on else "",
-                    row.national_meeting_on.isoformat() if row.national_meeting_on else "",
-                    ", ".join(str(side) for side in entry.untrained_sides),
-                ]
-            )
-    return response

@@ -303,10 +303,14 @@ def test_coverage_shows_who_is_trained_and_which_sides_are_not(staff_client, coo
     entry = staff_client.get(reverse("trainings:coverage")).context["localities"][0]
     assert entry.locality == locality
     assert [str(side) for side in entry.untrained_sides] == ["Sosiaali- ja terveyspalvelut"]
-    csv_text = staff_client.get(reverse("trainings:coverage-csv")).content.decode()
+    export = reverse("trainings:coverage-export", kwargs={"file_format": "csv"})
+    csv_text = staff_client.get(export).content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("Paikkakunta,Koordinaattori")
+    assert lines[0].startswith("Paikkakunta;Koordinaattori")
     assert len(lines) == 3 and onboarding.starts_at.date().isoformat() in csv_text
+    xlsx = staff_client.get(reverse("trainings:coverage-export", kwargs={"file_format": "xlsx"}))
+    assert xlsx.content.startswith(b"PK")
+    assert staff_client.get(reverse("trainings:coverage-export", kwargs={"file_format": "pdf"})).status_code == 404
 
 
 def test_coverage_queries_do_not_grow_with_localities(staff_client):

@@ -44,5 +44,5 @@ CASES = [
     Case("trainings:attendance", staff_only(), kwargs=lambda w: {"pk": w.training.pk}),
     Case("trainings:participants-pdf", staff_only(), kwargs=lambda w: {"pk": w.training.pk}),
     Case("trainings:coverage", staff_only()),
-    Case("trainings:coverage-csv", staff_only()),
+    Case("trainings:coverage-export", staff_only(), kwargs=lambda w: {"file_format": "csv"}),
 ]
