@@ -367,6 +367,8 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Material files (materials/validators.py): the guideline's slide deck with images is the largest we expect.
+MATERIALS_MAX_UPLOAD_SIZE = env.int("MATERIALS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 
 # --- Logging ----------------------------------------------------------------------------------------------
 
@@ -406,4 +408,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Two models' `kind` choices: each its own enum in the document.
+    "ENUM_NAME_OVERRIDES": {"KindEnum": "localities.models.Locality.Kind", "MaterialKindEnum": "materials.models.Kind"},
 }

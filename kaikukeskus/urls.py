@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("localities.api_urls")),
     path("api/v1/", include("networks.api_urls")),
     path("api/v1/", include("stats.api_urls")),
+    path("api/v1/", include("materials.api_urls")),
 ]
 
 if settings.BENCH:
@@ -34,5 +35,6 @@ urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("stats.urls")),
     path("", include("trainings.urls")),
+    path("", include("materials.urls")),
     prefix_default_language=False,
 )

@@ -292,3 +292,51 @@ def test_admin_javascript_strings_are_translated(staff_client, language):
         and not catalogue.get(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
     ]
     assert missing == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES, indirect=True)
+def test_no_english_on_materials_pages(client, staff, coordinator, msgids, language):
+    import datetime
+
+    from django.utils import timezone
+
+    from materials import services
+    from materials.models import MaterialVersion
+    from tests.materials.factories import MaterialFactory, PublishedVersionFactory, VersionFactory, add_file
+
+    material = MaterialFactory(slug="opas", kind="guideline")
+    old = PublishedVersionFactory(material=material, label="2022", status=MaterialVersion.Status.SUPERSEDED)
+    add_file(old, "en")
+    add_file(old, "sv")
+    add_file(PublishedVersionFactory(material=material, label="2024"), "fi")
+    draft = VersionFactory(material=material, label="2026")
+    add_file(draft, "fi")
+    consultation = services.consultation_open(
+        actor=staff, version=draft, closes_on=timezone.localdate() + datetime.timedelta(days=7)
+    )
+    public_pages = {
+        "library": reverse("materials:library"),
+        "material": reverse("materials:detail", kwargs={"slug": "opas"}),
+        "fallback": reverse(
+            "materials:latest", kwargs={"slug": "opas", "language": "sv" if language == "sv" else "en"}
+        ),
+    }
+    # The fallback page names the English file's language in the page's language: not English text.
+    assert walk(client, public_pages, language=language, msgids=msgids) == {}
+    client.force_login(coordinator)
+    portal_pages = {
+        "material": reverse("materials:detail", kwargs={"slug": "opas"}),
+        "consultation": reverse("materials:consultation", kwargs={"pk": consultation.pk}),
+    }
+    assert walk(client, portal_pages, language=language, msgids=msgids) == {}
+    client.force_login(staff)
+    staff_pages = {
+        "material": reverse("materials:detail", kwargs={"slug": "opas"}),
+        "materials": reverse("admin:materials_material_changelist"),
+        "material-admin": reverse("admin:materials_material_change", args=[material.pk]),
+        "version-admin": reverse("admin:materials_materialversion_change", args=[draft.pk]),
+        "withdraw": reverse("admin:materials_materialversion_withdraw", args=[old.pk]),
+        "consultation-admin": reverse("admin:materials_consultation_change", args=[consultation.pk]),
+    }
+    assert walk(client, staff_pages, language=language, msgids=msgids) == {}

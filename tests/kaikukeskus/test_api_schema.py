@@ -44,6 +44,7 @@ CASES = {
         {"year": "2025", "page_size": "1", "page": "2"},
         {"year": "1999"},
     ],
+    "/api/v1/materials/": [{}, {"format": "csv"}],
 }
 
 
@@ -82,6 +83,12 @@ def open_data(locality, other_locality):
     ReportFactory(round=yearly, locality=locality, approved=True)
     ReportFactory(round=yearly, locality=other_locality, approved=True)
     aggregation.aggregate_year(year=2025, publish=True)
+    from tests.materials.factories import MaterialFactory, PublishedVersionFactory, add_file
+
+    guideline = PublishedVersionFactory(material=MaterialFactory(kind="guideline", title_sv="", title_en=""))
+    add_file(guideline, "fi")
+    add_file(guideline, "sv")
+    PublishedVersionFactory(material=MaterialFactory(visibility="coordinators"))
 
 
 def test_schema_is_a_valid_openapi_document(schema):

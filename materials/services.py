@@ -1,0 +1,414 @@
+"""Writes for materials. Every state change is a function here: keyword-only, one transaction, `actor=` for checks
+and history, e-mail queued after commit."""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from kaikukeskus import public_cache
+from localities.models import Coordinator
+from localities.permissions import is_coordinator, require_staff
+from materials import selectors, validators
+from materials.models import (
+    Consultation,
+    ConsultationComment,
+    ConsultationPartner,
+    Material,
+    MaterialDownloadDay,
+    MaterialFile,
+    MaterialFollow,
+    MaterialNewsSeen,
+    MaterialVersion,
+)
+
+Status = MaterialVersion.Status
+# Reloading the portal within this time is the same visit: the news panel keeps showing what it showed.
+VISIT_GAP = datetime.timedelta(minutes=30)
+
+
+def _save(instance, *, actor, reason: str) -> None:
+    instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+
+
+@transaction.atomic
+def material_save(*, actor, material: Material) -> Material:
+    """Staff create or edit a material's descriptive fields (slug, titles, descriptions, kind, audience,
+    visibility)."""
+    require_staff(actor)
+    _save(material, actor=actor, reason="created" if material.pk is None else "edited")
+    return material
+
+
+@transaction.atomic
+def material_version_save(*, actor, version: MaterialVersion) -> MaterialVersion:
+    """Staff create a draft version or edit its label and what changed. The status moves only through
+    `material_version_publish` and `material_version_withdraw`."""
+    require_staff(actor)
+    if version.pk is None:
+        version.status = Status.DRAFT
+    _save(version, actor=actor, reason="created" if version.pk is None else "edited")
+    return version
+
+
+class DuplicateFileError(ValidationError):
+    def __init__(self, existing: MaterialFile):
+        self.existing = existing
+        super().__init__(
+            {
+                "file": _(
+                    "This very file is already uploaded: version %(version)s, %(language)s (%(name)s). "
+                    "Upload the updated file, or leave this language out: visitors are offered the older file."
+                )
+                % {
+                    "version": existing.version.label,
+                    "language": existing.get_language_display(),
+                    "name": existing.original_name or existing.download_name,
+                }
+            },
+            code="duplicate_file",
+        )
+
+
+def duplicate_of(*, material: Material, sha256: str, exclude_pk: int | None = None) -> MaterialFile | None:
+    """A file of the same material with the same content, if one is uploaded already."""
+    return (
+        MaterialFile.objects.filter(version__material=material, sha256=sha256)
+        .exclude(pk=exclude_pk)
+        .select_related("version")
+        .first()
+    )
+
+
+@transaction.atomic
+def material_file_add(*, actor, version: MaterialVersion, language: str, upload) -> MaterialFile:
+    """Staff upload a file of a version in one language. The upload is checked (format, size, content: see
+    `materials.validators`) and a file that the material has already (same SHA-256) is refused with where it is.
+    Files of a draft or the current version only: superseded and withdrawn versions are history."""
+    require_staff(actor)
+    if version.status not in (Status.DRAFT, Status.PUBLISHED):
+        raise ValidationError(_("Files can be added to a draft or the current version only."), code="version_closed")
+    material_file = MaterialFile(version=version, language=language, file=upload, uploaded_by=actor)
+    validators.validate_upload(upload)
+    material_file.fill_from_upload(upload)
+    existing = duplicate_of(material=version.material, sha256=material_file.sha256)
+    if existing is not None:
+        raise DuplicateFileError(existing)
+    _save(material_file, actor=actor, reason="uploaded")
+    return material_file
+
+
+@transaction.atomic
+def material_file_remove(*, actor, material_file: MaterialFile) -> None:
+    """Staff remove a file from a draft (a published file stays: people may have downloaded it)."""
+    require_staff(actor)
+    if material_file.version.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft's files can be removed."), code="version_closed")
+    material_file._history_user = actor
+    material_file.delete()
+
+
+class VersionStateError(ValidationError):
+    pass
+
+
+def _lock_material(version: MaterialVersion) -> MaterialVersion:
+    """Lock the material's row (publishers and withdrawers of one material queue here), then read the version
+    as it is now."""
+    Material.objects.select_for_update().filter(pk=version.material_id).first()
+    return MaterialVersion.objects.select_related("material", "published_by").get(pk=version.pk)
+
+
+@transaction.atomic
+def material_version_publish(
+    *, actor, version: MaterialVersion, published_on: datetime.date | None = None
+) -> MaterialVersion:
+    """Staff publish a draft: the current version (if any) becomes superseded in the same transaction, so the
+    material always has exactly one current version. Concurrent publishers of the same material queue on the
+    material's row lock; the partial unique constraint refuses a second current version whatever happens. An
+    open consultation on the draft closes. Followers are e-mailed after commit (Celery)."""
+    require_staff(actor)
+    version = _lock_material(version)
+    if version.status != Status.DRAFT:
+        raise VersionStateError(
+            _("Version %(label)s is not a draft any more (%(status)s).")
+            % {"label": version.label, "status": version.get_status_display()},
+            code="not_draft",
+        )
+    if not version.files.exists():
+        raise VersionStateError(_("Add at least one file before publishing."), code="no_files")
+    for previous in MaterialVersion.objects.filter(material_id=version.material_id, status=Status.PUBLISHED):
+        previous.status = Status.SUPERSEDED
+        _save(previous, actor=actor, reason="superseded")
+    version.status = Status.PUBLISHED
+    version.published_on = published_on or timezone.localdate()
+    version.published_at = timezone.now()
+    version.published_by = actor
+    _save(version, actor=actor, reason="published")
+    Consultation.objects.filter(version=version, closed_at__isnull=True).update(closed_at=timezone.now())
+    public_cache.data_changed()
+    from materials import tasks
+
+    transaction.on_commit(lambda: tasks.notify_followers.delay(version.pk))
+    return version
+
+
+@transaction.atomic
+def material_version_withdraw(*, actor, version: MaterialVersion, reason: str) -> MaterialVersion:
+    """Staff withdraw a published or superseded version: it disappears from the public pages. Nothing is restored
+    in its place: withdrawing the current version leaves the material without one until staff publish another,
+    so an older text never returns by surprise."""
+    require_staff(actor)
+    version = _lock_material(version)
+    if version.status not in (Status.PUBLISHED, Status.SUPERSEDED):
+        raise VersionStateError(_("Only a published version can be withdrawn."), code="not_published")
+    if not reason.strip():
+        raise ValidationError({"withdrawn_reason": _("Say why the version is withdrawn.")})
+    version.status = Status.WITHDRAWN
+    version.withdrawn_reason = reason.strip()
+    _save(version, actor=actor, reason="withdrawn")
+    public_cache.data_changed()
+    return version
+
+
+def download_count(*, material_file: MaterialFile, on: datetime.date | None = None) -> None:
+    """Count one download of the file for the day: a counter per file and day, nothing about who."""
+    day = on or timezone.localdate()
+    rows = MaterialDownloadDay.objects.filter(file=material_file, day=day)
+    if rows.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            MaterialDownloadDay.objects.create(file=material_file, day=day, count=1)
+    except IntegrityError:  # another request created the day's row first
+        rows.update(count=F("count") + 1)
+
+
+# --- Following --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def material_follow_set(*, actor, material: Material, following: bool) -> MaterialFollow:
+    """A coordinator (or staff) follows a material they can see, or stops following it."""
+    if not (is_coordinator(user=actor) or actor.is_national_staff):
+        raise ValidationError(_("Only coordinators and staff can follow materials."), code="not_allowed")
+    material = selectors.material_for_user_or_404(user=actor, slug=material.slug)
+    follow, _created = MaterialFollow.objects.update_or_create(
+        user=actor, material=material, defaults={"following": following, "changed_at": timezone.now()}
+    )
+    return follow
+
+
+def followers_notify(*, version: MaterialVersion) -> int:
+    """E-mail each follower who may see the material about the published version, in their language. Runs once
+    per version: a second run (a retried task) sends nothing."""
+    with transaction.atomic():
+        version = MaterialVersion.objects.select_for_update().select_related("material").get(pk=version.pk)
+        if version.followers_notified_at is not None or version.status != Status.PUBLISHED:
+            return 0
+        version.followers_notified_at = timezone.now()
+        version.save(update_fields=["followers_notified_at"])
+        recipients = list(selectors.followers(material=version.material))
+    for user in recipients:
+        _send_version_email(user=user, version=version)
+    return len(recipients)
+
+
+def _send_version_email(*, user, version: MaterialVersion) -> None:
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        material = version.material
+        link = settings.SITE_URL + reverse("materials:detail", kwargs={"slug": material.slug})
+        subject = _("New version of %(title)s: %(label)s") % {"title": material.title, "label": version.label}
+        body = render_to_string(
+            "materials/email/new_version.txt",
+            {
+                "material": material,
+                "version": version,
+                "published_on": formats.date_format(version.published_on, "SHORT_DATE_FORMAT"),
+                "link": link,
+                "unfollow_link": link,
+            },
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def news_visit(*, user) -> datetime.datetime | None:
+    """The portal's front page was opened: returns since when to show news (the visit before this one), and
+    records this visit. Reloads within `VISIT_GAP` count as the same visit."""
+    now = timezone.now()
+    seen, created = MaterialNewsSeen.objects.select_for_update().get_or_create(
+        user=user, defaults={"last_visit_at": now}
+    )
+    if created:
+        return None
+    if now - seen.last_visit_at > VISIT_GAP:
+        seen.previous_visit_at = seen.last_visit_at
+    seen.last_visit_at = now
+    seen.save(update_fields=["previous_visit_at", "last_visit_at"])
+    return seen.previous_visit_at
+
+
+# --- Consultation -----------------------------------------------------------------------------------------
+
+PARTNER_LINK_SALT = "materials.consultation.partner"
+
+
+def partner_token(partner: ConsultationPartner) -> str:
+    return signing.dumps({"p": partner.pk, "e": partner.email}, salt=PARTNER_LINK_SALT)
+
+
+def partner_from_token(token: str) -> ConsultationPartner | None:
+    """The partner a signed link names, while its consultation is open; None for a forged or stale link."""
+    try:
+        data = signing.loads(token, salt=PARTNER_LINK_SALT, max_age=datetime.timedelta(days=180))
+    except signing.BadSignature:
+        return None
+    partner = (
+        ConsultationPartner.objects.select_related("consultation__version__material")
+        .filter(pk=data.get("p"), email=data.get("e"))
+        .first()
+    )
+    return partner
+
+
+def partner_link(partner: ConsultationPartner) -> str:
+    with translation.override(partner.language):
+        return settings.SITE_URL + reverse("materials:consultation-partner", kwargs={"token": partner_token(partner)})
+
+
+@transaction.atomic
+def consultation_open(
+    *,
+    actor,
+    version: MaterialVersion,
+    closes_on: datetime.date,
+    introduction: str = "",
+    partner_emails: list[tuple[str, str, str]] = (),
+) -> Consultation:
+    """Staff open a draft for comments until `closes_on`. Coordinators are told on the portal and by e-mail;
+    each named partner (e-mail, name, organisation) gets a signed link of their own."""
+    require_staff(actor)
+    version = _lock_material(version)
+    if version.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be opened for comments."), code="not_draft")
+    if closes_on < timezone.localdate():
+        raise ValidationError({"closes_on": _("The closing date cannot be in the past.")})
+    if Consultation.objects.filter(version=version).exists():
+        raise ValidationError(_("This draft has been opened for comments already."), code="already_open")
+    consultation = Consultation(version=version, closes_on=closes_on, introduction=introduction, opened_by=actor)
+    _save(consultation, actor=actor, reason="opened")
+    partners = []
+    for email, name, organisation in partner_emails:
+        partner = ConsultationPartner(
+            consultation=consultation, email=email.lower(), name=name, organisation=organisation
+        )
+        partner.full_clean()
+        partner.save()
+        partners.append(partner)
+    transaction.on_commit(lambda: _send_consultation_emails(consultation=consultation, partners=partners))
+    return consultation
+
+
+@transaction.atomic
+def consultation_save(*, actor, consultation: Consultation) -> Consultation:
+    """Staff change an open round's closing date or introduction."""
+    require_staff(actor)
+    _save(consultation, actor=actor, reason="edited")
+    return consultation
+
+
+def _send_consultation_emails(*, consultation: Consultation, partners: list[ConsultationPartner]) -> None:
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=Coordinator.objects.active().values("user_id"))
+        .distinct()
+    )
+    if consultation.version.material.visibility == "staff":
+        users = users.none()
+    for user in users:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.SITE_URL + reverse("materials:consultation", kwargs={"pk": consultation.pk})
+            _send_consultation_email(consultation=consultation, email=user.email, link=link)
+    for partner in partners:
+        with translation.override(partner.language):
+            _send_consultation_email(consultation=consultation, email=partner.email, link=partner_link(partner))
+
+
+def _send_consultation_email(*, consultation: Consultation, email: str, link: str) -> None:
+    material = consultation.version.material
+    subject = _("Comments wanted: %(title)s %(label)s") % {"title": material.title, "label": consultation.version.label}
+    body = render_to_string(
+        "materials/email/consultation_open.txt",
+        {
+            "consultation": consultation,
+            "material": material,
+            "closes_on": formats.date_format(consultation.closes_on, "SHORT_DATE_FORMAT"),
+            "link": link,
+        },
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+def _check_open(consultation: Consultation) -> None:
+    if not consultation.is_open:
+        raise ValidationError(_("This consultation is closed."), code="closed")
+
+
+@transaction.atomic
+def consultation_comment_add(
+    *, consultation: Consultation, section: str, body: str, actor=None, partner: ConsultationPartner | None = None
+) -> ConsultationComment:
+    """A coordinator (with the actor's locality) or a named partner (by their signed link) comments on an open
+    consultation."""
+    consultation = Consultation.objects.select_related("version__material").get(pk=consultation.pk)
+    _check_open(consultation)
+    comment = ConsultationComment(consultation=consultation, section=section.strip(), body=body.strip())
+    if partner is not None:
+        if partner.consultation_id != consultation.pk:
+            raise ValidationError(_("This link is not for this consultation."), code="wrong_consultation")
+        comment.partner = partner
+    else:
+        if actor is None or not (is_coordinator(user=actor) or actor.is_national_staff):
+            raise ValidationError(_("Only coordinators and invited partners can comment."), code="not_allowed")
+        comment.author = actor
+        membership = Coordinator.objects.active().filter(user=actor).select_related("locality").first()
+        comment.locality = membership.locality if membership else None
+    _save(comment, actor=actor, reason="commented")
+    return comment
+
+
+@transaction.atomic
+def consultation_comment_answer(
+    *, actor, comment: ConsultationComment, status: str, reply: str = ""
+) -> ConsultationComment:
+    """Staff mark a comment accepted, declined or answered, with a reply."""
+    require_staff(actor)
+    comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
+    if status not in {
+        ConsultationComment.Status.ACCEPTED,
+        ConsultationComment.Status.DECLINED,
+        ConsultationComment.Status.ANSWERED,
+    }:
+        raise ValidationError({"status": _("Choose accepted, declined or answered.")})
+    if status == ConsultationComment.Status.ANSWERED and not reply.strip():
+        raise ValidationError({"reply": _("Write the answer.")})
+    comment.status = status
+    comment.reply = reply.strip()
+    comment.replied_by = actor
+    comment.replied_at = timezone.now()
+    _save(comment, actor=actor, reason=status)
+    return comment
