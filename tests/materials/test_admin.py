@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from materials.models import MaterialVersion
+from tests.materials.factories import MaterialFactory, PublishedVersionFactory, VersionFactory, add_file
+from tests.materials.files import ooxml_bytes, pdf_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def default_language() -> str:
+    return "en"
+
+
+def _version_data(material, files=(), label="2026"):
+    data = {
+        "material": str(material.pk),
+        "label": label,
+        "changes_fi": "Uusi luku.",
+        "changes_sv": "",
+        "changes_en": "",
+        "files-TOTAL_FORMS": "0",
+        "files-INITIAL_FORMS": "0",
+        "files-MIN_NUM_FORMS": "0",
+        "files-MAX_NUM_FORMS": "1000",
+        "files-2-TOTAL_FORMS": str(len(files)),
+        "files-2-INITIAL_FORMS": "0",
+        "files-2-MIN_NUM_FORMS": "0",
+        "files-2-MAX_NUM_FORMS": "1000",
+    }
+    for index, (language, uploaded) in enumerate(files):
+        data[f"files-2-{index}-language"] = language
+        data[f"files-2-{index}-file"] = uploaded
+    return data
+
+
+def test_staff_add_a_draft_with_files_per_language(staff_client):
+    material = MaterialFactory()
+    data = _version_data(
+        material, [("fi", upload("ohje.pdf", pdf_bytes("fi"))), ("sv", upload("ohje.docx", ooxml_bytes("docx")))]
+    )
+    response = staff_client.post(reverse("admin:materials_materialversion_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = MaterialVersion.objects.get(material=material)
+    assert version.status == "draft"
+    assert sorted(version.files.values_list("language", "format")) == [("fi", "pdf"), ("sv", "docx")]
+
+
+def test_a_file_with_wrong_content_is_refused_next_to_the_field_and_nothing_saved(staff_client):
+    material = MaterialFactory()
+    data = _version_data(material, [("fi", upload("ohje.pdf", b"<html><body>not a pdf</body></html>"))])
+    response = staff_client.post(reverse("admin:materials_materialversion_add"), data)
+    assert response.status_code == 200
+    assert "content is not PDF, although its name says so" in response.content.decode()
+    assert not MaterialVersion.objects.filter(material=material).exists()
+
+
+def test_a_file_the_material_has_already_is_named_next_to_the_field(staff_client):
+    version = PublishedVersionFactory(label="2024")
+    content = pdf_bytes("same")
+    add_file(version, "fi", name="a.pdf", content=content)
+    draft = VersionFactory(material=version.material, label="2026")
+    data = _version_data(version.material, [("fi", upload("b.pdf", content))], label="2026")
+    response = staff_client.post(reverse("admin:materials_materialversion_change", args=[draft.pk]), data)
+    assert response.status_code == 200
+    assert "already uploaded: version 2024" in response.content.decode()
+    assert not draft.files.exists()
+
+
+def test_the_publish_action_supersedes_and_withdraw_asks_a_reason(staff_client):
+    current = PublishedVersionFactory(label="2024")
+    draft = VersionFactory(material=current.material, label="2026")
+    add_file(draft)
+    staff_client.post(
+        reverse("admin:materials_materialversion_changelist"),
+        {"action": "publish", "_selected_action": [str(draft.pk)]},
+    )
+    current.refresh_from_db()
+    draft.refresh_from_db()
+    assert (current.status, draft.status) == ("superseded", "published")
+    url = reverse("admin:materials_materialversion_withdraw", args=[draft.pk])
+    assert staff_client.post(url, {"reason": ""}).status_code == 200
+    assert staff_client.post(url, {"reason": "Virhe luvussa 3"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == "withdrawn"
