@@ -51,6 +51,7 @@ class TrainingAdmin(SimpleHistoryAdmin):
     ordering = ["-starts_at"]
     inlines = [RegistrationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    filter_horizontal = ["materials"]
     actions = ["cancel_trainings"]
     readonly_fields = ["cancelled_at", "created_at"]
     fieldsets = [
@@ -61,6 +62,7 @@ class TrainingAdmin(SimpleHistoryAdmin):
         ),
         (_("Time and place"), {"fields": ["starts_at", "ends_at", "place", "online_link"]}),
         (_("Registration"), {"fields": ["capacity", "registration_opens_at", "registration_closes_at"]}),
+        (_("Materials"), {"fields": ["materials"]}),
         (None, {"fields": ["cancelled_at", "created_at"]}),
     ]
 

@@ -94,6 +94,13 @@ class Training(models.Model):
         default="fi",
         help_text=_("The language the training is held in."),
     )
+    materials = models.ManyToManyField(
+        "materials.Material",
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("linked materials"),
+        help_text=_("Shown on the training's page to those who may see each material."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -28,6 +28,11 @@ def public_training_or_404(*, pk: int) -> Training:
     return get_object_or_404(Training.objects.published().with_seats_taken(), pk=pk)
 
 
+def materials_for(*, user, training: Training):
+    """The training's linked materials that the user may see and that have a published version."""
+    return training.materials.visible_to(user).with_current_version().order_by("title_fi")
+
+
 def own_registration(*, user, training: Training) -> Registration | None:
     """The signed-in user's standing registration for the training (theirs by account or by e-mail address)."""
     if not getattr(user, "is_authenticated", False):

@@ -78,6 +78,7 @@ def training_detail(request, pk: int):
             "training": training,
             "form": form,
             "registration": registration,
+            "materials": list(selectors.materials_for(user=request.user, training=training)),
             "needs_erased_after_days": settings.TRAININGS_NEEDS_ERASED_AFTER_DAYS,
         },
     )

@@ -323,3 +323,21 @@ def test_coverage_queries_do_not_grow_with_localities(staff_client):
     few = queries()
     CoordinatorFactory.create_batch(20)
     assert queries() == few
+
+
+def test_linked_materials_show_as_each_reader_may_see_them(client, coordinator):
+    from materials.models import Visibility
+    from tests.materials.factories import MaterialFactory, PublishedVersionFactory
+
+    public = MaterialFactory(title_fi="Esite kohteille")
+    internal = MaterialFactory(title_fi="Koordinaattorin opas", visibility=Visibility.COORDINATORS)
+    unpublished = MaterialFactory(title_fi="Keskeneräinen")
+    for material in (public, internal):
+        PublishedVersionFactory(material=material)
+    training = TrainingFactory()
+    training.materials.set([public, internal, unpublished])
+    url = reverse("trainings:detail", kwargs={"pk": training.pk})
+    assert client.get(url).context["materials"] == [public]
+    client.force_login(coordinator)
+    page = client.get(url).content.decode()
+    assert "Esite kohteille" in page and "Koordinaattorin opas" in page and "Keskeneräinen" not in page
