@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from localities.permissions import locality_for_user_or_404
 from stats import selectors, services, validation
@@ -96,15 +97,15 @@ def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[valid
 
 
 def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
-    """A service's errors beside their fields: a figure's on the figure, a warning's on its explanation, the
-    rest on top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        if name and name.startswith(EXPLANATION):
-            name = explanation_field(name.removeprefix(EXPLANATION))
-        form.add_error(name if name in form.fields else None, errors)
+    """A service's errors beside their fields: a figure's on the figure, a warning's on its explanation
+    (`explanation:<code>`), the rest on top of the form."""
+
+    def field_of(name):
+        return explanation_field(name.removeprefix(EXPLANATION)) if name and name.startswith(EXPLANATION) else name
+
+    if hasattr(error, "error_dict"):
+        error = ValidationError({field_of(name): errors for name, errors in error.error_dict.items()})
+    add_service_errors(form, error)
 
 
 def _locked(request, report: LocalityReport, previous: LocalityReport | None, form: ReportForm):
