@@ -1,6 +1,7 @@
 """`make bench`: run every `bench/bench_*.py` module's `run() -> dict` on a scratch database and write the
 results to docs/benchmarks.md. Uses `DATABASE_URL` when set (PostgreSQL), else a temporary SQLite file."""
 
+import datetime
 import importlib
 import os
 import pkgutil
@@ -18,6 +19,11 @@ HEADER = (
     "# Benchmarks\n\nWritten by `make bench` (`python -m bench`): one section per database, each from its last run\n"
     "(`DATABASE_URL=postgres://... make bench` for PostgreSQL). Speed is measured here, not in timed tests.\n"
 )
+
+
+def run_on() -> str:
+    """When the numbers were measured (each section says it: sections are rewritten by separate runs)."""
+    return f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC."
 
 
 def write_results(database: str, section: str) -> None:
@@ -60,7 +66,7 @@ def main() -> int:
     section = [
         f"## {database}",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. {run_on()}",
         "",
         "| benchmark | what | result |",
         "|---|---|---|",

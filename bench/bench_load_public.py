@@ -230,13 +230,16 @@ def _write_section(rows: list[dict], *, seeded_seconds: float) -> None:
 
 def section_lines(rows: list[dict], *, data: str) -> list[str]:
     """The intro (`data`: what was served, then how it was measured) and one table row per page."""
+    from bench.__main__ import run_on
+
     cache = "Redis" if os.environ.get("REDIS_URL") else "local memory (per worker)"
     lines = [
         f"{data}; gunicorn with "
         f"{WORKERS} sync workers, production settings on plain HTTP, cache: {cache}; wrk with {CONNECTIONS} "
         f"connections accepting gzip, {ROUNDS} rounds of {SECONDS} s per page, each right after a run of the minimal "
         f"view ({MINIMAL}, mounted only with BENCH=1); requests/s are the rounds' means, p50 and p95 the worst "
-        f"round's. Machine: {platform.machine()}, {os.cpu_count()} cores shared by the server, wrk and other jobs. "
+        f"round's. Machine: {platform.machine()}, {os.cpu_count()} cores shared by the server, wrk and other jobs; "
+        f"{run_on()} "
         f"Goal: ≥ {GOAL_RATIO:.0%} of the minimal view's requests/s and p95 < {GOAL_P95_MS:.0f} ms.",
         "",
         "| page | requests/s | minimal view requests/s | ratio | p50 ms | p95 ms | errors | goal |",

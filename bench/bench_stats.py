@@ -14,6 +14,7 @@ smaller while developing; the published numbers are the full size."""
 
 import contextlib
 import os
+import platform
 import shutil
 import statistics
 import time
@@ -153,7 +154,7 @@ def run() -> dict:
 
 
 def _write_section(generated, compared: dict, pdf: dict | None, load: list[dict]) -> None:
-    from bench.__main__ import write_results
+    from bench.__main__ import run_on, write_results
 
     title = f"{connection.vendor}: statistics"
     ratio_met = compared["ratio"] <= GOAL_AGGREGATION_RATIO
@@ -163,7 +164,8 @@ def _write_section(generated, compared: dict, pdf: dict | None, load: list[dict]
         f"`bench/bench_stats.py`, in a database of its own: {generated.localities} localities × "
         f"{generated.last_year - generated.first_year + 1} years ({generated.first_year}–{generated.last_year}) × "
         f"12 monthly rounds = {generated.reports:,} reports with {generated.venue_rows:,} venue rows, written with "
-        f"{generated.method} in {generated.seconds} s.",
+        f"{generated.method} in {generated.seconds} s. Machine: {platform.machine()}, {os.cpu_count()} cores "
+        f"shared with other jobs; {run_on()}",
         "",
         "| measure | result | baseline | ratio | goal | met |",
         "|---|---|---|---|---|---|",

@@ -4,7 +4,7 @@ year, and a report for every locality running in each period, in every status th
 - the past years' reports approved (most of them), with breakdowns by venue and issuer for Kainuu;
 - last year: Vaasa's submitted with warnings and their written explanations (in the review queue), Tornio's
   returned with a comment (back with the coordinator);
-- the past years after the published history aggregated and published;
+- the past years after the published history aggregated; published once all their reports are approved;
 - the year before: published, then Tornio's reopened for correction (a lock exception that ends in two weeks);
 - the current year's round open: drafts, some half filled in (the coordinators' to-do panels).
 
@@ -30,6 +30,7 @@ from stats import aggregation, services, validation
 from stats.models import (
     FIGURES,
     SECTORS,
+    USE_FIELDS,
     LocalityReport,
     NationalYear,
     ReportEvent,
@@ -117,11 +118,12 @@ def _round(context: DemoContext, *, year: int, today: datetime.date) -> tuple[Re
 # --- Figures ----------------------------------------------------------------------------------------------
 
 
-def demo_figures(locality: Locality, year: int) -> dict[str, int]:
-    """The locality's plausible figures for a year: its size from its slug, growing by about `GROWTH` a year
-    since its pilot started, with a few per cent of jitter that the year's own generator decides."""
+def demo_figures(locality: Locality, year: int, *, scale: float = 1.0) -> dict[str, int]:
+    """The locality's plausible figures for a year: its size from its slug (times `scale`), growing by about
+    `GROWTH` a year since its pilot started, with a few per cent of jitter that the year's own generator decides."""
     own = random.Random(locality.slug)  # noqa: S311 - demo figures, not secrets
-    size, uses_per_card = own.randint(60, 320) * max(1, locality.municipalities_count), own.uniform(7.0, 10.0)
+    size = own.randint(60, 320) * max(1, locality.municipalities_count) * scale
+    uses_per_card = own.uniform(7.0, 10.0)
     started = locality.pilot_start_on.year if locality.pilot_start_on else year
     rng = random.Random(f"{locality.slug}:{year}")  # noqa: S311
     registered = round(size * GROWTH ** max(0, year - started) * rng.uniform(0.96, 1.04))
@@ -133,6 +135,20 @@ def demo_figures(locality: Locality, year: int) -> dict[str, int]:
         figures[f"child_{sector}"] = round(sector_uses * CHILD_SHARES[sector])
         figures[f"adult_{sector}"] = round(sector_uses) - figures[f"child_{sector}"]
     return figures
+
+
+def year_scale(reporting_round: ReportingRound) -> float:
+    """What the localities' figures are multiplied by so that the country's add up to the published history of
+    the year (or its last year's, growing by `GROWTH` a year): plausible national totals whether the demo has a
+    handful of localities or, with `--scale`, hundreds."""
+    history = NationalYear.objects.filter(source=NationalYear.Source.PUBLISHED, total_uses__isnull=False)
+    last = history.filter(year__lte=reporting_round.year).order_by("-year").first()
+    if last is None:
+        return 1.0
+    target = last.total_uses * GROWTH ** (reporting_round.year - last.year)
+    running = _localities(Locality.objects.running_during(reporting_round.period_start, reporting_round.period_end))
+    base = sum(sum(demo_figures(locality, reporting_round.year)[name] for name in USE_FIELDS) for locality in running)
+    return target / base if base else 1.0
 
 
 def _localities(queryset):
@@ -158,9 +174,10 @@ def _seed_national_reports(context: DemoContext, reporting_round: ReportingRound
         return 0
     services._prefill_network(reports, on=reporting_round.period_end)
     previous = _previous_figures(reporting_round, [report.locality_id for report in reports])
+    scale = year_scale(reporting_round)
     events = []
     for report in reports:
-        figures = demo_figures(report.locality, reporting_round.year)
+        figures = demo_figures(report.locality, reporting_round.year, scale=scale)
         for name, value in figures.items():
             setattr(report, name, value)
         warnings = validation.check_warnings(figures, previous=previous.get(report.locality_id), venues=report.venues)
@@ -223,20 +240,21 @@ def _seed_demo_reports(context: DemoContext, reporting_round: ReportingRound, *,
         .order_by("locality__slug")
     )
     localities = {locality.pk: locality for locality in _localities(Locality.objects.filter(reports__in=reports))}
+    scale = year_scale(reporting_round)
     for report in reports:
         locality = localities[report.locality_id]
         coordinator = Coordinator.objects.active().filter(locality=locality).select_related("user").first()
         if coordinator is None:
             continue
-        user, figures = coordinator.user, demo_figures(locality, reporting_round.year)
+        user, figures = coordinator.user, demo_figures(locality, reporting_round.year, scale=scale)
         slug = locality.slug
         if years_ago == 0:
             if slug in ("kainuu", "nokia"):  # half filled in: the cards counted so far
                 _save(user, report, {name: figures[name] for name in ("cards_registered", "cards_activated")})
         elif years_ago == 1 and slug == "vaasa":
             # New issuers: far more cards than a year earlier, which the coordinator explains.
-            figures["cards_registered"] = round(figures["cards_registered"] * 1.8)
-            figures["cards_activated"] = round(figures["cards_activated"] * 1.7)
+            figures["cards_registered"] = round(figures["cards_registered"] * 1.8) + 40
+            figures["cards_activated"] = round(figures["cards_activated"] * 1.7) + 30
             _submit(user, report, figures, explanations=VAASA_EXPLANATIONS)
             _backdate(report, *_review_times(reporting_round, slug))
             LocalityReport.objects.filter(pk=report.pk).update(reviewed_at=None)
@@ -316,13 +334,15 @@ def _backdate(report: LocalityReport, submitted_at: datetime.datetime, reviewed_
 
 
 def _aggregate_and_publish(context: DemoContext, *, year: int) -> None:
-    """A past year aggregated and published, as staff would have done once its reports were reviewed; the
-    published history (up to 2023) stays as Kaikukeskus published it."""
+    """A past year aggregated, and published once every report of it is approved, as staff would do (last year's
+    waits for the reports in review: staff see its completeness); the published history (up to 2023) stays as
+    Kaikukeskus published it."""
     if NationalYear.objects.filter(year=year, source=NationalYear.Source.PUBLISHED).exists():
         return
-    result = aggregation.aggregate_year(year=year, actor=context.staff, publish=True)
+    reviewed = not LocalityReport.objects.within_year(year).exclude(status=Status.APPROVED).exists()
+    result = aggregation.aggregate_year(year=year, actor=context.staff, publish=reviewed)
     context.say(
-        f"Statistics {year} aggregated and published: {result.localities} of "
+        f"Statistics {year} aggregated{' and published' if reviewed else ''}: {result.localities} of "
         f"{result.national_year.localities_expected} localities reporting"
     )
 
