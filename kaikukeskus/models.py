@@ -1,5 +1,7 @@
 """The portal's user: e-mail is the login, there is no username."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -86,3 +88,69 @@ def national_staff_choices() -> Q:
     """`limit_choices_to` of fields that name a Kaikukeskus staff member (the same rule as
     `User.objects.national_staff()`)."""
     return Q(pk__in=User.objects.national_staff().values("pk"))
+
+
+# --- Background jobs (kaikukeskus/jobs.py) ----------------------------------------------------------------
+
+
+def _job_result_storage():
+    from localities.storage import private_storage
+
+    return private_storage
+
+
+def _job_result_path(job: "Job", filename: str) -> str:
+    return f"jobs/{job.pk}/{filename}"
+
+
+class Job(models.Model):
+    """A long piece of work run by Celery for one person (a logged-in user, or an anonymous visitor's session),
+    whose progress and result they follow on the job's page. What a kind of job does is in `kaikukeskus.jobs`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (Status.DONE, Status.FAILED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=_("owner"))
+    session_key = models.CharField(
+        _("session"), max_length=40, blank=True, help_text=_("The anonymous visitor's session that asked for it.")
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    result = models.FileField(
+        _("result"), storage=_job_result_storage, upload_to=_job_result_path, blank=True, max_length=200
+    )
+    result_name = models.CharField(_("file name"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | ~Q(session_key=""), name="job_has_an_owner_or_a_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.result)

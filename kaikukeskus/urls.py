@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy_notice, name="privacy"),
     path("contact/", views.contact, name="contact"),
     path("portal/", views.portal_home, name="portal"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("localities.urls")),

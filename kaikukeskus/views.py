@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from kaikukeskus import portal
+from kaikukeskus import jobs, portal
 from kaikukeskus.health import health_report
 from kaikukeskus.public_cache import public_page
 from localities.forms import PublicLocalityFilterForm
@@ -68,3 +68,41 @@ def favicon(request):
     """Browsers ask for /favicon.ico when a page names no icon (a JSON document, a PDF, an error page of a
     proxy): send them to the site's icon rather than a 404."""
     return redirect(static("img/favicon.svg"))
+
+
+# --- Background jobs --------------------------------------------------------------------------------------
+
+JOB_REFRESH_SECONDS = 2
+
+
+def job_start_response(request, *, kind: str, params: dict) -> HttpResponse:
+    """Start a job for the person and send them to its page; when the broker does not answer, a page that says
+    so (503) instead of an error."""
+    try:
+        job = jobs.job_start(request=request, kind=kind, params=params)
+    except jobs.JobQueueUnavailableError:
+        return render(request, "kaikukeskus/job_unavailable.html", status=503)
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_safe
+def job_detail(request, pk):
+    """The job's progress, and its download when ready. Until it finishes the page reloads itself with
+    `<meta http-equiv="refresh">`: no JavaScript, and CSP (which governs what a page loads, not where it
+    navigates) lets it through."""
+    job = jobs.job_for_request_or_404(request=request, pk=pk)
+    context = {
+        "job": job,
+        "title": jobs.title(job),
+        "status_text": jobs.status_text(job),
+        "refresh_seconds": JOB_REFRESH_SECONDS,
+    }
+    return render(request, "kaikukeskus/job.html", context)
+
+
+@require_safe
+def job_download(request, pk):
+    job = jobs.job_for_request_or_404(request=request, pk=pk)
+    if not job.is_ready:
+        raise Http404
+    return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name)

@@ -8,11 +8,14 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from kaikukeskus import portal, public_cache
+        from kaikukeskus import jobs, portal, public_cache
+        from stats import pdf
         from stats import portal as stats_portal
         from stats.models import LocalityYear, NationalYear
 
         portal.register(stats_portal.panels, order=30)
+        jobs.register(pdf.JOB_KIND, pdf.annual_report_job, title=_("Annual report (PDF)"))
+
         # Publishing, unpublishing and aggregating change what /statistics/ and the open data show. The
         # aggregation writes LocalityYear rows in bulk and says so itself (aggregation.aggregate_year).
         public_cache.watch(NationalYear, LocalityYear)

@@ -1,19 +1,30 @@
-"""Downloads of the public statistics: a published year's table as CSV or XLSX (any other year is 404), cached
-for visitors like the public pages until the statistics change."""
+"""Downloads of the public statistics, for a published year (any other year is 404):
+
+- CSV and XLSX: the year's table, made at once and cached for visitors like the public pages until the
+  statistics change;
+- PDF: the annual report. Once rendered for this publication and language it is served at once; otherwise the
+  page offers to make it (POST), which starts a background job and sends the visitor to the job's page, where
+  the file can be downloaded when ready. A POST here from the year's page does the same directly."""
 
 from django.http import Http404
-from django.views.decorators.http import require_safe
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from kaikukeskus import spreadsheets
 from kaikukeskus.public_cache import public_page
-from stats import exports
+from kaikukeskus.views import job_start_response
+from stats import exports, pdf, selectors
 from stats.models import NationalYear
+
+PDF = "pdf"
 
 
 @public_page
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_download(request, year: int, file_format: str):
-    if file_format not in exports.SPREADSHEET_FORMATS:
+    if file_format == PDF:
+        return _annual_report(request, year)
+    if file_format not in exports.SPREADSHEET_FORMATS or request.method == "POST":
         raise Http404
     try:
         content = exports.year_spreadsheet(year, file_format=file_format)
@@ -22,3 +33,16 @@ def public_download(request, year: int, file_format: str):
     return spreadsheets.attachment(
         content, content_type=spreadsheets.CONTENT_TYPES[file_format], filename=exports.filename(year, file_format)
     )
+
+
+def _annual_report(request, year: int):
+    try:
+        national_year = selectors.published_year(year=year)
+    except NationalYear.DoesNotExist as error:
+        raise Http404 from error
+    if request.method == "POST":
+        return job_start_response(request, kind=pdf.JOB_KIND, params={"year": year})
+    content = pdf.cached(national_year)
+    if content is None:
+        return render(request, "stats/annual_report_prepare.html", {"year": national_year})
+    return spreadsheets.attachment(content, content_type="application/pdf", filename=pdf.filename(year))

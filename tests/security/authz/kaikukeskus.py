@@ -1,6 +1,24 @@
 from tests.security.authz import LOGIN, REDIRECT, Case, public, same
 
+
+def populate(world):
+    from django.core.files.base import ContentFile
+
+    from kaikukeskus.models import Job
+
+    # A finished background job of the coordinator's: only they see its page and download its file.
+    world.job = Job.objects.create(owner=world.coordinator, kind="stats.annual_report", status=Job.Status.DONE)
+    world.job.result.save("report.pdf", ContentFile(b"%PDF-"), save=False)
+    world.job.result_name = "report.pdf"
+    world.job.save()
+
+
+# Another person's job is not there (national staff included: a job's file may be personal).
+OWN_JOB = {"anonymous": 404, "own": 200, "other": 404, "staff": 404}
+
 CASES = [
+    Case("job-detail", OWN_JOB, kwargs=lambda w: {"pk": w.job.pk}),
+    Case("job-download", OWN_JOB, kwargs=lambda w: {"pk": w.job.pk}),
     Case("health", public(200)),
     Case("favicon", same(REDIRECT)),
     Case("api-schema", public(200)),

@@ -1,0 +1,195 @@
+"""The annual report PDF of a published year, with WeasyPrint: cover, national totals, the trend of uses over
+the published years, the sector split, the per-locality table and a note on completeness, in the active
+language.
+
+Rendered by a background job (`kaikukeskus.jobs`, kind `stats.annual_report`) for visitors and by
+`manage.py export_statistics --format pdf`. The file is kept in storage per year, language and publication
+time, so a second request is served from there, and a re-publication makes a new one.
+
+The trend is drawn as bars in plain CSS (a table with a bar in each row), so that the figures are the text of
+the PDF and nothing needs scripts or images. Speed: the 300-locality table is one query and plain table rows
+(no floats, no per-cell styles); WeasyPrint's time grows with the number of boxes, so the template keeps them
+few.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from localities.storage import private_storage
+from networks.models import Sector
+from stats import selectors
+from stats.models import AGE_GROUPS, CARD_FIELDS, SECTORS, NationalYear
+
+STYLESHEET = "stats/css/annual_report.css"
+CACHE_FOLDER = "stats/annual-report"
+
+
+def _number(value) -> str:
+    return "–" if value is None else number_format(value, force_grouping=True)
+
+
+def _share(part, whole) -> str:
+    if part is None or not whole:
+        return "–"
+    return number_format(round(100 * part / whole), force_grouping=True) + " %"
+
+
+def _field_label(name: str) -> str:
+    return str(NationalYear._meta.get_field(name).verbose_name)
+
+
+def _totals(year: NationalYear) -> list[tuple[str, str]]:
+    rows = [(_field_label(name), _number(getattr(year, name))) for name in CARD_FIELDS]
+    rows += [
+        (_("Uses by adults"), _number(year.uses_adult)),
+        (_("Uses by children"), _number(year.uses_child)),
+        (_("Uses in total"), _number(year.uses_total)),
+        (_field_label("municipalities"), _number(year.municipalities)),
+        (_field_label("issuers"), _number(year.issuers)),
+        (_field_label("venues"), _number(year.venues)),
+    ]
+    return rows
+
+
+def _sectors(year: NationalYear) -> list[dict]:
+    known_total = sum(year.uses_in(sector) or 0 for sector in SECTORS)
+    return [
+        {
+            "label": Sector(sector).label,
+            "ages": [_number(getattr(year, f"{age}_{sector}")) for age in AGE_GROUPS],
+            "total": _number(year.uses_in(sector)),
+            "share": _share(year.uses_in(sector), known_total),
+        }
+        for sector in SECTORS
+    ]
+
+
+def _trend(year: NationalYear) -> list[dict]:
+    years = list(NationalYear.objects.published().filter(year__lte=year.year).order_by("year"))
+    highest = max((row.uses_total or 0 for row in years), default=0)
+    return [
+        {
+            "year": row.year,
+            "uses": _number(row.uses_total),
+            "width": round(100 * (row.uses_total or 0) / highest) if highest else 0,
+            "current": row.year == year.year,
+        }
+        for row in years
+    ]
+
+
+def _localities(year: NationalYear) -> list[list[str]]:
+    return [
+        [
+            row.locality.name,
+            *(_number(getattr(row, name)) for name in CARD_FIELDS),
+            *(_number(row.uses_in(sector)) for sector in SECTORS),
+            _number(row.uses_adult),
+            _number(row.uses_child),
+            _number(row.uses_total),
+        ]
+        for row in selectors.locality_years(year)
+    ]
+
+
+def _completeness(year: NationalYear, locality_rows: int) -> str:
+    if year.source == NationalYear.Source.PUBLISHED and not locality_rows:
+        return _(
+            "The figures for %(year)s are the national statistics as Kaikukeskus published them; figures by "
+            "locality are not available for that year."
+        ) % {"year": year.year}
+    if year.localities is not None and year.localities_expected:
+        return _(
+            "%(reporting)s of the %(expected)s localities expected to report for %(year)s did so (%(share)s); "
+            "the figures are the sums of their approved reports."
+        ) % {
+            "reporting": _number(year.localities),
+            "expected": _number(year.localities_expected),
+            "year": year.year,
+            "share": _share(year.localities, year.localities_expected),
+        }
+    return _("The figures are the sums of the localities' approved reports.")
+
+
+def context(year: NationalYear) -> dict:
+    localities = _localities(year)
+    return {
+        "year": year,
+        "published_on": date_format(year.published_at, "DATE_FORMAT") if year.published_at else "",
+        "totals": _totals(year),
+        "sectors": _sectors(year),
+        "age_labels": [_("Adults"), _("Children")],
+        "trend": _trend(year),
+        "locality_header": [
+            _("Locality"),
+            *(_field_label(name) for name in CARD_FIELDS),
+            *(Sector(sector).label for sector in SECTORS),
+            _("Adults"),
+            _("Children"),
+            _("Total"),
+        ],
+        "localities": localities,
+        "completeness": _completeness(year, len(localities)),
+        "unknown_note": _("A dash (–) marks a figure that is not known."),
+    }
+
+
+def render_html(year: NationalYear) -> str:
+    return render_to_string("stats/pdf/annual_report.html", context(year))
+
+
+def _write_pdf(html: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
+
+
+def cache_name(year: NationalYear) -> str:
+    stamp = year.published_at.strftime("%Y%m%dT%H%M%S%f")
+    return f"{CACHE_FOLDER}/{year.year}-{get_language()}-{stamp}.pdf"
+
+
+def cached(national_year: NationalYear) -> bytes | None:
+    """This publication's report in the active language if it has been rendered before."""
+    name = cache_name(national_year)
+    if not private_storage.exists(name):
+        return None
+    with private_storage.open(name, "rb") as file:
+        return file.read()
+
+
+def annual_report(year: int, *, progress: Callable[[int, str], None] | None = None) -> bytes:
+    """The published year's report in the active language (`NationalYear.DoesNotExist` for a year not
+    published), from storage when this publication has been rendered in this language before."""
+    progress = progress or (lambda percent, message="": None)
+    national_year = selectors.published_year(year=year)
+    content = cached(national_year)
+    if content is not None:
+        return content
+    name = cache_name(national_year)
+    progress(10, _("Collecting the figures"))
+    html = render_html(national_year)
+    progress(40, _("Laying out the pages"))
+    content = _write_pdf(html)
+    progress(90, _("Saving the file"))
+    private_storage.save(name, ContentFile(content))
+    return content
+
+
+def filename(year: int) -> str:
+    return _("kaikukortti-annual-report-%(year)s.pdf") % {"year": year}
+
+
+JOB_KIND = "stats.annual_report"
+
+
+def annual_report_job(job, progress) -> tuple[str, bytes]:
+    """The background job's work (registered in `StatsConfig.ready`): params `year`, in the job's language."""
+    year = int(job.params["year"])
+    return filename(year), annual_report(year, progress=progress)

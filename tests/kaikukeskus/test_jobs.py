@@ -1,0 +1,156 @@
+"""Background jobs: the person who started one follows it on its page and downloads the result there; nobody
+else sees it; with eager Celery the job has run when its page opens; a broker that does not answer is a clear
+message, not a 500."""
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+from django.urls import reverse
+from kombu.exceptions import OperationalError as BrokerError
+
+from kaikukeskus import jobs, tasks
+from kaikukeskus.models import Job
+
+pytestmark = pytest.mark.django_db
+
+CALLS = []
+
+
+def _echo(job, progress):
+    progress(50, "Halfway")
+    CALLS.append(job.pk)
+    if job.params.get("fail"):
+        raise ValueError("bad data")
+    if job.params.get("transient"):
+        raise OperationalError("the database went away")
+    return f"echo-{job.params['n']}.txt", f"echo {job.params['n']}".encode()
+
+
+jobs.register("tests.echo", _echo, title="Echo")
+
+
+def start(client, **params):
+    """What a view does: start the job for the request's person (the test client's session or user)."""
+    request = RequestFactory().post("/")
+    request.user = _user(client)
+    request.session = client.session
+    job = jobs.job_start(request=request, kind="tests.echo", params=params)
+    client.cookies["sessionid"] = request.session.session_key
+    return job
+
+
+def _user(client):
+    from django.contrib.auth import get_user
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.session = client.session
+    return get_user(request) if request.session.get("_auth_user_id") else AnonymousUser()
+
+
+def detail(client, job):
+    return client.get(reverse("job-detail", kwargs={"pk": job.pk}))
+
+
+def download(client, job):
+    return client.get(reverse("job-download", kwargs={"pk": job.pk}))
+
+
+def test_with_eager_celery_the_job_is_done_when_started(coordinator_client, coordinator):
+    job = start(coordinator_client, n=1)
+    assert (job.status, job.progress, job.owner, job.session_key) == (Job.Status.DONE, 100, coordinator, "")
+    assert job.params == {"language": "fi", "n": 1}
+    page = detail(coordinator_client, job)
+    assert page.status_code == 200
+    assert b'http-equiv="refresh"' not in page.content
+    assert reverse("job-download", kwargs={"pk": job.pk}).encode() in page.content
+    response = download(coordinator_client, job)
+    assert response["Content-Disposition"] == 'attachment; filename="echo-1.txt"'
+    assert b"".join(response.streaming_content) == b"echo 1"
+
+
+def test_an_unfinished_job_page_refreshes_itself_and_shows_progress(coordinator_client, coordinator):
+    job = Job.objects.create(owner=coordinator, kind="tests.echo", status=Job.Status.RUNNING, progress=40)
+    page = detail(coordinator_client, job)
+    assert b'<meta http-equiv="refresh" content="2">' in page.content
+    assert b'<progress id="job-progress" max="100" value="40">' in page.content
+    assert download(coordinator_client, job).status_code == 404
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_an_anonymous_visitors_job_is_theirs_by_session(client):
+    job = start(client, n=2)
+    assert job.owner is None and job.session_key
+    assert detail(client, job).status_code == 200
+    assert download(client, job).status_code == 200
+
+
+def test_nobody_else_sees_or_downloads_a_job(client, coordinator_client, other_coordinator, staff):
+    job = start(coordinator_client, n=3)
+    for user in (other_coordinator, staff):
+        client.force_login(user)
+        assert detail(client, job).status_code == 404
+        assert download(client, job).status_code == 404
+    client.logout()
+    assert detail(client, job).status_code == 404
+    assert download(client, job).status_code == 404
+
+
+def test_another_anonymous_session_does_not_see_the_job(client, django_user_model):
+    from django.test import Client
+
+    job = start(client, n=4)
+    stranger = Client()
+    stranger.get("/")  # a session of its own
+    assert detail(stranger, job).status_code == 404
+    assert download(stranger, job).status_code == 404
+
+
+def test_a_failing_job_is_marked_failed_and_its_page_says_so(coordinator_client):
+    job = start(coordinator_client, n=5, fail=True)
+    assert job.status == Job.Status.FAILED and "bad data" in job.error and job.finished_at
+    page = detail(coordinator_client, job)
+    assert "Tiedostoa ei voitu tehdä" in page.content.decode()
+    assert b'http-equiv="refresh"' not in page.content
+    assert download(coordinator_client, job).status_code == 404
+
+
+def test_a_transient_error_is_retried_by_a_worker_and_fails_the_job_in_the_end(coordinator, monkeypatch):
+    job = Job.objects.create(owner=coordinator, kind="tests.echo", params={"n": 6, "transient": True})
+    retried = []
+
+    def retry(**kwargs):
+        retried.append(kwargs["countdown"])
+        raise RuntimeError("retry scheduled")
+
+    monkeypatch.setattr(tasks.run_job, "retry", retry)
+    # Called as a worker calls it (not eager), on its first delivery.
+    with pytest.raises(RuntimeError, match="retry scheduled"):
+        tasks.run_job(str(job.pk))
+    assert retried == [5]
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING  # the retry runs it again
+    monkeypatch.setattr(tasks.run_job, "max_retries", 0)  # the last delivery
+    tasks.run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "went away" in job.error
+
+
+def test_running_a_finished_job_again_does_nothing(coordinator):
+    job = Job.objects.create(owner=coordinator, kind="tests.echo", params={"n": 7}, status=Job.Status.DONE)
+    CALLS.clear()
+    jobs.job_run(str(job.pk))
+    assert CALLS == []
+
+
+def test_a_broker_that_does_not_answer_is_a_clear_message_not_a_500(client, settings, monkeypatch):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def refuse(*args, **kwargs):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_job, "apply_async", refuse)
+    with pytest.raises(jobs.JobQueueUnavailableError):
+        start(client, n=8)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and "not queued" in job.error

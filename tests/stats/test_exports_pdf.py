@@ -1,0 +1,139 @@
+"""The annual report PDF: its text holds the year's totals, the localities and the trend, in the reader's
+language; a visitor asks for it, follows the job and downloads it; a second request is served from storage;
+`manage.py export_statistics` writes the same files."""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kaikukeskus.models import Job
+from stats import pdf
+from tests.localities.factories import LocalityFactory
+from tests.stats.factories import LocalityYearFactory, NationalYearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year():
+    national_year = NationalYearFactory(year=2031)
+    LocalityYearFactory(
+        national_year=national_year, locality=LocalityFactory(name_fi="Kajaani", name_sv="", slug="kajaani")
+    )
+    LocalityYearFactory(
+        national_year=national_year,
+        locality=LocalityFactory(name_fi="Tornio", name_sv="Torneå", slug="tornio"),
+        child_sports=None,
+    )
+    return national_year
+
+
+def text_of(content: bytes) -> str:
+    """The PDF's text with every run of white space (also the no-break spaces of 12 345) as one space."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def render(year: int, language: str) -> str:
+    with translation.override(language):
+        return text_of(pdf.annual_report(year))
+
+
+def test_the_pdf_holds_the_totals_the_sectors_the_localities_and_the_trend(year):
+    text = render(2031, "fi")
+    assert text.startswith("Kaikukortti Kaikukortin tilastot 2031 Vuosiraportti")
+    assert "Rekisteröidyt kortit 1 200" in text and "Käyttöönotetut kortit 900" in text
+    assert "Aikuisten käyttökerrat 6 000" in text and "Lasten käyttökerrat 5 000" in text
+    assert "Käyttökerrat yhteensä 11 000" in text
+    assert "Liikunta 1 500 2 500 4 000 36 %" in text  # sector: adults, children, total, share
+    assert "2 niistä 3 paikkakunnasta" in text  # completeness
+    assert "2023 51 188" in text and "2031 11 000" in text  # the trend, history included
+    assert "Kajaani 600 450 3 000 200 300 2 000 3 000 2 500 5 500" in text
+    assert "Tornio 600 450 3 000 200 300 750 3 000 1 250 4 250" in text  # an unknown figure counts as none
+    assert "Viiva (–) merkitsee lukua, jota ei tiedetä." in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", ["Kaikukortets statistik 2031", "Användningar totalt 11 000", "Torneå"]),
+        ("en", ["Kaikukortti statistics 2031", "Uses in total 11,000", "Figures by locality"]),
+    ],
+)
+def test_the_pdf_is_in_the_readers_language(year, language, expected):
+    text = render(2031, language)
+    for words in expected:
+        assert words in text
+
+
+def test_a_history_year_says_its_figures_are_as_published_and_has_no_locality_table():
+    text = render(2023, "en")
+    assert "Uses in total 51,188" in text
+    assert "national statistics as Kaikukeskus published them" in text
+    assert "Figures by locality" not in text
+
+
+def test_a_second_request_is_served_from_storage_until_the_year_is_published_again(year, monkeypatch):
+    first = pdf.annual_report(2031)
+    monkeypatch.setattr(pdf, "_write_pdf", lambda html: pytest.fail("rendered again"))
+    assert pdf.annual_report(2031) == first
+    year.published_at = timezone.now()
+    year.save()
+    with pytest.raises(pytest.fail.Exception, match="rendered again"):
+        pdf.annual_report(2031)
+
+
+def pdf_url(year: int, language: str = "fi") -> str:
+    with translation.override(language):
+        return reverse("stats:public-download", kwargs={"year": year, "file_format": "pdf"})
+
+
+def test_a_visitor_asks_for_the_pdf_follows_the_job_and_downloads_it(client, year):
+    page = client.get(pdf_url(2031, "sv"))
+    assert page.status_code == 200 and "Skapa PDF-filen" in page.content.decode()
+    response = client.post(pdf_url(2031, "sv"))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/sv/jobs/{job.pk}/"
+    assert (job.status, job.params) == (Job.Status.DONE, {"language": "sv", "year": 2031})
+    page = client.get(response["Location"])
+    assert "Ladda ner kaikukortti-arsrapport-2031.pdf" in page.content.decode()
+    download = client.get(reverse("job-download", kwargs={"pk": job.pk}))
+    assert download["Content-Type"] == "application/pdf"
+    assert "Kaikukortets statistik 2031" in text_of(b"".join(download.streaming_content))
+    # Now made in Swedish, the next visitor gets the file at once, without a job.
+    again = client.get(pdf_url(2031, "sv"))
+    assert again["Content-Type"] == "application/pdf"
+    assert again["Content-Disposition"] == 'attachment; filename="kaikukortti-arsrapport-2031.pdf"'
+    assert Job.objects.count() == 1
+    assert client.get(pdf_url(2031, "fi")).headers["Content-Type"].startswith("text/html")  # not yet in Finnish
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_no_pdf_of_a_year_that_is_not_published(client, method):
+    NationalYearFactory(year=2032, published_at=None)
+    assert getattr(client, method)(pdf_url(2032)).status_code == 404
+    assert getattr(client, method)(pdf_url(1999)).status_code == 404
+    assert not Job.objects.exists()
+
+
+def test_export_command_writes_pdf_xlsx_and_csv(year, tmp_path):
+    call_command("export_statistics", year=2031, format="pdf", output=tmp_path / "report.pdf", language="en")
+    assert "Uses in total 11,000" in text_of((tmp_path / "report.pdf").read_bytes())
+    call_command("export_statistics", year=2031, format="xlsx", output=tmp_path / "table.xlsx", language="sv")
+    sheet = load_workbook(tmp_path / "table.xlsx").active
+    assert [cell.value for cell in sheet["A"]] == ["Ort", "Hela landet", "Kajaani", "Torneå"]
+    call_command("export_statistics", "--year=2031", "--format=csv", f"--output={tmp_path / 'table.csv'}")
+    assert (tmp_path / "table.csv").read_text(encoding="utf-8-sig").startswith("Paikkakunta;Tunniste;")
+
+
+def test_export_command_refuses_a_year_that_is_not_published(tmp_path):
+    NationalYearFactory(year=2032, published_at=None)
+    with pytest.raises(CommandError, match="2032 is not a published year"):
+        call_command("export_statistics", year=2032, format="csv", output=tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
