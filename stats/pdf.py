@@ -71,7 +71,7 @@ def _sectors(year: NationalYear) -> list[dict]:
 
 
 def _trend(year: NationalYear) -> list[dict]:
-    years = list(NationalYear.objects.published().filter(year__lte=year.year).order_by("year"))
+    years = list(selectors.published_years().filter(year__lte=year.year))
     highest = max((row.uses_total or 0 for row in years), default=0)
     return [
         {
