@@ -17,6 +17,7 @@ too: a job's result may be personal). When the broker does not answer, `job_star
 raises `JobQueueUnavailableError`, which the view turns into a clear message rather than a 500.
 """
 
+import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,6 +134,17 @@ def job_fail(job_id, *, error: str) -> None:
 
 def _finish(job_id, *, status: str, **fields) -> None:
     Job.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), **fields)
+
+
+def jobs_purge(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -> int:
+    """Forget jobs started longer ago than `older_than`, and their files (a job's file may be personal, and
+    nobody follows a week-old job). The annual report PDFs kept for everybody (stats/pdf.py) are not jobs'
+    files and stay."""
+    old = Job.objects.filter(created_at__lt=timezone.now() - older_than)
+    for job in old.exclude(result=""):
+        job.result.delete(save=False)
+    deleted, _detail = old.delete()
+    return deleted
 
 
 # --- Selectors --------------------------------------------------------------------------------------------

@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "networks.tasks.purge_partner_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Background jobs' files (kaikukeskus/jobs.py) may be personal: gone after a week.
+    "purge-old-jobs": {
+        "task": "kaikukeskus.tasks.purge_old_jobs",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "send-overdue-reminders": {
         "task": "localities.tasks.send_overdue_reminders",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

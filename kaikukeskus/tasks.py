@@ -7,6 +7,13 @@ def ping() -> str:
     return "pong"
 
 
+@shared_task(acks_late=True)
+def purge_old_jobs() -> int:
+    from kaikukeskus import jobs
+
+    return jobs.jobs_purge()
+
+
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def run_job(self, job_id: str) -> None:
     """A background job (kaikukeskus/jobs.py): retried with backoff on a transient error, then failed."""

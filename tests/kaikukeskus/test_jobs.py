@@ -154,3 +154,19 @@ def test_a_broker_that_does_not_answer_is_a_clear_message_not_a_500(client, sett
         start(client, n=8)
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "not queued" in job.error
+
+
+def test_old_jobs_are_purged_with_their_files(coordinator_client, coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    old = start(coordinator_client, n=9)
+    recent = start(coordinator_client, n=10)
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    storage = old.result.storage
+    assert storage.exists(old.result.name)
+    assert tasks.purge_old_jobs.delay().get() == 1
+    assert not storage.exists(old.result.name)
+    assert list(Job.objects.all()) == [recent]
+    assert storage.exists(recent.result.name)

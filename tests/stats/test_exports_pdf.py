@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -137,3 +138,27 @@ def test_export_command_refuses_a_year_that_is_not_published(tmp_path):
     with pytest.raises(CommandError, match="2032 is not a published year"):
         call_command("export_statistics", year=2032, format="csv", output=tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_no_english_on_the_pdf_and_job_pages(client, year, language, settings, monkeypatch):
+    from kaikukeskus import tasks
+    from tests.test_translations import english_msgids, english_on
+
+    msgids = english_msgids()
+    pages = {"prepare": client.get(pdf_url(2031, language))}
+    for status in (Job.Status.RUNNING, Job.Status.DONE, Job.Status.FAILED):
+        job = Job.objects.create(
+            session_key=client.session.session_key or "x", kind=pdf.JOB_KIND, status=status, result_name="a.pdf"
+        )
+        if status == Job.Status.DONE:
+            job.result.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+        with translation.override(language):
+            pages[status] = client.get(reverse("job-detail", kwargs={"pk": job.pk}))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(tasks.run_job, "apply_async", lambda *args, **kwargs: 1 / 0)
+    pages["unavailable"] = client.post(pdf_url(2031, language))
+    assert pages["unavailable"].status_code == 503
+    for name, response in pages.items():
+        assert response.status_code in (200, 503), name
+        assert not english_on(response.content.decode(), msgids=msgids, language=language), name
