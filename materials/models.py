@@ -14,9 +14,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from localities.models import Locality, TranslatedField, person_field
+from localities.models import (
+    Locality,
+    TranslatedField,
+    person_field,
+    private_storage,  # a callable: migrations name it, not a machine's path
+)
 from localities.permissions import is_coordinator, is_national_staff
-from localities.storage import private_storage
 from materials import validators
 
 
