@@ -66,6 +66,12 @@ class TrainingAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["cancelled_at", "created_at"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A cancelled training stays cancelled (its registrants have been told): its status is not a choice.
+        if obj is not None and obj.is_cancelled:
+            return [*self.readonly_fields, "status"]
+        return self.readonly_fields
+
     def get_queryset(self, request):
         return (
             super()

@@ -15,7 +15,9 @@ def panels(user) -> list[Panel]:
     is_staff = user.is_national_staff
     coordinator = is_coordinator(user=user)
     registrations = list(
-        selectors.registrations_of(user=user).filter(training__ends_at__gte=timezone.now())[:PANEL_ROWS]
+        selectors.registrations_of(user=user)
+        .filter(training__ends_at__gte=timezone.now())
+        .order_by("training__starts_at", "pk")[:PANEL_ROWS]
     )
     if not (coordinator or is_staff or registrations):
         return []

@@ -76,3 +76,9 @@ def test_the_admin_lists_and_pages_open(staff_client):
     ]:
         assert staff_client.get(url).status_code == 200
     assert staff_client.get(reverse("admin:trainings_registration_add")).status_code == 302
+
+
+def test_a_cancelled_trainings_status_cannot_be_changed_in_the_admin(staff_client):
+    training = TrainingFactory(status=Training.Status.CANCELLED)
+    response = staff_client.get(reverse("admin:trainings_training_change", args=[training.pk]))
+    assert "status" not in response.context["adminform"].form.fields

@@ -95,3 +95,11 @@ def test_an_anonymised_or_deleted_registration_gets_no_email():
     assert tasks.send_registration_email(registration.pk, emails.REMINDER) is False
     assert tasks.send_registration_email(0, emails.REMINDER) is False
     assert mail.outbox == []
+
+
+def test_the_calendar_file_names_the_public_page_not_the_secret_registration_link():
+    registration = RegistrationFactory()
+    tasks.send_registration_email(registration.pk, emails.CONFIRMED)
+    description = str(_calendar(mail.outbox[0]).walk("VEVENT")[0]["description"])
+    assert f"/trainings/{registration.training_id}/" in description
+    assert "/trainings/registration/" not in description

@@ -341,3 +341,19 @@ def test_linked_materials_show_as_each_reader_may_see_them(client, coordinator):
     client.force_login(coordinator)
     page = client.get(url).content.decode()
     assert "Esite kohteille" in page and "Koordinaattorin opas" in page and "Keskeneräinen" not in page
+
+
+def test_the_portal_panel_makes_the_same_queries_for_5_and_50_trainings(client, coordinator):
+    client.force_login(coordinator)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("portal")).status_code == 200
+        return [query["sql"] for query in captured if "trainings_" in query["sql"]]
+
+    for training in TrainingFactory.create_batch(5):
+        RegistrationFactory(training=training, user=coordinator, email=coordinator.email)
+    few = queries()
+    for training in TrainingFactory.create_batch(45):
+        RegistrationFactory(training=training, user=coordinator, email=coordinator.email)
+    assert len(queries()) == len(few) > 0
