@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trainings.tasks.minimise_registration_data",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Statistics reports not yet submitted: 14 and 3 days before the due date and when overdue (once each).
+    "send-report-reminders": {
+        "task": "stats.tasks.send_report_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -190,6 +190,13 @@ class ParsedSheet:
 
 
 def parse_upload(*, name: str, content: bytes) -> ParsedSheet:
+    return _to_sheet(read_rows(name=name, content=content), sha256=hashlib.sha256(content).hexdigest())
+
+
+def read_rows(*, name: str, content: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Any spreadsheet upload (CSV or .xlsx by `name`) read within the limits above: its rows with text, as
+    (line number in the file, cells as text without the empty ones at the end). Raises `SpreadsheetError`
+    (also while iterating) with a message for the user. Also the statistics import's reader."""
     lowered = name.lower()
     if not lowered.endswith(EXTENSIONS):
         raise SpreadsheetError(_("Upload a CSV or an Excel (.xlsx) file."))
@@ -198,7 +205,14 @@ def parse_upload(*, name: str, content: bytes) -> ParsedSheet:
     if not content.strip():
         raise SpreadsheetError(_("The file is empty."))
     rows = _xlsx_rows(content) if lowered.endswith(".xlsx") else _csv_rows(content)
-    return _to_sheet(rows, sha256=hashlib.sha256(content).hexdigest())
+    return _texts(rows)
+
+
+def _texts(rows: Iterable[tuple[int, list[object]]]) -> Iterator[tuple[int, list[str]]]:
+    for line, cells in rows:
+        texts = _row_texts(line, cells)
+        if texts:
+            yield line, texts
 
 
 def decode_csv(content: bytes) -> str:
@@ -241,16 +255,13 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
         ) from error
 
 
-def _to_sheet(rows: Iterable[tuple[int, list[object]]], *, sha256: str) -> ParsedSheet:
-    """The header is the first row with text; the data rows follow, each cut to the header's width. Empty rows
-    are skipped. Stops at the first limit."""
+def _to_sheet(rows: Iterable[tuple[int, list[str]]], *, sha256: str) -> ParsedSheet:
+    """The header is the first row with text; the data rows follow, each cut to the header's width. Stops at the
+    first limit."""
     header: list[str] | None = None
     ignored: list[str] = []
     data: list[tuple[int, list[str]]] = []
-    for line, cells in rows:
-        texts = _row_texts(line, cells)
-        if not texts:
-            continue
+    for line, texts in rows:
         if header is None:
             header, ignored = _read_header(texts)
             continue

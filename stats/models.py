@@ -429,3 +429,43 @@ class LocalityYear(Figures):
 
     def __str__(self) -> str:
         return f"{self.locality} {self.national_year}"
+
+
+# --- Reminders --------------------------------------------------------------------------------------------
+
+
+class ReportReminder(models.Model):
+    """A reminder e-mailed to a report's coordinators while it is not submitted. The scheduled kinds go once per
+    report and kind, whatever day the task runs and however often; a reminder asked by staff at most once per
+    report and day (a double click sends nothing twice)."""
+
+    class Kind(models.TextChoices):
+        DUE_IN_14 = "due_14", _("14 days before the due date")
+        DUE_IN_3 = "due_3", _("3 days before the due date")
+        OVERDUE = "overdue", _("Overdue")
+        MANUAL = "manual", _("Sent by staff")
+
+    report = models.ForeignKey(LocalityReport, models.CASCADE, related_name="reminders", verbose_name=_("report"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sent by")
+    )
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind"], condition=~Q(kind="manual"), name="one_scheduled_reminder_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["report", "sent_on"], condition=Q(kind="manual"), name="one_manual_reminder_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.get_kind_display()} {self.sent_on:%Y-%m-%d}"

@@ -3,11 +3,20 @@ another locality's report."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from localities.permissions import get_scoped_or_404, scoped
 from networks.models import Partner, PartnerRole
-from stats.models import FIGURES, IssuerFigure, LocalityReport, LocalityYear, NationalYear, ReportEvent, VenueFigure
+from stats.models import (
+    FIGURES,
+    IssuerFigure,
+    LocalityReport,
+    LocalityYear,
+    NationalYear,
+    ReportEvent,
+    ReportingRound,
+    VenueFigure,
+)
 
 
 def reports_for(*, user) -> QuerySet[LocalityReport]:
@@ -104,3 +113,84 @@ def published_locality_years(*, year: int | None = None) -> QuerySet[LocalityYea
     if year is not None:
         queryset = queryset.filter(national_year__year=year)
     return queryset.order_by("national_year__year", "locality__name_fi", "locality_id")
+
+
+# --- Completeness and timeliness of a round ----------------------------------------------------------------
+
+# Whether a report came on time is judged by its first submission (a report returned for a fix and sent again
+# keeps its first date), as a date in the site's time zone, against the round's due date: the SQL twin of
+# `LocalityReport.is_submitted_on_time`. A report imported by staff arrives approved without a submission: it
+# counts as reported, neither on time nor late.
+NOT_APPROVED = [status for status in LocalityReport.Status.values if status != LocalityReport.Status.APPROVED]
+
+
+TIMELINESS = ("on_time", "late", "imported", "missing")
+
+
+def _timeliness_conditions(*, reports: str = "", due_on: str = "round__due_on") -> dict[str, Q]:
+    """The four kinds as conditions; `reports` is the path to the reports ("" from reports, "reports__" from
+    rounds), `due_on` the path to the round's due date."""
+    first = f"{reports}first_submitted_at"
+    return {
+        "on_time": Q(**{f"{first}__date__lte": F(due_on)}),
+        "late": Q(**{f"{first}__date__gt": F(due_on)}),
+        "imported": Q(**{f"{first}__isnull": True, f"{reports}status": LocalityReport.Status.APPROVED}),
+        "missing": Q(**{f"{first}__isnull": True, f"{reports}status__in": NOT_APPROVED}),
+    }
+
+
+def _completeness_counts(*, reports: str, due_on: str) -> dict:
+    conditions = _timeliness_conditions(reports=reports, due_on=due_on)
+    return {
+        "expected": Count(f"{reports}pk"),
+        **{name: Count(f"{reports}pk", filter=condition) for name, condition in conditions.items()},
+    }
+
+
+def reports_by_timeliness(reports: QuerySet[LocalityReport], kind: str) -> QuerySet[LocalityReport]:
+    """The reports of one kind of `TIMELINESS` (the review queue's filter; the same rule as the counts)."""
+    return reports.filter(_timeliness_conditions()[kind])
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """A round's reports: expected (one per locality running in the period, made when the round opens),
+    reported on time, late, imported (approved without a submission) and missing (never submitted)."""
+
+    expected: int
+    on_time: int
+    late: int
+    imported: int
+    missing: int
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late + self.imported
+
+
+def rounds_with_completeness(rounds: QuerySet[ReportingRound] | None = None) -> QuerySet[ReportingRound]:
+    """Rounds annotated with `expected`, `on_time`, `late`, `imported` and `missing`: one query for any number
+    of rounds (the rounds' admin list)."""
+    rounds = ReportingRound.objects.all() if rounds is None else rounds
+    return rounds.annotate(**_completeness_counts(reports="reports__", due_on="due_on"))
+
+
+def round_completeness(reporting_round: ReportingRound) -> Completeness:
+    """One round's completeness and timeliness (one query)."""
+    counts = LocalityReport.objects.filter(round=reporting_round).aggregate(
+        **_completeness_counts(reports="", due_on="round__due_on")
+    )
+    return Completeness(**counts)
+
+
+def reports_to_remind(reporting_round: ReportingRound | None = None) -> QuerySet[LocalityReport]:
+    """Reports of open rounds still with the coordinators that they are reminded of: drafts and returned
+    reports. A report reopened after approval has its own last day and was e-mailed when it was reopened."""
+    reports = (
+        LocalityReport.objects.not_submitted()
+        .exclude(status=LocalityReport.Status.REOPENED)
+        .filter(round__status=ReportingRound.Status.OPEN)
+    )
+    if reporting_round is not None:
+        reports = reports.filter(round=reporting_round)
+    return reports.select_related("round", "locality")

@@ -13,6 +13,7 @@ Coordinators fill in and submit; only staff approve, return and reopen. What may
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,18 +32,20 @@ from localities.models import Coordinator, Locality
 from localities.permissions import require_scope, require_staff
 from networks.models import Partner, PartnerRole
 from networks.selectors import partner_counts_for_localities
-from stats import validation
+from stats import imports, validation
 from stats.models import (
     FIGURES,
     IssuerFigure,
     LocalityReport,
     ReportEvent,
     ReportingRound,
+    ReportReminder,
     VenueFigure,
 )
-from stats.selectors import previous_figures
+from stats.selectors import previous_figures, reports_to_remind
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
+ROUND_FIELDS = ("title", "period_start", "period_end", "opens_on", "due_on", "closes_on")
 EDITABLE_FIELDS = (*FIGURES, "municipalities", "issuers", "venues", "highlights", "challenges")
 
 
@@ -379,6 +382,219 @@ def _history_reason(text: str) -> str:
     return Truncator(text).chars(HISTORY_REASON_LENGTH)
 
 
+@transaction.atomic
+def round_update(*, actor, reporting_round: ReportingRound, **fields) -> ReportingRound:
+    """Change a round's title or dates (its status changes only by opening and closing it)."""
+    require_staff(actor)
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise TypeError(f"not a round field: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(reporting_round, name, value)
+    reporting_round.full_clean()
+    reporting_round._change_reason = _("Changed")
+    reporting_round.save()
+    return reporting_round
+
+
+# --- Import -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
+    """Import approved reports from a CSV or .xlsx file (`stats.imports` for the rules): all or nothing. The
+    plan is returned; when it has errors nothing was written. `actor` None: the command line, run by the server's
+    operator; otherwise national staff only."""
+    if actor is not None:
+        require_staff(actor)
+    plan = imports.plan_import(name=name, content=content)
+    if plan.errors:
+        return plan
+    # The reports a row replaces are locked, then checked again: one approved meanwhile is not overwritten.
+    replaced = {
+        report.pk: report
+        for report in LocalityReport.objects.select_for_update(of=("self",)).filter(
+            pk__in=[row.report.pk for row in plan.rows if row.report is not None]
+        )
+    }
+    for row in plan.rows:
+        if row.report is not None and replaced[row.report.pk].status == LocalityReport.Status.APPROVED:
+            plan.errors.append(imports.Problem(row.line, _("The report was approved meanwhile; nothing was imported.")))
+    if plan.errors:
+        return plan
+    now = timezone.now()
+    rounds = {period: reporting_round for period, reporting_round in plan.rounds.items() if reporting_round}
+    for period in plan.new_rounds:
+        rounds[period] = _round_for_import(period, actor=actor)
+    reason = _history_reason(_("Imported from %(file)s") % {"file": name})
+    new_reports, changed = [], []
+    for row in plan.rows:
+        report = (
+            replaced[row.report.pk]
+            if row.report is not None
+            else LocalityReport(round=rounds[row.period], locality=row.locality)
+        )
+        for figure, value in row.figures.items():
+            setattr(report, figure, value)
+        report.status = LocalityReport.Status.APPROVED
+        report.reviewed_at, report.reviewed_by = now, actor
+        report.reopened_until, report.reopen_reason = None, ""
+        (changed if report.pk else new_reports).append(report)
+    by_period: dict[datetime.date, list[LocalityReport]] = {}
+    for report in new_reports:
+        by_period.setdefault(report.round.period_end, []).append(report)
+    for period_end, reports in by_period.items():
+        _prefill_network(reports, on=period_end)
+    bulk_create_with_history(new_reports, LocalityReport, default_user=actor, default_change_reason=reason)
+    for report in changed:
+        check_and_bump(report, expected_version=None)  # a coordinator's form opened before reports a conflict
+        report._change_reason = reason
+        report.save()
+    created = {
+        (report.round_id, report.locality_id): report
+        for report in LocalityReport.objects.filter(
+            round__in=list(rounds.values()), locality__in=[report.locality_id for report in new_reports]
+        )
+    }
+    ReportEvent.objects.bulk_create(
+        ReportEvent(
+            report=report if report.pk else created[(report.round.pk, report.locality_id)],
+            action=ReportEvent.Action.IMPORTED,
+            actor=actor,
+            at=now,
+            comment=reason,
+        )
+        for report in [*new_reports, *changed]
+    )
+    return plan
+
+
+def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor) -> ReportingRound:
+    """A closed round for a period that had none: its reports arrive approved, nobody fills anything in."""
+    start, end = period
+    title = imports.round_title(start, end)
+    if ReportingRound.objects.filter(title=title).exists():
+        title = f"{title} ({start.isoformat()} – {end.isoformat()})"
+    opens_on = end + datetime.timedelta(days=1)
+    reporting_round = ReportingRound(
+        title=title,
+        period_start=start,
+        period_end=end,
+        opens_on=opens_on,
+        due_on=opens_on,
+        closes_on=opens_on,
+        status=ReportingRound.Status.CLOSED,
+        created_by=actor,
+    )
+    reporting_round.full_clean()
+    reporting_round._change_reason = _("Created by an import")
+    reporting_round.save()
+    return reporting_round
+
+
+# --- Reminders --------------------------------------------------------------------------------------------
+
+REMINDER_DAYS = {ReportReminder.Kind.DUE_IN_14: 14, ReportReminder.Kind.DUE_IN_3: 3}
+
+
+def reminder_kind(reporting_round: ReportingRound, *, on: datetime.date) -> str | None:
+    """The scheduled reminder a round's missing reports are due on `on`: 14 days before the due date (from 14
+    days down to 4), 3 days before (3 down to the due date itself), overdue (after it), else none. Windows, not
+    single days, so that a day the task did not run loses nothing; each kind still goes once per report."""
+    days_left = (reporting_round.due_on - on).days
+    if days_left < 0:
+        return ReportReminder.Kind.OVERDUE
+    if days_left <= REMINDER_DAYS[ReportReminder.Kind.DUE_IN_3]:
+        return ReportReminder.Kind.DUE_IN_3
+    if days_left <= REMINDER_DAYS[ReportReminder.Kind.DUE_IN_14]:
+        return ReportReminder.Kind.DUE_IN_14
+    return None
+
+
+@dataclass(frozen=True)
+class Reminded:
+    reports: int  # reports whose coordinators were reminded now
+    emails: int
+    without_coordinators: tuple[str, ...] = ()  # localities with no active coordinator to remind
+
+
+@transaction.atomic
+def reminders_send(*, on: datetime.date | None = None) -> Reminded:
+    """The daily reminders (Celery beat): the coordinators of every report of an open round that is still with
+    them (`selectors.reports_to_remind`) get the reminder of the day's kind, in their own language, once per
+    report and kind (a `ReportReminder` row records it), so the task can run twice or miss a day without harm.
+    A locality without an active coordinator is reminded when it has one."""
+    on = on or timezone.localdate()
+    # The open rounds are locked, so that two runs at once do not both send.
+    rounds = list(ReportingRound.objects.open().select_for_update().order_by("pk"))
+    kinds = {reporting_round.pk: reminder_kind(reporting_round, on=on) for reporting_round in rounds}
+    kinds = {pk: kind for pk, kind in kinds.items() if kind}
+    if not kinds:
+        return Reminded(reports=0, emails=0)
+    reports = list(reports_to_remind().filter(round_id__in=kinds).order_by("pk"))
+    already = set(
+        ReportReminder.objects.filter(report__in=reports, kind__in=set(kinds.values())).values_list("report_id", "kind")
+    )
+    due = [(report, kinds[report.round_id]) for report in reports if (report.pk, kinds[report.round_id]) not in already]
+    return _remind(due, on=on, actor=None)
+
+
+@transaction.atomic
+def reminders_send_missing(*, actor, reporting_round: ReportingRound) -> Reminded:
+    """Staff's button: remind now the coordinators of the round's reports still with them, at most once per
+    report and day."""
+    require_staff(actor)
+    reporting_round = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
+    if reporting_round.status != ReportingRound.Status.OPEN:
+        raise ValidationError(_("Only an open round's coordinators can be reminded."), code="round_not_open")
+    on = timezone.localdate()
+    reports = list(reports_to_remind(reporting_round).order_by("pk"))
+    already = set(
+        ReportReminder.objects.filter(report__in=reports, kind=ReportReminder.Kind.MANUAL, sent_on=on).values_list(
+            "report_id", flat=True
+        )
+    )
+    due = [(report, ReportReminder.Kind.MANUAL) for report in reports if report.pk not in already]
+    return _remind(due, on=on, actor=actor)
+
+
+def _remind(due: list[tuple[LocalityReport, str]], *, on: datetime.date, actor) -> Reminded:
+    users_by_locality: dict[int, list] = {}
+    memberships = (
+        Coordinator.objects.active(on)
+        .filter(locality_id__in={report.locality_id for report, _kind in due}, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    for membership in memberships:
+        users_by_locality.setdefault(membership.locality_id, []).append(membership.user)
+    sendable = [(report, kind) for report, kind in due if users_by_locality.get(report.locality_id)]
+    ReportReminder.objects.bulk_create(
+        ReportReminder(
+            report=report, kind=kind, sent_on=on, sent_by=actor, recipients=len(users_by_locality[report.locality_id])
+        )
+        for report, kind in sendable
+    )
+
+    def send() -> None:
+        for report, kind in sendable:
+            overdue = on > report.round.due_on
+            send_report_email(
+                report=report,
+                template="stats/email/reminder_overdue.txt" if overdue else "stats/email/reminder_due.txt",
+                users=users_by_locality[report.locality_id],
+                context={"days_left": (report.round.due_on - on).days, "kind": kind},
+            )
+
+    transaction.on_commit(send)
+    without = sorted({str(report.locality) for report, _kind in due if not users_by_locality.get(report.locality_id)})
+    return Reminded(
+        reports=len(sendable),
+        emails=sum(len(users_by_locality[report.locality_id]) for report, _kind in sendable),
+        without_coordinators=tuple(without),
+    )
+
+
 # --- E-mail -----------------------------------------------------------------------------------------------
 
 
@@ -397,14 +613,20 @@ def report_link(report: LocalityReport, *, language: str) -> str:
         return settings.SITE_URL + reverse("stats:report-edit", kwargs={"slug": report.locality.slug, "pk": report.pk})
 
 
-def send_report_email(*, report: LocalityReport, template: str, users=None) -> int:
-    """One e-mail per coordinator, in their language; the subject is the template's first line."""
+def send_report_email(*, report: LocalityReport, template: str, users=None, context: Mapping | None = None) -> int:
+    """One e-mail per coordinator, in their language; the subject is the template's first line. `context` adds
+    to the template's (report, user, link)."""
     sent = 0
     for user in users if users is not None else report_recipients(report):
         language = user.preferred_language or settings.LANGUAGE_CODE
         with translation.override(language):
-            context = {"report": report, "user": user, "link": report_link(report, language=language)}
-            subject, _blank, body = render_to_string(template, context).partition("\n")
+            values = {
+                **(context or {}),
+                "report": report,
+                "user": user,
+                "link": report_link(report, language=language),
+            }
+            subject, _blank, body = render_to_string(template, values).partition("\n")
             send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
         sent += 1
     return sent

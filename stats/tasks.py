@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from stats import aggregation
+from stats import aggregation, services
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
@@ -11,3 +11,10 @@ def aggregate_year(self, year: int, publish: bool = False, force: bool = False) 
     (HistoryYearError, not retried) unless `force`."""
     result = aggregation.aggregate_year(year=year, force=force, publish=publish)
     return {"year": year, "localities": result.localities, "published": result.national_year.is_published}
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_report_reminders(self) -> int:
+    """Daily: remind the coordinators of reports not yet submitted, 14 and 3 days before the due date and when
+    overdue. Safe to run twice (once per report and kind)."""
+    return services.reminders_send().reports

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stats.views import exports, portal
+from stats.views import downloads, exports, portal
 
 app_name = "stats"
 
@@ -9,6 +9,7 @@ REPORTS = "portal/localities/<slug:slug>/statistics/"
 
 urlpatterns: list = [
     path(REPORTS, portal.report_list, name="report-list"),
+    path(f"{REPORTS}reports.<str:file_format>", downloads.report_download, name="report-download"),
     path(f"{REPORTS}<int:pk>/", portal.report_edit, name="report-edit"),
     path(
         "statistics/<int:year>/download.<str:file_format>",

@@ -1,6 +1,7 @@
 """Statistics' URLs: a locality's reports are its coordinators' and staff's (another locality's report is 404,
-also when its id is put under one's own locality's address); the public statistics, their downloads and their
-open data are open to everybody (a published year; any other year is 404 to everybody too)."""
+also when its id is put under one's own locality's address; so is the download of its reports); the public
+statistics, their downloads and their open data are open to everybody (a published year; any other year is 404
+to everybody too)."""
 
 from tests.security.authz import Case, public, scoped
 
@@ -24,6 +25,8 @@ def _own(world, **extra):
 CASES = [
     Case("stats:report-list", scoped(), kwargs=_own),
     Case("stats:report-edit", scoped(), kwargs=lambda w: _own(w, pk=w.report.pk)),
+    # The coordinators' download of their locality's reports (every round and status).
+    Case("stats:report-download", scoped(), kwargs=lambda w: _own(w, file_format="xlsx")),
     # 2023 is published history (from the data migration).
     Case("stats:public-download", public(200), kwargs=lambda w: {"year": 2023, "file_format": "csv"}),
     # Open data (DESIGN §6).
