@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, is_national_staff
@@ -131,17 +133,15 @@ def latest_file(*, user, slug: str, language: str, fmt: str = "") -> tuple[Mater
     if chosen is not None:
         return material, chosen, False
     if not files:
-        from django.http import Http404
-
         raise Http404("no file in that language")
     newest_version = files[0].version
     chosen = _preferred([file for file in files if file.version_id == newest_version.pk], fmt)
     if chosen is None:
-        from django.http import Http404
-
         raise Http404("no file in that format")
-    has_current = MaterialVersion.objects.filter(material=material, status=Status.PUBLISHED).exists()
-    return material, chosen, has_current
+    if not MaterialVersion.objects.filter(material=material, status=Status.PUBLISHED).exists():
+        # The current version was withdrawn: the stable link leads nowhere rather than to an older text.
+        raise Http404("no current version")
+    return material, chosen, True
 
 
 def downloadable_file_or_404(*, user, slug: str, pk: int) -> MaterialFile:
@@ -180,8 +180,6 @@ def is_following(*, user, material: Material) -> bool:
 def news_since(*, user, since: datetime.datetime | None, limit: int = 10) -> list[MaterialVersion]:
     """Versions published since `since` (the last month's when unknown) of materials the user may see."""
     if since is None:
-        from django.utils import timezone
-
         since = timezone.now() - datetime.timedelta(days=30)
     return list(
         MaterialVersion.objects.filter(
@@ -197,8 +195,6 @@ def news_since(*, user, since: datetime.datetime | None, limit: int = 10) -> lis
 
 def open_consultations_for(*, user) -> list[Consultation]:
     """Open rounds the user may comment on: coordinators and staff, materials they may see."""
-    from django.utils import timezone
-
     if not (is_coordinator(user=user) or is_national_staff(user)):
         return []
     return list(
@@ -216,8 +212,6 @@ def open_consultations_for(*, user) -> list[Consultation]:
 def consultation_for_user_or_404(*, user, pk: int) -> Consultation:
     """A consultation a coordinator or staff member may read (open or closed); everyone else 404."""
     if not (is_coordinator(user=user) or is_national_staff(user)):
-        from django.http import Http404
-
         raise Http404("not a commenter")
     return get_object_or_404(
         Consultation.objects.filter(version__material__in=Material.objects.visible_to(user)).select_related(

@@ -212,16 +212,18 @@ def material_follow_set(*, actor, material: Material, following: bool) -> Materi
 
 def followers_notify(*, version: MaterialVersion) -> int:
     """E-mail each follower who may see the material about the published version, in their language. Runs once
-    per version: a second run (a retried task) sends nothing."""
+    per version: the version remembers that it told them in the same transaction as the sending, so a task that
+    fails half-way is retried whole (a follower may get the news twice, never not at all) and a task that ran
+    already sends nothing."""
     with transaction.atomic():
         version = MaterialVersion.objects.select_for_update().select_related("material").get(pk=version.pk)
         if version.followers_notified_at is not None or version.status != Status.PUBLISHED:
             return 0
+        recipients = list(selectors.followers(material=version.material))
+        for user in recipients:
+            _send_version_email(user=user, version=version)
         version.followers_notified_at = timezone.now()
         version.save(update_fields=["followers_notified_at"])
-        recipients = list(selectors.followers(material=version.material))
-    for user in recipients:
-        _send_version_email(user=user, version=version)
     return len(recipients)
 
 

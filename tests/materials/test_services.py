@@ -199,3 +199,25 @@ def test_news_since_the_previous_visit(coordinator):
     PublishedVersionFactory(published_at=since - datetime.timedelta(hours=1))
     new = PublishedVersionFactory()
     assert selectors.news_since(user=coordinator, since=since) == [new]
+
+
+def test_a_task_that_fails_half_way_tells_everybody_when_retried(staff, coordinator, other_coordinator, monkeypatch):
+    guideline = MaterialFactory(kind=Kind.GUIDELINE)
+    version = PublishedVersionFactory(material=guideline)
+    sent = []
+    smtp = {"down": True}
+
+    def flaky(*, user, version):
+        if user == other_coordinator and smtp["down"]:
+            raise OSError("SMTP down")
+        sent.append(user)
+
+    monkeypatch.setattr(services, "_send_version_email", flaky)
+    with pytest.raises(OSError):
+        services.followers_notify(version=version)
+    version.refresh_from_db()
+    assert version.followers_notified_at is None
+    smtp["down"] = False
+    assert services.followers_notify(version=version) == 2
+    assert sent == [coordinator, coordinator, other_coordinator]
+    assert services.followers_notify(version=version) == 0

@@ -195,3 +195,16 @@ def test_a_coordinator_follows_and_unfollows(client, coordinator):
     response = client.post(url, {"following": "0"}, follow=True)
     assert not selectors.is_following(user=coordinator, material=material)
     assert "Et enää seuraa" in response.content.decode()
+
+
+def test_the_stable_link_of_a_material_whose_current_version_was_withdrawn_leads_nowhere(client, staff):
+    from materials import services
+
+    material = MaterialFactory(slug="guideline")
+    add_file(PublishedVersionFactory(material=material, label="2022", status=S.SUPERSEDED), "fi")
+    current = PublishedVersionFactory(material=material, label="2024")
+    add_file(current, "fi")
+    services.material_version_withdraw(actor=staff, version=current, reason="Virhe")
+    assert client.get("/materials/guideline/latest/fi/").status_code == 404
+    page = client.get("/materials/guideline/").content.decode()
+    assert "Kaikukeskus on vetänyt sen pois" in page
