@@ -7,6 +7,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -104,9 +105,16 @@ class FileInline(admin.TabularInline):
 
     model = MaterialFile
     extra = 0
-    fields = ["language", "link", "format", "size", "sha256", "uploaded_by"]
+    fields = ["language", "link", "format", "size", "sha256", "uploaded_by", "downloads"]
     readonly_fields = fields
     verbose_name_plural = _("files")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(download_total=Sum("download_days__count"))
+
+    @admin.display(description=_("downloads"))
+    def downloads(self, material_file):
+        return material_file.download_total or 0
 
     def has_add_permission(self, request, obj=None):
         return False

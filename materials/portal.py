@@ -22,6 +22,17 @@ def panels(user) -> list[Panel]:
                 kind="todo",
             )
         )
+    if user.is_national_staff:
+        waiting = selectors.comments_awaiting_answer()
+        if waiting:
+            result.append(
+                Panel(
+                    title=_("Comments awaiting an answer"),
+                    template="materials/panels/comments_waiting.html",
+                    context={"consultations": waiting},
+                    kind="todo",
+                )
+            )
     # Opening the front page is the visit the panel counts from (see services.news_visit).
     since = services.news_visit(user=user)
     result.append(

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -204,6 +204,18 @@ def open_consultations_for(*, user) -> list[Consultation]:
             version__status=Status.DRAFT,
             version__material__in=Material.objects.visible_to(user),
         )
+        .select_related("version__material")
+        .order_by("closes_on")
+    )
+
+
+def comments_awaiting_answer() -> list[Consultation]:
+    """For staff: rounds with comments nobody has answered yet, each with that number (`waiting`)."""
+    return list(
+        Consultation.objects.annotate(
+            waiting=Count("comments", filter=Q(comments__status=ConsultationComment.Status.NEW))
+        )
+        .filter(waiting__gt=0)
         .select_related("version__material")
         .order_by("closes_on")
     )

@@ -245,21 +245,18 @@ def _send_version_email(*, user, version: MaterialVersion) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
-@transaction.atomic
 def news_visit(*, user) -> datetime.datetime | None:
     """The portal's front page was opened: returns since when to show news (the visit before this one), and
-    records this visit. Reloads within `VISIT_GAP` count as the same visit."""
+    records this visit. Reloads within `VISIT_GAP` count as the same visit. Two queries whether it is the first
+    visit or not (the front page's query count does not depend on it); two tabs at once simply both record."""
     now = timezone.now()
-    seen, created = MaterialNewsSeen.objects.select_for_update().get_or_create(
-        user=user, defaults={"last_visit_at": now}
-    )
-    if created:
+    seen = MaterialNewsSeen.objects.filter(user=user).first()
+    if seen is None:
+        MaterialNewsSeen.objects.bulk_create([MaterialNewsSeen(user=user, last_visit_at=now)], ignore_conflicts=True)
         return None
-    if now - seen.last_visit_at > VISIT_GAP:
-        seen.previous_visit_at = seen.last_visit_at
-    seen.last_visit_at = now
-    seen.save(update_fields=["previous_visit_at", "last_visit_at"])
-    return seen.previous_visit_at
+    previous = seen.last_visit_at if now - seen.last_visit_at > VISIT_GAP else seen.previous_visit_at
+    MaterialNewsSeen.objects.filter(pk=seen.pk).update(previous_visit_at=previous, last_visit_at=now)
+    return previous
 
 
 # --- Consultation -----------------------------------------------------------------------------------------

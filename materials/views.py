@@ -115,8 +115,10 @@ def file_response(request, material_file: MaterialFile, *, private: bool, count:
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
-    # Nothing in a served file may run scripts or load anything, should a browser render it after all.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    if not material_file.is_inline:
+        # An attachment (SVG above all) must run nothing and load nothing, should a browser render it after all.
+        # Inline PDFs and images keep the site's policy: Chromium's PDF viewer refuses to open in a sandbox.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if count and request.method == "GET":
         services.download_count(material_file=material_file)
     return response

@@ -84,3 +84,19 @@ def test_the_publish_action_supersedes_and_withdraw_asks_a_reason(staff_client):
     assert staff_client.post(url, {"reason": "Virhe luvussa 3"}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == "withdrawn"
+
+
+def test_the_version_page_shows_each_files_downloads(staff_client):
+    import datetime
+
+    from materials import services
+
+    version = PublishedVersionFactory(label="2024")
+    material_file = add_file(version, "fi")
+    for day in (1, 2, 2):
+        services.download_count(material_file=material_file, on=datetime.date(2026, 3, day))
+    page = staff_client.get(reverse("admin:materials_materialversion_change", args=[version.pk]))
+    assert page.status_code == 200
+    import re
+
+    assert re.search(r'field-downloads">\s*<p>3</p>', page.content.decode())

@@ -167,3 +167,15 @@ def test_the_portal_shows_open_rounds_and_new_versions(client, staff, coordinato
     page = client.get(reverse("portal")).content.decode()
     assert "Kommentoitavat luonnokset" in page and "Toimintamalli 2026" in page
     assert "Uudet materiaaliversiot" in page and "Toimintamalli 2024</a>" in page
+
+
+def test_staff_see_rounds_with_unanswered_comments_on_the_portal(client, staff, coordinator, draft):
+    consultation = _open(staff, draft)
+    first = services.consultation_comment_add(consultation=consultation, actor=coordinator, section="1", body="A")
+    services.consultation_comment_add(consultation=consultation, actor=coordinator, section="2", body="B")
+    client.force_login(staff)
+    page = client.get(reverse("portal")).content.decode()
+    assert "Vastausta odottavat kommentit" in page and "2 kommenttia ilman vastausta" in page
+    services.consultation_comment_answer(actor=staff, comment=first, status="accepted", reply="")
+    page = client.get(reverse("portal")).content.decode()
+    assert "1 kommentti ilman vastausta" in page
