@@ -127,12 +127,16 @@ class VersionFormMixin:
         for name, field in self.fields.items():
             if name == "version" or field.widget.is_hidden or name not in self.cleaned_data:
                 continue
-            try:
-                saved = models.Model.serializable_value(current, name)
-            except AttributeError:
-                continue
-            saved_display = self._display(field, saved)
-            yours_display = self._display(field, self.cleaned_data[name])
+            if isinstance(field, forms.ModelMultipleChoiceField):  # many-to-many: the chosen rows, by name
+                saved_display = ", ".join(sorted(str(row) for row in getattr(current, name).all())) or "–"
+                yours_display = ", ".join(sorted(str(row) for row in self.cleaned_data[name] or [])) or "–"
+            else:
+                try:
+                    saved = models.Model.serializable_value(current, name)
+                except AttributeError:
+                    continue
+                saved_display = self._display(field, saved)
+                yours_display = self._display(field, self.cleaned_data[name])
             if saved_display != yours_display:
                 rows.append((str(field.label), saved_display, yours_display))
         return rows

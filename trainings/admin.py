@@ -1,6 +1,7 @@
 """Staff manage trainings here: draft, publish, cancel (everyone is told), see registrations, mark attendance.
 Every change goes through `trainings.services`; registrations are made by the registrants themselves."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.locking import StaleVersionError, VersionFormMixin
 from trainings import services
 from trainings.models import Registration, Training
 
@@ -42,8 +44,37 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class TrainingAdminForm(VersionFormMixin, forms.ModelForm):
+    """The version the page was opened with travels with the form: a save over someone else's newer one is
+    refused with the form kept (the service checks it again inside its transaction)."""
+
+    class Meta:
+        model = Training
+        fields = [
+            *("status", "kind", "audience", "format", "language"),
+            *("title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en"),
+            *("starts_at", "ends_at", "place", "online_link"),
+            *("capacity", "registration_opens_at", "registration_closes_at", "materials"),
+        ]
+        formfield_callback = staticmethod(
+            lambda field, **kwargs: field.formfield(
+                **({"assume_scheme": "https"} if isinstance(field, models.URLField) else {}), **kwargs
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.versioned_instance
+        if instance.pk is not None and "version" in cleaned:
+            current = Training.objects.filter(pk=instance.pk).first()
+            if current is not None and current.version != self.expected_version:
+                self.show_conflict(StaleVersionError(current))
+        return cleaned
+
+
 @admin.register(Training)
 class TrainingAdmin(SimpleHistoryAdmin):
+    form = TrainingAdminForm
     list_display = ["title_fi", "kind", "format", "starts_at", "status", "seats", "waitlisted", "links"]
     list_filter = ["status", "kind", "format", "audience", "language"]
     search_fields = ["title_fi", "title_sv", "title_en"]
@@ -99,7 +130,7 @@ class TrainingAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        services.training_save(actor=request.user, training=obj)
+        services.training_save(actor=request.user, training=obj, expected_version=form.expected_version)
 
     @admin.action(description=_("Cancel the selected trainings and tell their registrants"))
     def cancel_trainings(self, request, queryset):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kaikukeskus.locking import Versioned
 from localities.models import Locality, TranslatedField, person_field
 
 
@@ -39,7 +40,7 @@ class TrainingQuerySet(models.QuerySet):
         )
 
 
-class Training(models.Model):
+class Training(Versioned):
     class Kind(models.TextChoices):
         COORDINATOR_TRAINING = "coordinator_training", _("Coordinator training")
         NATIONAL_MEETING = "national_meeting", _("National annual meeting")

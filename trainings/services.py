@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaikukeskus.locking import check_and_bump
 from localities.models import Locality
 from localities.permissions import is_national_staff, localities_for, require_staff
 from trainings import emails, links
@@ -169,11 +170,14 @@ def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
 
 
 @transaction.atomic
-def training_save(*, actor, training: Training) -> Training:
+def training_save(*, actor, training: Training, expected_version: int | None = None) -> Training:
     """Create or change a training. More places fill from the waitlist; setting the status to cancelled is
-    `training_cancel` (everyone is told); a cancelled training stays cancelled."""
+    `training_cancel` (everyone is told); a cancelled training stays cancelled. `expected_version` is the version
+    the form was opened with: when someone saved the training since, `StaleVersionError` and nothing is written
+    (None overwrites knowingly)."""
     require_staff(actor)
     before = Training.objects.select_for_update().filter(pk=training.pk).first() if training.pk else None
+    check_and_bump(training, expected_version=expected_version)
     if before is not None and before.is_cancelled and training.status != Training.Status.CANCELLED:
         raise ValidationError({"status": _("A cancelled training cannot be published again. Create a new one.")})
     becomes_cancelled = training.status == Training.Status.CANCELLED and (before is None or not before.is_cancelled)

@@ -82,3 +82,31 @@ def test_a_cancelled_trainings_status_cannot_be_changed_in_the_admin(staff_clien
     training = TrainingFactory(status=Training.Status.CANCELLED)
     response = staff_client.get(reverse("admin:trainings_training_change", args=[training.pk]))
     assert "status" not in response.context["adminform"].form.fields
+
+
+def test_a_stale_admin_save_is_refused_and_keeps_what_was_typed(staff_client, staff):
+    from trainings import services
+
+    training = TrainingFactory(title_fi="Alkuperäinen")
+    url = reverse("admin:trainings_training_change", args=[training.pk])
+    opened_version = staff_client.get(url).context["adminform"].form["version"].value()
+    training.title_fi = "Toisen tallentama"
+    services.training_save(actor=staff, training=training, expected_version=training.version)
+    data = _training_form(title_fi="Minun versioni", version=opened_version, status="published")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "Minun versioni" in response.content.decode()
+    assert Training.objects.get().title_fi == "Toisen tallentama"
+    # Saving again (the form now carries the current version) overwrites knowingly.
+    data["version"] = response.context["adminform"].form.data["version"]
+    assert staff_client.post(url, data).status_code == 302
+    assert Training.objects.get().title_fi == "Minun versioni"
+
+
+def test_the_service_refuses_a_stale_version(staff):
+    from kaikukeskus.locking import StaleVersionError
+    from trainings import services
+
+    training = TrainingFactory()
+    with pytest.raises(StaleVersionError):
+        services.training_save(actor=staff, training=training, expected_version=training.version + 5)
