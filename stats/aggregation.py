@@ -7,7 +7,8 @@ gives the same rows (only `generated_at` moves). Half-yearly or monthly rounds o
 
 What the national year's other figures mean:
 - `localities` = localities with at least one approved report in the year; `localities_expected` = localities
-  running (piloting or permanent) at some point of the year (`Locality.objects.running_during`).
+  running (piloting or permanent) at some point of the year (`Locality.objects.running_during`), and any that
+  reported although their lifecycle dates say otherwise (so completeness never exceeds 100 %).
 - `issuers` / `venues` = partners active on the year's last day, from the networks' joined and left dates
   (`networks.selectors.partner_counts_for_localities`), of the reporting localities: the network behind the
   figures. A `LocalityYear` holds its own locality's counts.
@@ -27,7 +28,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,12 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
         setattr(national_year, name, sum_known(row[name] for row in rows))
     national_year.total_uses = sum_known(locality_year.uses_total for locality_year in locality_years)
     national_year.localities = len(rows)
-    national_year.localities_expected = Locality.objects.running_during(start, end).count()
+    # A locality that reported was expected to, even if its lifecycle dates say it was not running yet.
+    national_year.localities_expected = (
+        Locality.objects.filter(Q(pk__in=locality_ids) | Q(pk__in=Locality.objects.running_during(start, end)))
+        .distinct()
+        .count()
+    )
     national_year.municipalities = (
         Locality.municipalities.through.objects.filter(locality_id__in=locality_ids)
         .values("municipality_id")

@@ -405,6 +405,13 @@ class NationalYear(Figures):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def reporting_share(self) -> float | None:
+        """Completeness: the share of the expected localities that reported, in per cent (None when unknown)."""
+        if not self.localities_expected or self.localities is None:
+            return None
+        return round(100 * self.localities / self.localities_expected, 1)
+
 
 class LocalityYear(Figures):
     """One locality's approved figures for a year, written by the aggregation with the national year: the

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stats.views import downloads, exports, portal
+from stats.views import downloads, exports, portal, public
 
 app_name = "stats"
 
@@ -11,6 +11,8 @@ urlpatterns: list = [
     path(REPORTS, portal.report_list, name="report-list"),
     path(f"{REPORTS}reports.<str:file_format>", downloads.report_download, name="report-download"),
     path(f"{REPORTS}<int:pk>/", portal.report_edit, name="report-edit"),
+    path("statistics/", public.public_index, name="public-index"),
+    path("statistics/<int:year>/", public.public_year, name="public-year"),
     path(
         "statistics/<int:year>/download.<str:file_format>",
         exports.public_download,

@@ -176,6 +176,15 @@ def test_completeness_counts_the_localities_running_during_the_year(localities):
     assert (national.localities, national.localities_expected) == (1, 4)
 
 
+def test_a_locality_that_reported_was_expected_to(localities):
+    early = LocalityFactory(pilot_start_on=D(YEAR + 1, 1, 1))  # its dates say it started later
+    ReportFactory(round=RoundFactory(period_start=D(YEAR, 1, 1)), locality=early, approved=True)
+    aggregation.aggregate_year(year=YEAR)
+    national = _national()
+    assert (national.localities, national.localities_expected) == (1, 4)
+    assert national.reporting_share == 25.0
+
+
 def test_issuers_and_venues_are_counted_at_year_end(localities):
     first, second = localities[:2]
     PartnerFactory(locality=first, joined_on=D(2020, 1, 1))
