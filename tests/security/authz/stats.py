@@ -27,6 +27,8 @@ CASES = [
     Case("stats:report-edit", scoped(), kwargs=lambda w: _own(w, pk=w.report.pk)),
     # The coordinators' download of their locality's reports (every round and status).
     Case("stats:report-download", scoped(), kwargs=lambda w: _own(w, file_format="xlsx")),
+    Case("stats:public-index", public()),
+    Case("stats:public-year", public(), kwargs=lambda w: {"year": 2025}),
     # 2023 is published history (from the data migration).
     Case("stats:public-download", public(200), kwargs=lambda w: {"year": 2023, "file_format": "csv"}),
     # Open data (DESIGN §6).
