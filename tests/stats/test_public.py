@@ -45,8 +45,9 @@ def published(locality, other_locality):
 
 
 def test_the_urls():
-    assert reverse("stats:public-index") == INDEX
-    assert reverse("stats:public-year", kwargs={"year": 2025}) == "/statistics/2025/"
+    assert _url("stats:public-index") == INDEX
+    assert _url("stats:public-year", year=2025) == "/statistics/2025/"
+    assert _url("stats:public-year", "sv", year=2025) == "/sv/statistics/2025/"
 
 
 def test_index_lists_every_published_year_newest_first(client, published):
