@@ -1,6 +1,6 @@
-"""The statistics' panel on the coordinator's front page: the reports the user's localities still have to fill
+"""The statistics' panels on the portal's front page. Coordinators: the reports their localities still have to fill
 in or fix (an open round's draft with its due date, a returned report with Kaikukeskus's comment, a reopened one
-with its last day). Staff review in the admin: the panel is the coordinators'."""
+with its last day). National staff: the reports waiting for their review, by round, linked to the admin's queue."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,7 @@ PANEL_ROWS = 10
 
 def panels(user) -> list[Panel]:
     if user.is_national_staff:
-        return []
+        return _review_panels()
     reports = selectors.reports_to_do(user=user)
     rows = list(reports[:PANEL_ROWS])
     if not rows:
@@ -24,6 +24,20 @@ def panels(user) -> list[Panel]:
             title=_("Statistics reports to fill in"),
             template="stats/panels/reports_to_do.html",
             context={"reports": rows, "more": more},
+            kind="todo",
+        )
+    ]
+
+
+def _review_panels() -> list[Panel]:
+    rounds = list(selectors.rounds_awaiting_review())
+    if not rounds:
+        return []
+    return [
+        Panel(
+            title=_("Statistics reports to review"),
+            template="stats/panels/reports_to_review.html",
+            context={"rounds": rounds},
             kind="todo",
         )
     ]

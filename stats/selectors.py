@@ -194,3 +194,14 @@ def reports_to_remind(reporting_round: ReportingRound | None = None) -> QuerySet
     if reporting_round is not None:
         reports = reports.filter(round=reporting_round)
     return reports.select_related("round", "locality")
+
+
+def rounds_awaiting_review() -> QuerySet[ReportingRound]:
+    """Rounds with submitted reports, each with `awaiting` (how many): staff's review to-do. One query."""
+    return (
+        ReportingRound.objects.annotate(
+            awaiting=Count("reports", filter=Q(reports__in=LocalityReport.objects.awaiting_review().values("pk")))
+        )
+        .filter(awaiting__gt=0)
+        .order_by("-period_start", "period_end")
+    )
