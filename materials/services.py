@@ -216,7 +216,9 @@ def followers_notify(*, version: MaterialVersion) -> int:
     fails half-way is retried whole (a follower may get the news twice, never not at all) and a task that ran
     already sends nothing."""
     with transaction.atomic():
-        version = MaterialVersion.objects.select_for_update().select_related("material").get(pk=version.pk)
+        # The version's row only (`of`): joined with select_related, a plain FOR UPDATE would lock the material's
+        # row too, which the next publisher holds while it supersedes this version: a deadlock.
+        version = MaterialVersion.objects.select_for_update(of=("self",)).select_related("material").get(pk=version.pk)
         if version.followers_notified_at is not None or version.status != Status.PUBLISHED:
             return 0
         recipients = list(selectors.followers(material=version.material))

@@ -43,3 +43,17 @@ def test_concurrent_publishing_leaves_exactly_one_current_version():
     assert errors == []
     statuses = sorted(MaterialVersion.objects.filter(material=material).values_list("status", flat=True))
     assert statuses == ["published", "superseded", "superseded"]
+
+
+def test_telling_the_followers_locks_the_version_only_not_the_material():
+    """The deadlock CI met: the first publisher's follower e-mails (after its commit) locked the version *and*,
+    through the joined material, the material's row, while the second publisher held the material's row and
+    waited to supersede that version. Telling the followers must lock the version's row only."""
+    from django.test.utils import CaptureQueriesContext
+
+    material = MaterialFactory(kind="guideline")
+    version = PublishedVersionFactory(material=material, label="2024")
+    with CaptureQueriesContext(connection) as queries:
+        services.followers_notify(version=version)
+    locking = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    assert locking and all('FOR UPDATE OF "materials_materialversion"' in sql for sql in locking), locking
