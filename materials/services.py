@@ -148,6 +148,10 @@ def material_version_publish(
         )
     if not version.files.exists():
         raise VersionStateError(_("Add at least one file before publishing."), code="no_files")
+    if not version.changes_fi.strip():
+        raise VersionStateError(
+            {"changes_fi": _("Say what changed (in Finnish at least) before publishing.")}, code="no_changes"
+        )
     for previous in MaterialVersion.objects.filter(material_id=version.material_id, status=Status.PUBLISHED):
         previous.status = Status.SUPERSEDED
         _save(previous, actor=actor, reason="superseded")

@@ -43,6 +43,14 @@ def test_a_version_without_files_or_not_a_draft_is_not_published(staff):
         services.material_version_publish(actor=staff, version=published)
 
 
+def test_a_version_says_what_changed_before_it_is_published(staff):
+    version = VersionFactory(changes_fi=" ", changes_en="Chapter 3")
+    add_file(version)
+    with pytest.raises(ValidationError) as error:
+        services.material_version_publish(actor=staff, version=version)
+    assert "Say what changed" in error.value.message_dict["changes_fi"][0]
+
+
 def test_only_staff_publish(coordinator):
     version = VersionFactory()
     add_file(version)
