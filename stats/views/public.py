@@ -10,6 +10,7 @@ from kaikukeskus.public_cache import public_page
 from networks.models import Sector
 from stats import charts, exports, selectors
 from stats.models import AGE_GROUPS, AGE_LABELS, SECTORS, NationalYear
+from stats.views.exports import PDF
 
 
 def _sector_rows(national_year: NationalYear) -> list[dict]:
@@ -30,9 +31,10 @@ def _age_rows(national_year: NationalYear) -> list[dict]:
 
 
 def _downloads(year: int) -> list[dict]:
+    """The annual report (PDF, made on request in the reader's language) and the year's table (XLSX, CSV)."""
     return [
         {"format": file_format.upper(), "year": year, "file_format": file_format}
-        for file_format in exports.SPREADSHEET_FORMATS
+        for file_format in (PDF, *exports.SPREADSHEET_FORMATS)
     ]
 
 

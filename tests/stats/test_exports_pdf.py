@@ -162,3 +162,13 @@ def test_no_english_on_the_pdf_and_job_pages(client, year, language, settings, m
     for name, response in pages.items():
         assert response.status_code in (200, 503), name
         assert not english_on(response.content.decode(), msgids=msgids, language=language), name
+
+
+@pytest.mark.parametrize("page", ["stats:public-index", "stats:public-year"])
+def test_the_public_pages_offer_the_annual_report_pdf_beside_the_tables(client, year, page):
+    kwargs = {"year": year.year} if page == "stats:public-year" else {}
+    with translation.override("fi"):
+        html = client.get(reverse(page, kwargs=kwargs)).content.decode()
+        pdf_url = reverse("stats:public-download", kwargs={"year": year.year, "file_format": "pdf"})
+    assert f'href="{pdf_url}"' in html
+    assert f"Tilastot {year.year} (PDF)" in html
