@@ -583,7 +583,11 @@ def _remind(due: list[tuple[LocalityReport, str]], *, on: datetime.date, actor) 
                 report=report,
                 template="stats/email/reminder_overdue.txt" if overdue else "stats/email/reminder_due.txt",
                 users=users_by_locality[report.locality_id],
-                context={"days_left": (report.round.due_on - on).days, "kind": kind},
+                context={
+                    "days_left": (report.round.due_on - on).days,
+                    "kind": kind,
+                    "accepts_late": on <= report.round.closes_on,
+                },
             )
 
     transaction.on_commit(send)

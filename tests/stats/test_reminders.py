@@ -177,3 +177,20 @@ def test_only_staff_remind_and_only_open_rounds(report, coordinator, staff):
     services.round_close(actor=staff, reporting_round=report.round)
     with pytest.raises(ValidationError):
         services.reminders_send_missing(actor=staff, reporting_round=report.round)
+
+
+def test_the_overdue_reminder_names_the_last_day_only_while_it_is_ahead(
+    reporting_round, report, coordinator, django_capture_on_commit_callbacks
+):
+    coordinator.preferred_language = "en"
+    coordinator.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(on=DUE + datetime.timedelta(days=2))
+    assert "Late reports are accepted until" in mail.outbox[0].body
+    ReportReminder.objects.all().delete()
+    mail.outbox.clear()
+    # The round was left open past its closing day: no last day in the past is promised.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(on=reporting_round.closes_on + datetime.timedelta(days=1))
+    assert "Late reports are accepted until" not in mail.outbox[0].body
+    assert "Fill in and submit the report in the coordinator portal:" in mail.outbox[0].body
