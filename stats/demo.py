@@ -18,8 +18,9 @@ and locality, and only what is missing is added."""
 import datetime
 import random
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.demo import DemoContext
@@ -152,8 +153,6 @@ def year_scale(reporting_round: ReportingRound) -> float:
 
 
 def _localities(queryset):
-    from django.db.models import Count
-
     return queryset.annotate(municipalities_count=Count("municipalities")).order_by("slug")
 
 
@@ -194,7 +193,7 @@ def _seed_national_reports(context: DemoContext, reporting_round: ReportingRound
             ReportEvent(action=ReportEvent.Action.APPROVED, actor=context.staff, at=reviewed_at),
         ]
     bulk_create_with_history(
-        reports, LocalityReport, batch_size=500, default_user=context.staff, default_change_reason="Approved"
+        reports, LocalityReport, batch_size=500, default_user=context.staff, default_change_reason=_("Approved")
     )
     for number, event in enumerate(events):
         event.report = reports[number // 2]

@@ -57,3 +57,12 @@ def test_statistics_urls_are_the_ones_that_exist_and_the_database_url_names_the_
     for url in statistics_urls(2025):
         assert "statistics" in url
     assert database_url().endswith(str(__import__("django.db").db.connection.settings_dict["NAME"]))
+
+
+def test_the_pdf_is_timed_cold_in_each_language(generated):
+    from bench.bench_stats import time_pdf
+    from stats import aggregation
+
+    aggregation.aggregate_year(year=2025, publish=True)
+    timed = time_pdf(2025)
+    assert set(timed["seconds"]) == {"fi", "sv", "en"} and timed["bytes"] > 1000
