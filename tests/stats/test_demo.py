@@ -133,3 +133,13 @@ def test_demo_published_years_continue_the_history_in_the_open_data(demo_data, c
     assert by_year[2023]["uses_total"] < published["uses_total"] < 2 * by_year[2023]["uses_total"]
     localities = client.get(f"/api/v1/statistics/localities/?year={today.year - 2}").json()
     assert {"kainuu", "tornio", "vaasa"} <= {row["locality"] for row in localities["results"]}
+
+
+def test_demo_public_statistics_pages_show_the_published_year_and_its_localities(demo_data, client):
+    year = timezone.localdate().year - 2
+    index = client.get("/statistics/")
+    assert index.status_code == 200 and f"/statistics/{year}/" in index.content.decode()
+    page = client.get(f"/statistics/{year}/").content.decode()
+    for name in ("Kainuu", "Tornio", "Vaasa"):
+        assert name in page
+    assert client.get(f"/statistics/{year + 1}/").status_code == 404  # in review: not published yet
