@@ -204,6 +204,10 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        # A page with a form carries the visitor's own CSRF token (Django ≥ 4.1 flags it as
+        # CSRF_COOKIE_NEEDS_UPDATE; CSRF_COOKIE_USED was its old name): served to the next visitor, that
+        # visitor's POST would fail the CSRF check.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.META.get("CSRF_COOKIE_USED")
         and not getattr(getattr(request, "session", None), "accessed", False)
         and "private" not in cache_control

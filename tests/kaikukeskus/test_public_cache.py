@@ -203,3 +203,26 @@ def test_a_confirmed_import_renews_the_public_pages_and_a_preview_does_not(clien
     assert PartnerImport.objects.get(pk=upload.pk).status == PartnerImport.Status.APPLIED
     after = client.get(url)
     assert after.status_code == 200 and "Tuontiteatteri" in after.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_public_page_with_a_form_is_never_cached_for_the_next_visitor(rf, settings):
+    """A form's CSRF token is the visitor's own: a cached copy would make the next visitor's POST fail the CSRF
+    check (the annual report's "make the PDF" page met this). Django ≥ 4.1 flags the token's use as
+    CSRF_COOKIE_NEEDS_UPDATE."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from kaikukeskus.public_cache import public_page
+
+    rendered = []
+
+    @public_page
+    def page_with_form(request):
+        rendered.append(1)
+        return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+    first = page_with_form(rf.get("/form-page/"))
+    second = page_with_form(rf.get("/form-page/"))
+    assert len(rendered) == 2
+    assert "ETag" not in first and "ETag" not in second
