@@ -92,10 +92,6 @@ class ReportingRoundQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReportingRound.Status.OPEN)
 
-    def within_year(self, year: int):
-        """Rounds whose whole period lies in the calendar year: what the year's aggregation sums."""
-        return self.filter(period_start__year=year, period_end__year=year)
-
 
 class ReportingRound(models.Model):
     class Status(models.TextChoices):
@@ -281,10 +277,6 @@ class LocalityReport(Figures, Versioned):
         if self.status == self.Status.DRAFT:
             return self.round.status == ReportingRound.Status.OPEN
         return self.status == self.Status.RETURNED
-
-    @property
-    def is_locked(self) -> bool:
-        return not self.editable_by_coordinators()
 
     @property
     def is_submitted_on_time(self) -> bool | None:

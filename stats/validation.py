@@ -53,9 +53,6 @@ class Findings:
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.errors or self.warnings)
-
     def error_dict(self) -> dict[str | None, list[str]]:
         """For `ValidationError(...)` and forms' `add_error`: messages by field (None for the whole report)."""
         errors: dict[str | None, list[str]] = {}

@@ -199,7 +199,7 @@ def test_a_coordinator_cannot_review(submitted, coordinator, action):
 
 def test_staff_approve_once_and_the_report_locks(submitted, staff, coordinator):
     approved = services.report_approve(actor=staff, report=submitted)
-    assert approved.status == LocalityReport.Status.APPROVED and approved.is_locked
+    assert approved.status == LocalityReport.Status.APPROVED and not approved.editable_by_coordinators()
     with pytest.raises(services.AlreadyReviewedError):
         services.report_approve(actor=StaffFactory(), report=submitted)
     with pytest.raises(services.ReportLockedError):
