@@ -45,9 +45,11 @@ def _figures(row) -> list[object]:
 def year_rows(year: int) -> YearTable:
     """The published year's table (`NationalYear.DoesNotExist` for a year that is not published). Two queries
     whatever the number of localities."""
-    national_year = selectors.published_year(year=year)
+    national_year = selectors.published_years().get(year=year)
     rows = [[_("Whole country"), "", *_figures(national_year)]]
-    rows += [[row.locality.name, row.locality.slug, *_figures(row)] for row in selectors.locality_years(national_year)]
+    rows += [
+        [row.locality.name, row.locality.slug, *_figures(row)] for row in selectors.published_locality_years(year=year)
+    ]
     return YearTable(national_year=national_year, header=header(), rows=rows)
 
 

@@ -94,7 +94,7 @@ def _localities(year: NationalYear) -> list[list[str]]:
             _number(row.uses_child),
             _number(row.uses_total),
         ]
-        for row in selectors.locality_years(year)
+        for row in selectors.published_locality_years(year=year.year)
     ]
 
 
@@ -168,7 +168,7 @@ def annual_report(year: int, *, progress: Callable[[int, str], None] | None = No
     """The published year's report in the active language (`NationalYear.DoesNotExist` for a year not
     published), from storage when this publication has been rendered in this language before."""
     progress = progress or (lambda percent, message="": None)
-    national_year = selectors.published_year(year=year)
+    national_year = selectors.published_years().get(year=year)
     content = cached(national_year)
     if content is not None:
         return content

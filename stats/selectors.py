@@ -88,31 +88,23 @@ def report_breakdown(report: LocalityReport) -> Breakdown:
 # --- Public -----------------------------------------------------------------------------------------------
 
 
-def published_year(*, year: int) -> NationalYear:
-    """A year the public may see: published (aggregated and published, or the published history).
-    `NationalYear.DoesNotExist` for any other."""
-    return NationalYear.objects.published().get(year=year)
-
-
-def locality_years(national_year: NationalYear) -> QuerySet[LocalityYear]:
-    """The year's per-locality rows, with their localities, in the order of the localities' Finnish names."""
-    return national_year.locality_years.select_related("locality").order_by("locality__name_fi", "locality_id")
-
-
 def published_years() -> QuerySet[NationalYear]:
-    """The years visitors see, oldest first."""
+    """The years visitors see (aggregated and published, or the published history), oldest first: the pages, the
+    downloads, the open data and the annual report. One year: `published_years().get(year=...)`, which raises
+    `NationalYear.DoesNotExist` for a year that is not published."""
     return NationalYear.objects.published().order_by("year")
 
 
 def published_locality_years(*, year: int | None = None) -> QuerySet[LocalityYear]:
     """The localities' rows of the published years (what the aggregation wrote from approved reports: never a
-    draft or a report under review), by year and the locality's Finnish name."""
-    queryset = LocalityYear.objects.filter(national_year__published_at__isnull=False).select_related(
-        "national_year", "locality"
+    draft or a report under review), with their years and localities, by year and the locality's Finnish name;
+    only `year`'s when given."""
+    years = published_years() if year is None else published_years().filter(year=year)
+    return (
+        LocalityYear.objects.filter(national_year__in=years.order_by().values("pk"))
+        .select_related("national_year", "locality")
+        .order_by("national_year__year", "locality__name_fi", "locality_id")
     )
-    if year is not None:
-        queryset = queryset.filter(national_year__year=year)
-    return queryset.order_by("national_year__year", "locality__name_fi", "locality_id")
 
 
 # --- Completeness and timeliness of a round ----------------------------------------------------------------

@@ -37,7 +37,7 @@ def public_download(request, year: int, file_format: str):
 
 def _annual_report(request, year: int):
     try:
-        national_year = selectors.published_year(year=year)
+        national_year = selectors.published_years().get(year=year)
     except NationalYear.DoesNotExist as error:
         raise Http404 from error
     if request.method == "POST":

@@ -65,7 +65,7 @@ def public_index(request):
 @require_safe
 def public_year(request, year: int):
     try:
-        national_year = selectors.published_year(year=year)
+        national_year = selectors.published_years().get(year=year)
     except NationalYear.DoesNotExist as error:
         raise Http404("no such published year") from error
     return render(
@@ -74,7 +74,7 @@ def public_year(request, year: int):
         {
             "year": national_year,
             "is_history": national_year.source == NationalYear.Source.PUBLISHED,
-            "rows": list(selectors.locality_years(national_year)),
+            "rows": list(selectors.published_locality_years(year=national_year.year)),
             "sectors": _sector_rows(national_year),
             "ages": _age_rows(national_year),
             "downloads": _downloads(national_year.year),
