@@ -68,7 +68,7 @@ def compare_aggregation(year: int, *, repeats: int = REPEATS) -> dict:
     rows = bare_group_by(year)
     aggregate_ms = _median_ms(lambda: aggregation.aggregate_year(year=year), repeats)
     group_by_ms = _median_ms(lambda: bare_group_by(year), repeats)
-    query_ms = _median_ms(lambda: aggregation.locality_sums(year), repeats)
+    query_ms = _median_ms(lambda: list(aggregation.locality_sums(year)), repeats)
     with CaptureQueriesContext(connection) as queries:
         aggregation.aggregate_year(year=year)
     national_year = NationalYear.objects.get(year=year)

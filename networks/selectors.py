@@ -153,12 +153,11 @@ def partner_counts(*, locality: Locality, on: datetime.date) -> PartnerCounts:
     return counts.get(locality.pk, PartnerCounts(issuers=0, venues=0))
 
 
-def partner_counts_for_localities(*, localities: Iterable[Locality] | QuerySet, on: datetime.date) -> dict:
-    """`{locality_id: PartnerCounts}` for many localities in one query (national aggregation)."""
-    ids = localities.values("pk") if isinstance(localities, QuerySet) else [locality.pk for locality in localities]
-    rows = (
+def partner_counts_by_locality(*, on: datetime.date) -> QuerySet:
+    """Per locality (`locality_id`), its `issuers` and `venues` in the network on `on`: the one count, as a query,
+    so that the statistics aggregation can read it as a subquery of its own GROUP BY."""
+    return (
         Partner.objects.active_on(on)
-        .filter(locality__in=ids)
         .values("locality_id")
         .annotate(
             issuers=Count("pk", filter=Q(role=PartnerRole.ISSUER)),
@@ -166,6 +165,12 @@ def partner_counts_for_localities(*, localities: Iterable[Locality] | QuerySet, 
         )
         .order_by()
     )
+
+
+def partner_counts_for_localities(*, localities: Iterable[Locality] | QuerySet, on: datetime.date) -> dict:
+    """`{locality_id: PartnerCounts}` for many localities in one query (reports prefilled when a round opens)."""
+    ids = localities.values("pk") if isinstance(localities, QuerySet) else [locality.pk for locality in localities]
+    rows = partner_counts_by_locality(on=on).filter(locality__in=ids)
     return {row["locality_id"]: PartnerCounts(issuers=row["issuers"], venues=row["venues"]) for row in rows}
 
 

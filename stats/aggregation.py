@@ -1,16 +1,17 @@
 """The annual aggregation and publication of the national statistics (DESIGN §4 stats, issue 8 item 4).
 
-`aggregate_year` sums the approved reports whose round's period lies in the calendar year, per locality, in one
-SQL query (GROUP BY locality), writes one `LocalityYear` per reporting locality and the `NationalYear` as their
-sums. It is idempotent: it replaces the year's `LocalityYear` rows in one transaction, so running it twice
-gives the same rows (only `generated_at` moves). Half-yearly or monthly rounds of a year add up into the year.
+`aggregate_year` sums the approved reports whose round's period lies in the calendar year, per locality, and
+writes one `LocalityYear` per reporting locality in a single `INSERT … SELECT … GROUP BY locality` (the database
+sums and writes; no row passes through Python), then the `NationalYear` as the sums of those rows. It is
+idempotent: it replaces the year's `LocalityYear` rows in one transaction, so running it twice gives the same rows
+(only `generated_at` moves). Half-yearly or monthly rounds of a year add up into the year.
 
 What the national year's other figures mean:
 - `localities` = localities with at least one approved report in the year; `localities_expected` = localities
   running (piloting or permanent) at some point of the year (`Locality.objects.running_during`), and any that
   reported although their lifecycle dates say otherwise (so completeness never exceeds 100 %).
 - `issuers` / `venues` = partners active on the year's last day, from the networks' joined and left dates
-  (`networks.selectors.partner_counts_for_localities`), of the reporting localities: the network behind the
+  (`networks.selectors.partner_counts_by_locality`), of the reporting localities: the network behind the
   figures. A `LocalityYear` holds its own locality's counts.
 - `municipalities`: a locality's row holds the largest figure its reports of the year give (what the
   coordinators said: "municipalities where the card was in use"; half-year reports of the same locality are not
@@ -27,16 +28,29 @@ public cache is told).
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    Expression,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukeskus import public_cache
 from localities.models import Locality
 from localities.permissions import require_staff
-from networks.selectors import partner_counts_for_localities
-from stats.models import FIGURES, LocalityReport, LocalityYear, NationalYear, sum_known
+from networks.selectors import partner_counts_by_locality
+from stats.models import FIGURES, USE_FIELDS, LocalityReport, LocalityYear, NationalYear, sum_known
 
 
 class HistoryYearError(Exception):
@@ -70,19 +84,47 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def locality_sums(year: int) -> list[dict]:
-    """Per locality, the sums of its approved reports of the year: one query, GROUP BY locality."""
-    return list(
+def locality_sums(year: int) -> QuerySet:
+    """Per locality, the sums of its approved reports of the year, as one GROUP BY locality: the figures, the
+    largest number of municipalities a report gives, and the number of reports (rows named as `LocalityYear`'s
+    fields)."""
+    return (
         LocalityReport.objects.approved()
         .within_year(year)
         .values("locality_id")
         .annotate(
             **{name: Sum(name) for name in FIGURES},
-            municipalities_reported=Max("municipalities"),
+            municipalities=Max("municipalities"),
             reports=Count("pk"),
         )
         .order_by("locality_id")
     )
+
+
+class _OncePerGroup(ExpressionWrapper):
+    """An expression of the GROUP BY's key (a correlated subquery on `locality_id`): computed once per group.
+    Django would add it to the GROUP BY, which makes the database evaluate it for every report row."""
+
+    def get_group_by_cols(self):
+        return []
+
+
+def _network_count(name: str, *, on: datetime.date) -> Expression:
+    """The reporting locality's issuers or venues on `on`, read by its GROUP BY row as a subquery."""
+    counts = partner_counts_by_locality(on=on).filter(locality_id=OuterRef("locality_id")).values(name)
+    return _OncePerGroup(Coalesce(Subquery(counts), 0), output_field=IntegerField())
+
+
+def _insert_rows(model, rows: QuerySet) -> None:
+    """`INSERT INTO <model's table> (…) SELECT …`: the rows of a values() query, whose names are the model's
+    fields, are written by the database without passing through Python (Django has no INSERT … SELECT). The
+    names are read as `QuerySet.values()` reads them (django.db.models.query.ValuesIterable)."""
+    query = rows.query
+    names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+    select, params = query.get_compiler(rows.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) {select}", params)
 
 
 @transaction.atomic
@@ -96,60 +138,56 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
     if national_year is not None and national_year.source == NationalYear.Source.PUBLISHED and not force:
         raise HistoryYearError(year)
     if created:
-        national_year = NationalYear(year=year)
+        national_year = NationalYear(year=year, source=NationalYear.Source.AGGREGATED)
+        national_year.save_without_historical_record()  # its history row is written once, below
 
-    rows = locality_sums(year)
-    locality_ids = [row["locality_id"] for row in rows]
-    network = partner_counts_for_localities(localities=Locality.objects.filter(pk__in=locality_ids), on=end)
-
-    locality_years = []
-    for row in rows:
-        counts = network.get(row["locality_id"])
-        locality_years.append(
-            LocalityYear(
-                locality_id=row["locality_id"],
-                municipalities=row["municipalities_reported"],
-                issuers=counts.issuers if counts else 0,
-                venues=counts.venues if counts else 0,
-                reports=row["reports"],
-                **{name: row[name] for name in FIGURES},
-            )
-        )
+    # The year's rows are replaced in two statements: one DELETE (no signal per row: each told the shared cache,
+    # ten times the aggregation's own time at 300 localities; it is told once below), and one INSERT … SELECT of
+    # the GROUP BY, with each locality's network counted in a subquery. The national sums are then read from
+    # the 300-odd rows written, not from the reports again.
+    old_rows = national_year.locality_years.all()
+    old_rows._raw_delete(old_rows.db)
+    _insert_rows(
+        LocalityYear,
+        locality_sums(year)
+        .order_by()
+        .annotate(
+            national_year_id=Value(national_year.pk),
+            issuers=_network_count("issuers", on=end),
+            venues=_network_count("venues", on=end),
+        ),
+    )
+    rows = national_year.locality_years.all()
+    sums = rows.aggregate(
+        **{name: Sum(name) for name in FIGURES},
+        localities=Count("pk"),
+        issuers=Sum("issuers", default=0),
+        venues=Sum("venues", default=0),
+    )
+    locality_ids = rows.values("locality_id")
 
     national_year.source = NationalYear.Source.AGGREGATED
-    for name in FIGURES:
-        setattr(national_year, name, sum_known(row[name] for row in rows))
-    national_year.total_uses = sum_known(locality_year.uses_total for locality_year in locality_years)
-    national_year.localities = len(rows)
+    for name, value in sums.items():
+        setattr(national_year, name, value)
+    # The sum of every known use figure: the same whether summed by locality first or by figure.
+    national_year.total_uses = sum_known(sums[name] for name in USE_FIELDS)
     # A locality that reported was expected to, even if its lifecycle dates say it was not running yet.
-    national_year.localities_expected = (
-        Locality.objects.filter(Q(pk__in=locality_ids) | Q(pk__in=Locality.objects.running_during(start, end)))
-        .distinct()
-        .count()
-    )
+    national_year.localities_expected = Locality.objects.filter(
+        Q(pk__in=locality_ids) | Q(pk__in=Locality.objects.running_during(start, end))
+    ).count()
     national_year.municipalities = (
         Locality.municipalities.through.objects.filter(locality_id__in=locality_ids)
         .values("municipality_id")
         .distinct()
         .count()
     )
-    national_year.issuers = sum(locality_year.issuers for locality_year in locality_years)
-    national_year.venues = sum(locality_year.venues for locality_year in locality_years)
     national_year.generated_at = timezone.now()
     if publish and national_year.published_at is None:
         national_year.published_at = national_year.generated_at
     national_year._change_reason = _("Aggregated from approved reports")
     national_year.save()
-
-    # One DELETE, without a signal per row: each watched row's signal told the shared cache (a round trip or two
-    # each, ten times the aggregation's own time at 300 localities, bench_stats); it is told once below.
-    old_rows = national_year.locality_years.all()
-    old_rows._raw_delete(old_rows.db)
-    for locality_year in locality_years:
-        locality_year.national_year = national_year
-    LocalityYear.objects.bulk_create(locality_years)
-    public_cache.data_changed()  # bulk_create sends no per-row signals
-    return AggregationResult(national_year=national_year, created=created, localities=len(locality_years))
+    public_cache.data_changed()  # the rows were written without per-row signals
+    return AggregationResult(national_year=national_year, created=created, localities=sums["localities"])
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from collections import defaultdict
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -251,13 +252,22 @@ def test_only_staff_may_aggregate_and_publish(localities, coordinator, staff):
     assert aggregation.year_publish(year=YEAR, actor=staff).is_published
 
 
-def test_the_sums_take_one_query(localities, django_assert_num_queries):
+def test_the_aggregation_makes_the_same_statements_for_any_number_of_localities(localities):
+    """The GROUP BY and the localities' rows are one INSERT … SELECT: no statement per locality or report."""
     yearly = RoundFactory(period_start=D(YEAR, 1, 1))
-    for locality in localities:
+    ReportFactory(round=yearly, locality=localities[0], approved=True)
+    aggregation.aggregate_year(year=YEAR)  # the first run also creates the national year
+    with CaptureQueriesContext(connection) as one:
+        aggregation.aggregate_year(year=YEAR)
+    for locality in localities[1:]:
         ReportFactory(round=yearly, locality=locality, approved=True)
-    with django_assert_num_queries(1):
-        rows = aggregation.locality_sums(YEAR)
-    assert len(rows) == 3
+        PartnerFactory(locality=locality, joined_on=D(YEAR - 1, 1, 1))
+    with CaptureQueriesContext(connection) as many:
+        aggregation.aggregate_year(year=YEAR)
+    assert len(many) == len(one)
+    assert LocalityYear.objects.count() == len(localities)
+    inserts = [query["sql"] for query in many if query["sql"].startswith('INSERT INTO "stats_localityyear"')]
+    assert len(inserts) == 1 and "GROUP BY" in inserts[0]
 
 
 def test_the_celery_task_runs_the_same_code(localities):
