@@ -29,20 +29,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    Expression,
-    ExpressionWrapper,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,30 +88,35 @@ def locality_sums(year: int) -> QuerySet:
     )
 
 
-class _OncePerGroup(ExpressionWrapper):
-    """An expression of the GROUP BY's key (a correlated subquery on `locality_id`): computed once per group.
-    Django would add it to the GROUP BY, which makes the database evaluate it for every report row."""
-
-    def get_group_by_cols(self):
-        return []
-
-
-def _network_count(name: str, *, on: datetime.date) -> Expression:
-    """The reporting locality's issuers or venues on `on`, read by its GROUP BY row as a subquery."""
-    counts = partner_counts_by_locality(on=on).filter(locality_id=OuterRef("locality_id")).values(name)
-    return _OncePerGroup(Coalesce(Subquery(counts), 0), output_field=IntegerField())
-
-
-def _insert_rows(model, rows: QuerySet) -> None:
-    """`INSERT INTO <model's table> (…) SELECT …`: the rows of a values() query, whose names are the model's
-    fields, are written by the database without passing through Python (Django has no INSERT … SELECT). The
-    names are read as `QuerySet.values()` reads them (django.db.models.query.ValuesIterable)."""
+def _compiled(rows: QuerySet) -> tuple[list[str], str, tuple]:
+    """A values() query's column names and SQL: each column is selected AS its name, and the names are read as
+    `QuerySet.values()` reads them (django.db.models.query.ValuesIterable)."""
     query = rows.query
     names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
-    select, params = query.get_compiler(rows.db).as_sql()
+    sql, params = query.get_compiler(rows.db).as_sql()
+    return names, sql, params
+
+
+def _write_locality_years(national_year: NationalYear, *, on: datetime.date) -> None:
+    """The year's `LocalityYear` rows in one `INSERT … SELECT` (Django has none): the GROUP BY of the approved
+    reports (`locality_sums`) LEFT JOINed to the localities' networks on `on` (`partner_counts_by_locality`, one
+    pass over the partners). Both are the ORM's own queries; only their joining is written here."""
+    sums, sums_sql, sums_params = _compiled(
+        locality_sums(national_year.year).order_by().annotate(national_year_id=Value(national_year.pk))
+    )
+    _, counts_sql, counts_params = _compiled(partner_counts_by_locality(on=on))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(LocalityYear._meta.get_field(name).column) for name in [*sums, "issuers", "venues"])
+    select = ", ".join(
+        [*(f"s.{quote(name)}" for name in sums), *(f"COALESCE(p.{quote(name)}, 0)" for name in ("issuers", "venues"))]
+    )
+    # Identifiers quoted by the backend, values as parameters: nothing from a user is in the text.
+    sql = (
+        f"INSERT INTO {quote(LocalityYear._meta.db_table)} ({columns}) SELECT {select} "  # noqa: S608
+        f"FROM ({sums_sql}) s LEFT JOIN ({counts_sql}) p ON p.{quote('locality_id')} = s.{quote('locality_id')}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) {select}", params)
+        cursor.execute(sql, (*sums_params, *counts_params))
 
 
 @transaction.atomic
@@ -142,21 +134,11 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
         national_year.save_without_historical_record()  # its history row is written once, below
 
     # The year's rows are replaced in two statements: one DELETE (no signal per row: each told the shared cache,
-    # ten times the aggregation's own time at 300 localities; it is told once below), and one INSERT … SELECT of
-    # the GROUP BY, with each locality's network counted in a subquery. The national sums are then read from
-    # the 300-odd rows written, not from the reports again.
+    # ten times the aggregation's own time at 300 localities; it is told once below), and one INSERT … SELECT.
+    # The national sums are then read from the 300-odd rows written, not from the reports again.
     old_rows = national_year.locality_years.all()
     old_rows._raw_delete(old_rows.db)
-    _insert_rows(
-        LocalityYear,
-        locality_sums(year)
-        .order_by()
-        .annotate(
-            national_year_id=Value(national_year.pk),
-            issuers=_network_count("issuers", on=end),
-            venues=_network_count("venues", on=end),
-        ),
-    )
+    _write_locality_years(national_year, on=end)
     rows = national_year.locality_years.all()
     sums = rows.aggregate(
         **{name: Sum(name) for name in FIGURES},
