@@ -119,6 +119,19 @@ def _write_locality_years(national_year: NationalYear, *, on: datetime.date) -> 
         cursor.execute(sql, (*sums_params, *counts_params))
 
 
+def _localities_and_municipalities(*, reporting: QuerySet, start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """The localities expected to report for the period, and the distinct municipalities of those that reported,
+    in one query. A locality that reported was expected to, even if its lifecycle dates say it was not running
+    yet; a municipality in two reporting localities counts once."""
+    counts = Locality.objects.aggregate(
+        expected=Count(
+            "pk", distinct=True, filter=Q(pk__in=reporting) | Q(pk__in=Locality.objects.running_during(start, end))
+        ),
+        municipalities=Count("municipalities", distinct=True, filter=Q(pk__in=reporting)),
+    )
+    return counts["expected"], counts["municipalities"]
+
+
 @transaction.atomic
 def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool = False) -> AggregationResult:
     """Aggregate the year from approved reports (see the module's docstring). Raises `HistoryYearError` for a
@@ -146,22 +159,14 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
         issuers=Sum("issuers", default=0),
         venues=Sum("venues", default=0),
     )
-    locality_ids = rows.values("locality_id")
 
     national_year.source = NationalYear.Source.AGGREGATED
     for name, value in sums.items():
         setattr(national_year, name, value)
     # The sum of every known use figure: the same whether summed by locality first or by figure.
     national_year.total_uses = sum_known(sums[name] for name in USE_FIELDS)
-    # A locality that reported was expected to, even if its lifecycle dates say it was not running yet.
-    national_year.localities_expected = Locality.objects.filter(
-        Q(pk__in=locality_ids) | Q(pk__in=Locality.objects.running_during(start, end))
-    ).count()
-    national_year.municipalities = (
-        Locality.municipalities.through.objects.filter(locality_id__in=locality_ids)
-        .values("municipality_id")
-        .distinct()
-        .count()
+    national_year.localities_expected, national_year.municipalities = _localities_and_municipalities(
+        reporting=rows.values("locality_id"), start=start, end=end
     )
     national_year.generated_at = timezone.now()
     if publish and national_year.published_at is None:
