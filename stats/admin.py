@@ -104,6 +104,12 @@ class ReportingRoundAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         if not reporting_round.pk:
             return "–"
         counts = selectors.round_completeness(reporting_round)
+        if counts.planned:
+            return ngettext(
+                "Not opened yet: %(count)d locality will be expected to report (those running during the period).",
+                "Not opened yet: %(count)d localities will be expected to report (those running during the period).",
+                counts.expected,
+            ) % {"count": counts.expected}
         queue = reverse("admin:stats_localityreport_changelist")
         labels = [
             ("expected", gettext("expected"), counts.expected, ""),

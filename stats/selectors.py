@@ -3,8 +3,9 @@ another locality's report."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Func, OuterRef, Q, QuerySet, Subquery, When
 
+from localities.models import Locality
 from localities.permissions import get_scoped_or_404, scoped
 from networks.models import Partner, PartnerRole
 from stats.models import (
@@ -131,29 +132,29 @@ def _timeliness_conditions(*, reports: str = "", due_on: str = "round__due_on") 
     }
 
 
-def _completeness_counts(*, reports: str, due_on: str) -> dict:
-    conditions = _timeliness_conditions(reports=reports, due_on=due_on)
-    return {
-        "expected": Count(f"{reports}pk"),
-        **{name: Count(f"{reports}pk", filter=condition) for name, condition in conditions.items()},
-    }
-
-
 def reports_by_timeliness(reports: QuerySet[LocalityReport], kind: str) -> QuerySet[LocalityReport]:
     """The reports of one kind of `TIMELINESS` (the review queue's filter; the same rule as the counts)."""
     return reports.filter(_timeliness_conditions()[kind])
 
 
+def localities_expected(reporting_round: ReportingRound) -> QuerySet[Locality]:
+    """The localities expected to report for the round: those running at some point of its period. Opening the
+    round makes a report for each of them."""
+    return Locality.objects.running_during(reporting_round.period_start, reporting_round.period_end)
+
+
 @dataclass(frozen=True)
 class Completeness:
     """A round's reports: expected (one per locality running in the period, made when the round opens),
-    reported on time, late, imported (approved without a submission) and missing (never submitted)."""
+    reported on time, late, imported (approved without a submission) and missing (never submitted). A planned
+    round has no reports yet: its `expected` are the localities that opening it will ask to report."""
 
     expected: int
     on_time: int
     late: int
     imported: int
     missing: int
+    planned: bool = False
 
     @property
     def reported(self) -> int:
@@ -162,17 +163,33 @@ class Completeness:
 
 def rounds_with_completeness(rounds: QuerySet[ReportingRound] | None = None) -> QuerySet[ReportingRound]:
     """Rounds annotated with `expected`, `on_time`, `late`, `imported` and `missing`: one query for any number
-    of rounds (the rounds' admin list)."""
+    of rounds (the rounds' admin list). An opened round expects the reports its opening made; a planned round
+    the localities `localities_expected` would give it (the same rule, run for each round in the query)."""
     rounds = ReportingRound.objects.all() if rounds is None else rounds
-    return rounds.annotate(**_completeness_counts(reports="reports__", due_on="due_on"))
+    conditions = _timeliness_conditions(reports="reports__", due_on="due_on")
+    running = (
+        Locality.objects.running_during(OuterRef("period_start"), OuterRef("period_end"))
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return rounds.annotate(
+        expected=Case(
+            When(status=ReportingRound.Status.PLANNED, then=Subquery(running)),
+            default=Count("reports__pk"),
+        ),
+        **{name: Count("reports__pk", filter=condition) for name, condition in conditions.items()},
+    )
 
 
 def round_completeness(reporting_round: ReportingRound) -> Completeness:
-    """One round's completeness and timeliness (one query)."""
-    counts = LocalityReport.objects.filter(round=reporting_round).aggregate(
-        **_completeness_counts(reports="", due_on="round__due_on")
+    """One round's completeness and timeliness (one query): `rounds_with_completeness` for this round."""
+    counts = (
+        rounds_with_completeness(ReportingRound.objects.filter(pk=reporting_round.pk))
+        .values("expected", *TIMELINESS)
+        .get()
     )
-    return Completeness(**counts)
+    return Completeness(**counts, planned=reporting_round.status == ReportingRound.Status.PLANNED)
 
 
 def reports_to_remind(reporting_round: ReportingRound | None = None) -> QuerySet[LocalityReport]:

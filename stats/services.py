@@ -42,7 +42,7 @@ from stats.models import (
     ReportReminder,
     VenueFigure,
 )
-from stats.selectors import previous_figures, reports_to_remind
+from stats.selectors import localities_expected, previous_figures, reports_to_remind
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 ROUND_FIELDS = ("title", "period_start", "period_end", "opens_on", "due_on", "closes_on")
@@ -117,8 +117,7 @@ def round_open(*, actor, reporting_round: ReportingRound) -> int:
 
 
 def _create_missing_reports(reporting_round: ReportingRound, *, actor) -> int:
-    expected = Locality.objects.running_during(reporting_round.period_start, reporting_round.period_end)
-    missing = list(expected.exclude(reports__round=reporting_round).order_by("pk"))
+    missing = list(localities_expected(reporting_round).exclude(reports__round=reporting_round).order_by("pk"))
     if not missing:
         return 0
     reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]

@@ -147,6 +147,15 @@ def test_the_round_page_shows_completeness_and_reminds_the_missing(
     assert (row.expected, row.on_time, row.late, row.missing) == (2, 0, 1, 1)
 
 
+def test_a_planned_round_shows_the_localities_it_will_expect(staff_client, locality, other_locality):
+    planned = _this_year_round(title="Tuleva", status=ReportingRound.Status.PLANNED)
+    listing = staff_client.get(ROUNDS)
+    row = next(r for r in listing.context["cl"].result_list if r.pk == planned.pk)
+    assert row.expected == 2
+    page = _texts(staff_client.get(reverse("admin:stats_reportinground_change", args=[planned.pk])))
+    assert "Ei vielä avattu: 2 paikkakunnan odotetaan raportoivan" in page
+
+
 def test_rounds_list_query_count_is_constant(staff_client):
     def count():
         with CaptureQueriesContext(connection) as queries:

@@ -54,3 +54,31 @@ def test_rounds_list_is_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = list(selectors.rounds_with_completeness())
     assert len(rows) == 6 and all(row.expected == 1 and row.missing == 1 for row in rows)
+
+
+def test_a_planned_round_expects_the_localities_its_opening_will_ask(staff):
+    """Before it opens a round has no reports; it still expects those running during its period (not 0)."""
+    from localities.models import Locality
+    from stats import services
+    from stats.models import ReportingRound
+    from tests.localities.factories import LocalityFactory
+
+    planned = RoundFactory(period_start=datetime.date(2025, 1, 1), status=ReportingRound.Status.PLANNED)
+    LocalityFactory(pilot_start_on=datetime.date(2024, 3, 1))
+    LocalityFactory(pilot_start_on=datetime.date(2025, 11, 1))
+    LocalityFactory(pilot_start_on=datetime.date(2026, 1, 1))  # starts after the period
+    LocalityFactory(status=Locality.Status.PREPARING, pilot_start_on=None)
+    LocalityFactory(
+        status=Locality.Status.ENDED, pilot_start_on=datetime.date(2020, 1, 1), ended_on=datetime.date(2024, 12, 31)
+    )
+
+    assert selectors.rounds_with_completeness().get(pk=planned.pk).expected == 2
+    assert selectors.round_completeness(planned) == selectors.Completeness(
+        expected=2, on_time=0, late=0, imported=0, missing=0, planned=True
+    )
+    # Opening makes exactly those reports, and the count stays.
+    assert services.round_open(actor=staff, reporting_round=planned) == 2
+    planned.refresh_from_db()
+    assert selectors.round_completeness(planned) == selectors.Completeness(
+        expected=2, on_time=0, late=0, imported=0, missing=2
+    )
