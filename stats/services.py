@@ -87,8 +87,14 @@ def round_create(
     opens_on: datetime.date,
     due_on: datetime.date,
     closes_on: datetime.date,
+    status: str = ReportingRound.Status.PLANNED,
+    reason: str | None = None,
 ) -> ReportingRound:
-    require_staff(actor)
+    """Create a round: planned (opening it makes the reports), or as `status` says (an import's rounds are
+    closed: their reports arrive approved). `reason` goes to the round's history. `actor` None: the system (an
+    import run from the command line); otherwise national staff only."""
+    if actor is not None:
+        require_staff(actor)
     reporting_round = ReportingRound(
         title=title,
         period_start=period_start,
@@ -96,9 +102,12 @@ def round_create(
         opens_on=opens_on,
         due_on=due_on,
         closes_on=closes_on,
+        status=status,
         created_by=actor,
     )
     reporting_round.full_clean()
+    if reason:
+        reporting_round._change_reason = reason
     reporting_round.save()
     return reporting_round
 
@@ -475,7 +484,8 @@ def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor) -> 
     if ReportingRound.objects.filter(title=title).exists():
         title = f"{title} ({start.isoformat()} – {end.isoformat()})"
     opens_on = end + datetime.timedelta(days=1)
-    reporting_round = ReportingRound(
+    return round_create(
+        actor=actor,
         title=title,
         period_start=start,
         period_end=end,
@@ -483,12 +493,8 @@ def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor) -> 
         due_on=opens_on,
         closes_on=opens_on,
         status=ReportingRound.Status.CLOSED,
-        created_by=actor,
+        reason=_("Created by an import"),
     )
-    reporting_round.full_clean()
-    reporting_round._change_reason = _("Created by an import")
-    reporting_round.save()
-    return reporting_round
 
 
 # --- Reminders --------------------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ def test_a_good_file_arrives_approved_in_a_new_round_with_its_event_and_network(
     event = kajaani.events.get()
     assert event.action == ReportEvent.Action.IMPORTED and "reports.csv" in event.comment
     assert kajaani.history.first().history_change_reason == "Imported from reports.csv"
+    # The new round went through the rounds' service: validated, and its history says where it came from.
+    created = kajaani.round.history.get()
+    assert created.history_type == "+" and created.history_change_reason == "Created by an import"
+    assert kajaani.round.created_by is None  # the command line: the system
 
 
 def test_rows_go_to_the_round_of_their_period(locality, tmp_path):
