@@ -69,12 +69,16 @@ class Breakdown:
     issuers: list[tuple[Partner, IssuerFigure | None]]
 
 
-def report_breakdown(report: LocalityReport) -> Breakdown:
-    partners = (
-        Partner.objects.filter(locality_id=report.locality_id)
-        .active_during(report.round.period_start, report.round.period_end)
-        .order_by("name", "pk")
+def report_partners(report: LocalityReport) -> QuerySet[Partner]:
+    """The partners a report's breakdowns may name: the locality's venues and issuers active at some point of
+    the round's period."""
+    return Partner.objects.filter(locality_id=report.locality_id).active_during(
+        report.round.period_start, report.round.period_end
     )
+
+
+def report_breakdown(report: LocalityReport) -> Breakdown:
+    partners = report_partners(report).order_by("name", "pk")
     venue_figures = {row.partner_id: row for row in report.venue_figures.all()}
     issuer_figures = {row.partner_id: row for row in report.issuer_figures.all()}
     venues, issuers = [], []

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from kaikukeskus.locking import check_and_bump
 from localities.models import Coordinator, Locality
 from localities.permissions import require_scope, require_staff
-from networks.models import Partner, PartnerRole
+from networks.models import PartnerRole
 from networks.selectors import partner_counts_for_localities
 from stats import imports, validation
 from stats.models import (
@@ -42,7 +42,7 @@ from stats.models import (
     ReportReminder,
     VenueFigure,
 )
-from stats.selectors import localities_expected, previous_figures, reports_to_remind
+from stats.selectors import localities_expected, previous_figures, report_partners, reports_to_remind
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 ROUND_FIELDS = ("title", "period_start", "period_end", "opens_on", "due_on", "closes_on")
@@ -189,8 +189,26 @@ def report_save(
 ) -> LocalityReport:
     """Save what the coordinator typed, as a draft: blanks are allowed, wrong values are not. Breakdowns given
     replace the saved ones (None leaves them). Raises `StaleVersionError` when someone saved in between."""
+    saved, _network = _save(
+        actor=actor,
+        report=report,
+        data=data,
+        venue_rows=venue_rows,
+        issuer_rows=issuer_rows,
+        explanations=explanations,
+        expected_version=expected_version,
+    )
+    return saved
+
+
+def _save(
+    *, actor, report, data, venue_rows, issuer_rows, explanations, expected_version
+) -> tuple[LocalityReport, dict[str, set[int]]]:
+    """`report_save`'s work; also returns the network it checked the breakdowns against, so that a submission
+    checks the report against the same partners without reading them again."""
     current = _locked_for_update(report)
     _check_editable(actor, current)
+    network = _network_of(current)
     venue_rows = None if venue_rows is None else list(venue_rows)
     issuer_rows = None if issuer_rows is None else list(issuer_rows)
     errors = validation.check_figures(
@@ -198,7 +216,7 @@ def report_save(
         required=False,
         venue_rows=venue_rows or (),
         issuer_rows=issuer_rows or (),
-        **_network_of(current),
+        **network,
     )
     if errors:
         raise ValidationError(validation.Findings(errors=errors).error_dict())
@@ -212,17 +230,14 @@ def report_save(
     current.full_clean(exclude=["round", "locality"])
     current.save()
     _replace_breakdowns(current, venue_rows=venue_rows, issuer_rows=issuer_rows)
-    return current
+    return current, network
 
 
-def _network_of(report: LocalityReport) -> dict:
-    """The partner ids a breakdown may name: the locality's venues and issuers active at some point of the
-    round's period."""
-    partners = Partner.objects.filter(locality=report.locality).active_during(
-        report.round.period_start, report.round.period_end
-    )
+def _network_of(report: LocalityReport) -> dict[str, set[int]]:
+    """The partner ids a breakdown may name (`selectors.report_partners`), as `validation.check_figures` takes
+    them."""
     venues, issuers = set(), set()
-    for partner_id, role in partners.values_list("pk", "role"):
+    for partner_id, role in report_partners(report).values_list("pk", "role"):
         (venues if role == PartnerRole.VENUE else issuers).add(partner_id)
     return {"allowed_venues": venues, "allowed_issuers": issuers}
 
@@ -244,8 +259,10 @@ def _replace_breakdowns(report, *, venue_rows, issuer_rows) -> None:
         )
 
 
-def report_findings(report: LocalityReport) -> validation.Findings:
-    """Errors and warnings of the report as saved (the breakdowns included)."""
+def report_findings(report: LocalityReport, *, network: dict[str, set[int]] | None = None) -> validation.Findings:
+    """Errors and warnings of the report as saved (the breakdowns included); `network`: the report's partners
+    when the caller has them already (read from the database when not)."""
+    network = network if network is not None else _network_of(report)
     venue_rows = [
         validation.VenueRow(row.partner_id, row.sector, row.adult, row.child) for row in report.venue_figures.all()
     ]
@@ -253,7 +270,7 @@ def report_findings(report: LocalityReport) -> validation.Findings:
     figures = report.figures()
     return validation.Findings(
         errors=validation.check_figures(
-            figures, required=True, venue_rows=venue_rows, issuer_rows=issuer_rows, **_network_of(report)
+            figures, required=True, venue_rows=venue_rows, issuer_rows=issuer_rows, **network
         ),
         warnings=validation.check_warnings(figures, previous=previous_figures(report), venues=report.venues),
     )
@@ -272,7 +289,7 @@ def report_submit(
 ) -> LocalityReport:
     """Save and submit for review. Refused (a `ValidationError` by field, nothing changed) while a figure is
     missing or wrong, or a warning has no written explanation."""
-    report = report_save(
+    report, network = _save(
         actor=actor,
         report=report,
         data=data or {},
@@ -281,7 +298,7 @@ def report_submit(
         explanations=explanations,
         expected_version=expected_version,
     )
-    findings = report_findings(report)
+    findings = report_findings(report, network=network)
     if findings.errors:
         raise ValidationError(findings.error_dict())
     unexplained = findings.unexplained(report.explanations)

@@ -20,6 +20,13 @@ from tests.stats.factories import FILLED, ReportFactory, yearly_round
 pytestmark = pytest.mark.django_db
 
 
+# A submission with both breakdowns, 21 queries: the report locked and read, the coordinator's scope, the
+# network (once), the version bumped, the save (a check constraint validated in a savepoint) and its history,
+# each breakdown deleted and written, the findings (the breakdowns as saved, last year's report), the submission
+# and its history, the event, and the submission's own savepoint.
+SUBMIT_QUERIES = 21
+
+
 def on(day: datetime.date):
     """Today is `day` for the models and services (`timezone.localdate`)."""
     return mock.patch("django.utils.timezone.localdate", return_value=day)
@@ -170,6 +177,31 @@ def test_the_breakdowns_are_checked_against_the_network_and_the_totals(filled, c
     assert set(raised.value.message_dict) == {"cards_registered"}
     done = submit(filled, coordinator, issuer_rows=[IssuerRow(issuer.pk, 120)])
     assert list(done.issuer_figures.values_list("partner_id", "cards_registered")) == [(issuer.pk, 120)]
+
+
+def test_a_submission_reads_the_network_once(filled, coordinator, django_assert_num_queries):
+    """Saving checks the breakdowns against the locality's partners in the period; the submission's check of the
+    saved report uses the same ids instead of reading them again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stats.validation import IssuerRow, VenueRow
+
+    issuer = IssuerFactory(locality=filled.locality, joined_on=datetime.date(2024, 1, 1))
+    venue_rows = [
+        VenueRow(
+            PartnerFactory(locality=filled.locality, joined_on=datetime.date(2024, 1, 1), sector=sector).pk,
+            sector,
+            getattr(filled, f"adult_{sector}"),
+            getattr(filled, f"child_{sector}"),
+        )
+        for sector in ("culture", "education", "science", "sports")
+    ]
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(SUBMIT_QUERIES):
+        done = submit(filled, coordinator, venue_rows=venue_rows, issuer_rows=[IssuerRow(issuer.pk, 120)])
+    assert done.status == LocalityReport.Status.SUBMITTED
+    partner_reads = [query["sql"] for query in queries if 'FROM "networks_partner"' in query["sql"]]
+    assert len(partner_reads) == 1, partner_reads
 
 
 # --- Who may do what with a submitted or approved report ----------------------------------------------------
