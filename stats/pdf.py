@@ -6,28 +6,36 @@ Rendered by a background job (`kaikukeskus.jobs`, kind `stats.annual_report`) fo
 `manage.py export_statistics --format pdf`. The file is kept in storage per year, language and publication
 time, so a second request is served from there, and a re-publication makes a new one.
 
-The trend is drawn as bars in plain CSS (a table with a bar in each row), so that the figures are the text of
-the PDF and nothing needs scripts or images. Speed: the 300-locality table is one query and plain table rows
-(no floats, no per-cell styles); WeasyPrint's time grows with the number of boxes, so the template keeps them
-few.
+The trend is the public page's chart (stats/charts.py, drawn by stats/includes/chart_columns.html as inline
+SVG, which WeasyPrint draws itself), with the years and their uses as a table beside it, so that the figures are
+text in the PDF.
+
+Speed (the target is under 3 s for 300 localities, a process's first PDF included): WeasyPrint's time grows with
+the number of boxes it lays out, so the localities' table has two cells a row, not one a figure: the name, and
+the row's figures as one line of text in a monospaced font, each figure padded to its column's width
+(`FIGURE_WIDTH` characters, the columns of the header are as wide). The helper (kaikukeskus/pdf.py) keeps
+WeasyPrint's fonts and the stylesheet between documents, and the Celery worker warms it when it starts.
 """
 
 from collections.abc import Callable
 
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaikukeskus import pdf as pdf_files
 from localities.storage import private_storage
 from networks.models import Sector
-from stats import selectors
+from stats import charts, selectors
 from stats.models import AGE_GROUPS, CARD_FIELDS, SECTORS, NationalYear
 
 STYLESHEET = "stats/css/annual_report.css"
 CACHE_FOLDER = "stats/annual-report"
+# The localities' table: each figure's column is this many characters of the monospaced font wide (the widest
+# figure, 999 999 999, takes 11); annual_report.css gives the header's columns the same width.
+FIGURE_WIDTH = 14
 
 
 def _number(value) -> str:
@@ -70,30 +78,43 @@ def _sectors(year: NationalYear) -> list[dict]:
     ]
 
 
-def _trend(year: NationalYear) -> list[dict]:
+def _trend(year: NationalYear) -> dict:
+    """The chart of uses by year up to this one (the public page's geometry) and its figures as rows."""
     years = list(selectors.published_years().filter(year__lte=year.year))
-    highest = max((row.uses_total or 0 for row in years), default=0)
-    return [
-        {
-            "year": row.year,
-            "uses": _number(row.uses_total),
-            "width": round(100 * (row.uses_total or 0) / highest) if highest else 0,
-            "current": row.year == year.year,
-        }
-        for row in years
-    ]
+    return {
+        "chart": charts.column_chart([(str(row.year), row.uses_total) for row in years]),
+        "description": _(
+            "A column for each year from %(first)s to %(last)s: the uses of the card in total. The table beside "
+            "the chart gives the same figures."
+        )
+        % {"first": years[0].year, "last": years[-1].year}
+        if years
+        else "",
+        "rows": [
+            {"year": row.year, "uses": _number(row.uses_total), "current": row.year == year.year} for row in years
+        ],
+    }
 
 
-def _localities(year: NationalYear) -> list[list[str]]:
+def _figures_line(values) -> str:
+    """The row's figures as one line, each right-aligned in its `FIGURE_WIDTH` characters."""
+    return "".join(_number(value).rjust(FIGURE_WIDTH) for value in values)
+
+
+def _localities(year: NationalYear) -> list[tuple[str, str]]:
     return [
-        [
+        (
             row.locality.name,
-            *(_number(getattr(row, name)) for name in CARD_FIELDS),
-            *(_number(row.uses_in(sector)) for sector in SECTORS),
-            _number(row.uses_adult),
-            _number(row.uses_child),
-            _number(row.uses_total),
-        ]
+            _figures_line(
+                [
+                    *(getattr(row, name) for name in CARD_FIELDS),
+                    *(row.uses_in(sector) for sector in SECTORS),
+                    row.uses_adult,
+                    row.uses_child,
+                    row.uses_total,
+                ]
+            ),
+        )
         for row in selectors.published_locality_years(year=year.year)
     ]
 
@@ -126,8 +147,7 @@ def context(year: NationalYear) -> dict:
         "sectors": _sectors(year),
         "age_labels": [_("Adults"), _("Children")],
         "trend": _trend(year),
-        "locality_header": [
-            _("Locality"),
+        "figure_labels": [
             *(_field_label(name) for name in CARD_FIELDS),
             *(Sector(sector).label for sector in SECTORS),
             _("Adults"),
@@ -142,12 +162,6 @@ def context(year: NationalYear) -> dict:
 
 def render_html(year: NationalYear) -> str:
     return render_to_string("stats/pdf/annual_report.html", context(year))
-
-
-def _write_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML
-
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find(STYLESHEET))])
 
 
 def cache_name(year: NationalYear) -> str:
@@ -176,7 +190,7 @@ def annual_report(year: int, *, progress: Callable[[int, str], None] | None = No
     progress(10, _("Collecting the figures"))
     html = render_html(national_year)
     progress(40, _("Laying out the pages"))
-    content = _write_pdf(html)
+    content = pdf_files.html_to_pdf(html, stylesheet=STYLESHEET)
     progress(90, _("Saving the file"))
     private_storage.save(name, ContentFile(content))
     return content

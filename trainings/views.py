@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kaikukeskus import pdf as pdf_files
 from kaikukeskus import spreadsheets
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
@@ -127,7 +128,7 @@ def registration_certificate(request, token: str):
 def _certificate_response(registration: Registration) -> HttpResponse:
     if not registration.has_certificate:
         raise Http404("certificates are for attendees only")
-    return pdf.response(pdf.certificate(registration), filename=f"certificate-{registration.training_id}.pdf")
+    return pdf_files.response(pdf.certificate(registration), filename=f"certificate-{registration.training_id}.pdf")
 
 
 # --- Portal -----------------------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def participants_pdf(request, pk: int):
     _staff_only(request)
     training = selectors.training_for_staff_or_404(pk=pk)
     content = pdf.participant_list(training, list(selectors.participants(training=training)))
-    return pdf.response(content, filename=f"participants-{training.pk}.pdf")
+    return pdf_files.response(content, filename=f"participants-{training.pk}.pdf")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from kaikukeskus import pdf as pdf_files
 from kaikukeskus import spreadsheets
 from kaikukeskus.public_cache import public_page
 from kaikukeskus.views import job_start_response
@@ -45,4 +46,4 @@ def _annual_report(request, year: int):
     content = pdf.cached(national_year)
     if content is None:
         return render(request, "stats/annual_report_prepare.html", {"year": national_year})
-    return spreadsheets.attachment(content, content_type="application/pdf", filename=pdf.filename(year))
+    return pdf_files.response(content, filename=pdf.filename(year), private=False)  # the same for everybody

@@ -73,6 +73,28 @@ def test_the_pdf_is_in_the_readers_language(year, language, expected):
         assert words in text
 
 
+def test_the_trend_is_the_public_pages_svg_chart_with_its_figures_as_text(client, year):
+    text = render(2031, "fi")
+    # Drawn from the SVG: the value axis and a label under each year's column, as text.
+    assert "0 25 000 50 000 75 000 100 000 2015 2016 2017 2018 2019 2020 2021 2022 2023 2031" in text
+    assert "Vuosi Käyttökerrat yhteensä 2015 610 2016 2 117" in text  # and the table beside it
+    with translation.override("fi"):
+        report = pdf.render_html(year)
+        page = client.get(reverse("stats:public-index")).content.decode()
+    page = page[page.index('<svg class="chart chart-columns"') :]
+    page = page[: page.index("</svg>")]
+    # One geometry (stats.charts) and one template (stats/includes/chart_columns.html) for the page and the PDF.
+    columns = re.findall(r'<rect class="chart-bar"[^>]*>', report)
+    assert len(columns) == 10 and columns == re.findall(r'<rect class="chart-bar"[^>]*>', page)
+    assert 'fill="#0b5d4b"' in columns[0]  # WeasyPrint colours inline SVG by its attributes only
+
+
+def test_the_locality_table_has_a_line_of_figures_a_row_each_in_its_column():
+    with translation.override("fi"):
+        line = pdf._figures_line([1234, None, 5])
+    assert line == "1\xa0234".rjust(pdf.FIGURE_WIDTH) + "–".rjust(pdf.FIGURE_WIDTH) + "5".rjust(pdf.FIGURE_WIDTH)
+
+
 def test_a_history_year_says_its_figures_are_as_published_and_has_no_locality_table():
     text = render(2023, "en")
     assert "Uses in total 51,188" in text
@@ -82,7 +104,7 @@ def test_a_history_year_says_its_figures_are_as_published_and_has_no_locality_ta
 
 def test_a_second_request_is_served_from_storage_until_the_year_is_published_again(year, monkeypatch):
     first = pdf.annual_report(2031)
-    monkeypatch.setattr(pdf, "_write_pdf", lambda html: pytest.fail("rendered again"))
+    monkeypatch.setattr(pdf.pdf_files, "html_to_pdf", lambda html, **kwargs: pytest.fail("rendered again"))
     assert pdf.annual_report(2031) == first
     year.published_at = timezone.now()
     year.save()
