@@ -1,16 +1,22 @@
-"""Background jobs: long work (the annual report PDF, …) that Celery does for one person, who follows its
-progress on the job's page (`/jobs/<uuid>/`) and downloads the result there.
+"""Background jobs: long work (the annual report PDF, a partner import, …) that Celery does for one person, who
+follows its progress on the job's page (`/jobs/<uuid>/`) and finds the result there.
 
 An app registers a kind of job in its `AppConfig.ready()`::
 
     from kaikukeskus import jobs
     jobs.register("stats.annual_report", render_annual_report, title=_("Annual report"))
 
-The function takes the job and a `progress(percent, message)` callback and returns `(filename, content)`; it
-runs in the job's language (`params["language"]`) and must be safe to run twice (a worker that dies mid-job
-hands it to another: `acks_late`). A view starts a job with `job_start(...)`, which creates the row and queues
-the task; with eager Celery (the embedded default, the tests) the task runs inline, so the job is finished when
-the view redirects to its page.
+The function takes the job and a `progress(percent, message)` callback; it runs in the job's language
+(`params["language"]`) and must be safe to run twice (a worker that dies mid-job hands it to another:
+`acks_late`). A job that makes a file returns `(filename, content)`, and its page offers the download. A job
+that changes data instead returns a dict (JSON: counts, ids), kept as `Job.outcome`; it registers
+`describe=`, which turns a finished job into the page's `Outcome` (a sentence and a link onward) in the
+reader's language when the page is shown. Such a job refuses for a reason the person can act on by raising
+`JobRefusedError(outcome)`: the job fails, and `describe` explains it.
+
+A view starts a job with `job_start(...)`, which creates the row and queues the task; with eager Celery (the
+embedded default, the tests) the task runs inline, so the job is finished when the view redirects to its page.
+A form that may be sent twice asks `job_find(...)` first and sends the second post to the first one's job.
 
 Who sees a job: its owner, or for an anonymous visitor the same session; anybody else gets 404 (national staff
 too: a job's result may be personal). When the broker does not answer, `job_start` marks the job failed and
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,13 +41,26 @@ from kaikukeskus.models import Job
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
-JobFunction = Callable[[Job, Progress], tuple[str, bytes]]
+JobFunction = Callable[[Job, Progress], "tuple[str, bytes] | dict"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the page of a finished job that made no file says: a sentence, a link onward, and for a failed job
+    the heading of its error summary."""
+
+    message: str
+    link_url: str = ""
+    link_text: str = ""
+    heading: str = ""
 
 
 @dataclass(frozen=True)
 class JobKind:
     function: JobFunction
     title: str  # what the job's page calls it (lazily translated)
+    describe: "Callable[[Job], Outcome] | None" = None  # for a job that makes no file
+    waiting: str = ""  # the line under the progress bar (lazily translated)
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -50,8 +70,18 @@ class JobQueueUnavailableError(Exception):
     """The job could not be handed to Celery (the broker does not answer)."""
 
 
-def register(kind: str, function: JobFunction, *, title) -> None:
-    _KINDS[kind] = JobKind(function=function, title=title)
+class JobRefusedError(Exception):
+    """Raised by a job's function: the work was refused for a reason the person can act on (the data changed
+    since they looked). The job fails without being retried or logged as an error; `outcome` (JSON) is kept
+    for the kind's `describe`."""
+
+    def __init__(self, outcome: dict):
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+def register(kind: str, function: JobFunction, *, title, describe=None, waiting="") -> None:
+    _KINDS[kind] = JobKind(function=function, title=title, describe=describe, waiting=waiting)
 
 
 def title(job: Job) -> str:
@@ -117,10 +147,17 @@ def job_run(job_id: str) -> None:
 
     try:
         with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-            filename, content = _KINDS[job.kind].function(job, progress)
+            result = _KINDS[job.kind].function(job, progress)
+        if isinstance(result, dict):
+            _finish(job.pk, status=Job.Status.DONE, progress=100, outcome=result)
+            return
+        filename, content = result
         job.result.save(filename, ContentFile(content), save=False)
     except TRANSIENT_ERRORS:
         raise
+    except JobRefusedError as refusal:
+        _finish(job.pk, status=Job.Status.FAILED, error=f"refused: {refusal.outcome!r}", outcome=refusal.outcome)
+        return
     except Exception as error:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         job_fail(job.pk, error=repr(error))
@@ -150,18 +187,28 @@ def jobs_purge(*, older_than: datetime.timedelta = datetime.timedelta(days=7)) -
 # --- Selectors --------------------------------------------------------------------------------------------
 
 
+def _jobs_of(request: HttpRequest) -> QuerySet[Job]:
+    """The jobs of the request's person: the user's, or an anonymous visitor's same session's."""
+    if request.user.is_authenticated:
+        return Job.objects.filter(owner=request.user)
+    if request.session.session_key:
+        return Job.objects.filter(owner__isnull=True, session_key=request.session.session_key)
+    return Job.objects.none()
+
+
 def job_for_request_or_404(*, request: HttpRequest, pk) -> Job:
     """The job if the request is its owner's (the user, or an anonymous visitor's same session); else 404."""
-    if request.user.is_authenticated:
-        jobs = Job.objects.filter(owner=request.user)
-    elif request.session.session_key:
-        jobs = Job.objects.filter(owner__isnull=True, session_key=request.session.session_key)
-    else:
-        raise Http404
-    job = jobs.filter(pk=pk).first()
+    job = _jobs_of(request).filter(pk=pk).first()
     if job is None:
         raise Http404
     return job
+
+
+def job_find(*, request: HttpRequest, kind: str, params: dict) -> Job | None:
+    """The person's latest job of `kind` started with `params` that has not failed (waiting, running or done),
+    if any: a form posted twice then leads to the job the first post started rather than to a second one."""
+    jobs = _jobs_of(request).filter(kind=kind, **{f"params__{key}": value for key, value in params.items()})
+    return jobs.exclude(status=Job.Status.FAILED).order_by("-created_at").first()
 
 
 def status_text(job: Job) -> str:
@@ -169,3 +216,19 @@ def status_text(job: Job) -> str:
     if job.status == Job.Status.FAILED:
         return _("The file could not be made. Please try again in a moment; if it fails again, contact Kaikukeskus.")
     return job.message or job.get_status_display()
+
+
+def waiting_text(job: Job) -> str:
+    """The line under an unfinished job's progress bar."""
+    kind = _KINDS.get(job.kind)
+    if kind is not None and kind.waiting:
+        return str(kind.waiting)
+    return _("This page updates itself every few seconds until the file is ready.")
+
+
+def outcome(job: Job) -> Outcome | None:
+    """What the page of a finished job of a kind that makes no file says (None: a file job, or not finished)."""
+    kind = _KINDS.get(job.kind)
+    if not job.is_finished or kind is None or kind.describe is None:
+        return None
+    return kind.describe(job)

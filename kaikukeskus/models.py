@@ -105,7 +105,8 @@ def _job_result_path(job: "Job", filename: str) -> str:
 
 class Job(models.Model):
     """A long piece of work run by Celery for one person (a logged-in user, or an anonymous visitor's session),
-    whose progress and result they follow on the job's page. What a kind of job does is in `kaikukeskus.jobs`."""
+    whose progress and result (a file, or an outcome such as an import's counts) they follow on the job's page.
+    What a kind of job does is in `kaikukeskus.jobs`."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -129,6 +130,12 @@ class Job(models.Model):
         _("result"), storage=_job_result_storage, upload_to=_job_result_path, blank=True, max_length=200
     )
     result_name = models.CharField(_("file name"), max_length=100, blank=True)
+    outcome = models.JSONField(
+        _("outcome"),
+        default=dict,
+        blank=True,
+        help_text=_("What a job that makes no file reports on its page (counts, the reason it was refused)."),
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

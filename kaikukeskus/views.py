@@ -87,14 +87,16 @@ def job_start_response(request, *, kind: str, params: dict) -> HttpResponse:
 
 @require_safe
 def job_detail(request, pk):
-    """The job's progress, and its download when ready. Until it finishes the page reloads itself with
-    `<meta http-equiv="refresh">`: no JavaScript, and CSP (which governs what a page loads, not where it
-    navigates) lets it through."""
+    """The job's progress, and its download (or its outcome) when finished. Until it finishes the page reloads
+    itself with `<meta http-equiv="refresh">`: no JavaScript, and CSP (which governs what a page loads, not
+    where it navigates) lets it through."""
     job = jobs.job_for_request_or_404(request=request, pk=pk)
     context = {
         "job": job,
         "title": jobs.title(job),
         "status_text": jobs.status_text(job),
+        "waiting_text": jobs.waiting_text(job),
+        "outcome": jobs.outcome(job),
         "refresh_seconds": JOB_REFRESH_SECONDS,
     }
     return render(request, "kaikukeskus/job.html", context)

@@ -7,13 +7,20 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks of issuers and venues")
 
     def ready(self) -> None:
-        from kaikukeskus import portal, public_cache
+        from kaikukeskus import jobs, portal, public_cache
         from localities import sections
+        from networks import import_job, public
         from networks import portal as networks_portal
-        from networks import public
         from networks.models import Partner
 
         portal.register(networks_portal.panels, order=20)
+        jobs.register(
+            import_job.JOB_KIND,
+            import_job.partner_import_job,
+            title=_("Import partners from a spreadsheet"),
+            describe=import_job.partner_import_outcome,
+            waiting=_("This page updates itself every few seconds until the import is done."),
+        )
         sections.register(public.locality_sections, order=10)
-        # A confirmed import writes in bulk (no per-row signals) and says so itself (partner_import_confirm).
+        # A confirmed import writes in bulk (no per-row signals) and says so itself (services.partner_import_apply).
         public_cache.watch(Partner)

@@ -150,12 +150,40 @@ def partner_import_create(*, actor, locality: Locality, file_name: str, content:
 
 
 class ImportRefusedError(Exception):
-    """The upload cannot be applied: stale, already applied, or its rows no longer validate. `plan` (when
-    given) is the fresh preview to show."""
+    """The upload cannot be applied: `reason` is one of REASONS (already applied, expired, rows no longer
+    valid, partners changed since the preview). `plan` (when given) is the fresh preview to show."""
 
-    def __init__(self, message: str, plan: imports.ImportPlan | None = None):
-        super().__init__(message)
+    APPLIED, EXPIRED, INVALID, CHANGED = "applied", "expired", "invalid", "changed"
+
+    def __init__(self, reason: str, plan: imports.ImportPlan | None = None):
+        super().__init__(self.message(reason))
+        self.reason = reason
         self.plan = plan
+
+    @classmethod
+    def message(cls, reason: str) -> str:
+        """The refusal in the current language, for the preview page and the import's job page alike."""
+        return {
+            cls.APPLIED: _("This file has already been imported."),
+            cls.EXPIRED: _("The preview has expired. Upload the file again."),
+            cls.INVALID: _("Some rows are no longer valid: nothing was imported."),
+            cls.CHANGED: _(
+                "The partners have changed since the preview: nothing was imported. Check the updated preview "
+                "and confirm again if it is right."
+            ),
+        }[reason]
+
+
+def partner_import_check(*, actor, upload: PartnerImport, sha256: str) -> None:
+    """Whether `actor` may confirm `upload` as previewed with `sha256` now: `PermissionDenied` (not theirs, or
+    another file's hash) or `ImportRefusedError` (already applied, expired). Checked again when it is applied."""
+    require_scope(actor, upload.locality)
+    if upload.created_by_id != actor.pk or sha256 != upload.sha256:
+        raise PermissionDenied(_("This preview is not yours."))
+    if upload.status != PartnerImport.Status.PREVIEWED:
+        raise ImportRefusedError(ImportRefusedError.APPLIED)
+    if upload.is_expired:
+        raise ImportRefusedError(ImportRefusedError.EXPIRED)
 
 
 def partner_import_apply(*, actor, upload: PartnerImport, sha256: str) -> dict[str, int]:
@@ -173,14 +201,9 @@ def partner_import_apply(*, actor, upload: PartnerImport, sha256: str) -> dict[s
 
 
 def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, int] | ImportRefusedError":
-    require_scope(actor, upload.locality)
-    upload = PartnerImport.objects.select_for_update().get(pk=upload.pk)
-    if upload.created_by_id != actor.pk or sha256 != upload.sha256:
-        raise PermissionDenied(_("This preview is not yours."))
-    if upload.status != PartnerImport.Status.PREVIEWED:
-        raise ImportRefusedError(_("This file has already been imported."))
-    if upload.is_expired:
-        raise ImportRefusedError(_("The preview has expired. Upload the file again."))
+    # Locked, so that a confirmation sent twice (two clicks, two jobs) applies the file once.
+    upload = PartnerImport.objects.select_for_update().select_related("locality").get(pk=upload.pk)
+    partner_import_check(actor=actor, upload=upload, sha256=sha256)
     # Lock the locality's partners and contacts so that no confirmation or form save interleaves with this
     # one (PostgreSQL; SQLite locks the whole database on write anyway). A form save waiting on the lock then
     # finds a new version and reports a conflict.
@@ -195,15 +218,8 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
     if plan.has_errors or plan.sha256 != upload.plan_sha256:
         upload.plan, upload.plan_sha256 = plan.as_dict(), plan.sha256
         upload.save(update_fields=["plan", "plan_sha256"])
-        if plan.has_errors:
-            return ImportRefusedError(_("Some rows are no longer valid: nothing was imported."), plan)
-        return ImportRefusedError(
-            _(
-                "The partners have changed since the preview: nothing was imported. Check the updated preview "
-                "below and confirm again if it is right."
-            ),
-            plan,
-        )
+        reason = ImportRefusedError.INVALID if plan.has_errors else ImportRefusedError.CHANGED
+        return ImportRefusedError(reason, plan)
 
     now = timezone.now()
     new_partners = [row.partner for row in plan.rows if row.status == imports.NEW]

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from kaikukeskus import spreadsheets
+from kaikukeskus import jobs, spreadsheets
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities.permissions import locality_for_user_or_404
-from networks import imports, selectors, services
+from networks import import_job, imports, selectors, services
 from networks.forms import (
     ContactFormSet,
     PartnerEndForm,
@@ -195,26 +195,39 @@ PREVIEW_ROWS = 300
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_import_preview(request, slug: str, pk: int):
+    """The upload's preview; confirming it starts the import's background job (networks/import_job.py) and
+    sends the coordinator to the job's page. A confirmation sent again (a second click, the back button) goes
+    to the job the first one started; the job itself applies the file once whatever arrives."""
     locality = locality_for_user_or_404(user=request.user, slug=slug)
     upload = selectors.partner_import_get(user=request.user, locality=locality, pk=pk)
     form = PartnerImportConfirmForm(request.POST or None, initial={"sha256": upload.sha256})
-    refused = ""
+    refused, status = "", 200
+    job = jobs.job_find(
+        request=request, kind=import_job.JOB_KIND, params=import_job.job_params(upload, sha256=upload.sha256)
+    )
     if request.method == "POST" and form.is_valid():
+        sha256 = form.cleaned_data["sha256"]
+        if job is not None and sha256 == upload.sha256:
+            return redirect("job-detail", pk=job.pk)
         try:
-            counts = services.partner_import_apply(
-                actor=request.user, upload=upload, sha256=form.cleaned_data["sha256"]
+            services.partner_import_check(actor=request.user, upload=upload, sha256=sha256)
+            job = jobs.job_start(
+                request=request, kind=import_job.JOB_KIND, params=import_job.job_params(upload, sha256=sha256)
             )
         except PermissionDenied as error:
             raise Http404 from error
         except services.ImportRefusedError as error:
-            refused = str(error)
-            upload.refresh_from_db()
-        else:
-            messages.success(
-                request,
-                _("Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged.") % counts,
+            refused, status = str(error), 409
+        except jobs.JobQueueUnavailableError:
+            refused, status = (
+                _(
+                    "The import could not be started because the background service is not available right now. "
+                    "Nothing was imported: please try again in a few minutes."
+                ),
+                503,
             )
-            return redirect(_partner_list_url(locality))
+        else:
+            return redirect("job-detail", pk=job.pk)
     plan = upload.plan
     error_rows = [row for row in plan.get("rows", []) if row["status"] == imports.ERROR]
     other_rows = [row for row in plan.get("rows", []) if row["status"] != imports.ERROR]
@@ -230,10 +243,14 @@ def partner_import_preview(request, slug: str, pk: int):
             "other_rows": other_rows[:PREVIEW_ROWS],
             "hidden_rows": max(0, len(other_rows) - PREVIEW_ROWS),
             "ignored_columns": plan.get("ignored_columns", []),
-            "can_apply": upload.status == PartnerImport.Status.PREVIEWED and not error_rows and not upload.is_expired,
+            "can_apply": upload.status == PartnerImport.Status.PREVIEWED
+            and not error_rows
+            and not upload.is_expired
+            and job is None,
+            "job": job,
             "refused": refused,
         },
-        status=409 if refused else 200,
+        status=status,
     )
 
 

@@ -1,5 +1,6 @@
 """A coordinator imports the locality's partner list from a spreadsheet: a bad row is explained, the fixed file
-is confirmed, and the venue appears on the public pages in Finnish, Swedish and English."""
+is confirmed and imported by a background job whose page reports it (also without JavaScript), and the venue
+appears on the public pages in Finnish, Swedish and English."""
 
 import re
 
@@ -83,8 +84,14 @@ def test_coordinator_imports_partners_fixes_a_bad_row_and_the_venue_goes_public(
     assert_accessible(page)
     page.get_by_role("button", name="Vahvista tuonti").click()
 
-    expect(page).to_have_url(re.compile(r"/portal/localities/kajaani/partners/$"))
+    # The import runs as a background job: its page says what was imported and leads back to the partners.
+    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tuo kumppanit taulukosta")
     expect(page.get_by_role("status").first).to_contain_text("Tuonti valmis: 3 uutta")
+    assert_accessible(page)
+    page.get_by_role("link", name="Takaisin kumppaniluetteloon").click()
+
+    expect(page).to_have_url(re.compile(r"/portal/localities/kajaani/partners/$"))
     expect(page.get_by_role("link", name="Kajaanin kaupunginteatteri").first).to_be_visible()
     assert_accessible(page)
 
@@ -108,6 +115,20 @@ def test_coordinator_imports_partners_fixes_a_bad_row_and_the_venue_goes_public(
     expect(page.get_by_role("list").filter(has_text="Kajaanin uimahalli")).to_be_visible()
     expect(page.get_by_text("Kajaanin kaupunginteatteri")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_an_import_is_confirmed_and_followed_to_its_end_without_javascript(
+    page_without_js, kajaani_with_coordinator, password
+):
+    page = page_without_js
+    log_in(page, email=kajaani_with_coordinator.email, password=password)
+    page.goto("/portal/localities/kajaani/partners/import/")
+    upload(page, spreadsheet(GOOD_ROW, ISSUER_ROW))
+    page.get_by_role("button", name="Vahvista tuonti").click()
+    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]+/$"))
+    expect(page.get_by_role("status").first).to_contain_text("Tuonti valmis: 2 uutta")
+    page.get_by_role("link", name="Takaisin kumppaniluetteloon").click()
+    expect(page.get_by_role("link", name="Aikuissosiaalityö").first).to_be_visible()
 
 
 def _fill_partner_form(page, *, phone: str) -> None:

@@ -170,3 +170,67 @@ def test_old_jobs_are_purged_with_their_files(coordinator_client, coordinator):
     assert not storage.exists(old.result.name)
     assert list(Job.objects.all()) == [recent]
     assert storage.exists(recent.result.name)
+
+
+# --- Jobs that make no file: an outcome, described on the page ---------------------------------------------
+
+
+def _count(job, progress):
+    if job.params.get("refuse"):
+        raise jobs.JobRefusedError({"reason": "changed"})
+    return {"counted": job.params["n"]}
+
+
+def _describe(job):
+    if job.status == Job.Status.DONE:
+        return jobs.Outcome(message=f"Counted {job.outcome['counted']}.", link_url="/back/", link_text="Go back")
+    return jobs.Outcome(message=f"Refused: {job.outcome['reason']}.", heading="Nothing was counted")
+
+
+jobs.register("tests.count", _count, title="Count", describe=_describe, waiting="Wait for the count.")
+
+
+def start_count(client, **params):
+    request = RequestFactory().post("/")
+    request.user = _user(client)
+    request.session = client.session
+    return jobs.job_start(request=request, kind="tests.count", params=params)
+
+
+def test_a_job_that_makes_no_file_shows_its_outcome_and_a_link_onward(coordinator_client):
+    job = start_count(coordinator_client, n=3)
+    assert (job.status, job.outcome, bool(job.result)) == (Job.Status.DONE, {"counted": 3}, False)
+    html = detail(coordinator_client, job).content.decode()
+    assert '<p role="status">Counted 3.</p>' in html
+    assert '<a class="button" href="/back/">Go back</a>' in html
+    assert "/download/" not in html
+    assert download(coordinator_client, job).status_code == 404
+
+
+def test_a_refused_job_fails_with_its_reason_explained_and_is_not_logged_as_an_error(coordinator_client, caplog):
+    job = start_count(coordinator_client, n=1, refuse=True)
+    assert (job.status, job.outcome) == (Job.Status.FAILED, {"reason": "changed"})
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    html = detail(coordinator_client, job).content.decode()
+    assert 'role="alert"' in html and "<h2>Nothing was counted</h2>" in html and "Refused: changed." in html
+
+
+def test_an_unfinished_job_of_a_kind_says_its_own_waiting_line(coordinator_client, coordinator):
+    job = Job.objects.create(owner=coordinator, kind="tests.count", params={"n": 1})
+    html = detail(coordinator_client, job).content.decode()
+    assert "Wait for the count." in html and 'http-equiv="refresh"' in html
+
+
+def test_job_find_gives_the_persons_unfailed_job_with_the_same_parameters(coordinator_client, coordinator, client):
+    done = start_count(coordinator_client, n=4)
+    start_count(coordinator_client, n=5, refuse=True)
+    request = RequestFactory().get("/")
+    request.user = coordinator
+    assert jobs.job_find(request=request, kind="tests.count", params={"n": 4}) == done
+    assert jobs.job_find(request=request, kind="tests.count", params={"n": 5}) is None  # failed: start again
+    assert jobs.job_find(request=request, kind="tests.echo", params={"n": 4}) is None
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    request.session = client.session
+    assert jobs.job_find(request=request, kind="tests.count", params={"n": 4}) is None

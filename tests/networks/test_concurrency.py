@@ -177,14 +177,18 @@ def test_two_previews_creating_the_same_partner_do_not_overwrite_each_other(coor
     assert second_import.plan["counts"] == {"new": 0, "update": 1, "unchanged": 0, "error": 0}
 
 
-def test_the_preview_page_shows_the_refusal_and_the_fresh_plan(coordinator, coordinator_client, locality):
+def test_the_import_job_reports_the_refusal_and_the_preview_shows_the_fresh_plan(
+    coordinator, coordinator_client, locality
+):
     partner = PartnerFactory(locality=locality, name="Teatteri", offer_fi="Vanha")
     partner_import = upload(coordinator, locality, "venue;Teatteri;Kajaani;culture;Vanha")
     assert partner_import.plan["counts"]["unchanged"] == 1
     services.partner_update(actor=coordinator, partner=partner, values={"offer_fi": "Käsin"}, expected_version=1)
     url = reverse("networks:partner-import-preview", kwargs={"slug": locality.slug, "pk": partner_import.pk})
-    response = coordinator_client.post(url, {"sha256": partner_import.sha256})
-    assert response.status_code == 409
+    job_page = coordinator_client.post(url, {"sha256": partner_import.sha256}, follow=True)
+    assert job_page.context["job"].status == "failed"
+    assert "The partners have changed since the preview" in job_page.content.decode()
+    response = coordinator_client.get(url)
     assert response.context["counts"]["update"] == 1 and response.context["can_apply"]
     partner.refresh_from_db()
     assert partner.offer_fi == "Käsin"
