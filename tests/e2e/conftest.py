@@ -2,8 +2,10 @@
 session, a fresh context per test, against pytest-django's live server."""
 
 import contextlib
+import datetime
 import os
 import shutil
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -131,3 +133,48 @@ def log_in(page, *, email: str, password: str, language_prefix: str = "") -> Non
     page.locator("input[name=password]").fill(password)
     page.locator("form[action$='/accounts/login/'] button[type=submit]").click()
     page.wait_for_load_state()
+
+
+# --- The statistics' browser tests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kajaani:
+    locality: object
+    coordinator: object
+    report: object  # the blank 2025 draft to fill in
+
+
+@pytest.fixture
+def kajaani_last_year() -> dict:
+    """The figures of Kajaani's approved 2024 report (`tests.stats.factories.FILLED`); a test module that needs
+    others overrides this fixture."""
+    from tests.stats.factories import FILLED
+
+    return dict(FILLED)
+
+
+@pytest.fixture
+def kajaani(transactional_db, kajaani_last_year) -> Kajaani:
+    """Kajaani for the statistics' browser tests: its coordinator Aino, the city theatre (a venue since 2024),
+    the approved 2024 report and the blank 2025 draft, prefilled with one municipality, issuer and venue.
+    (The root conftest loads the municipalities again when a browser test before emptied the tables.)"""
+    from tests.localities.factories import CoordinatorFactory, LocalityFactory
+    from tests.networks.factories import PartnerFactory
+    from tests.stats.factories import BLANK, ReportFactory, yearly_round
+
+    locality = LocalityFactory(
+        name_fi="Kajaani",
+        name_sv="Kajana",
+        name_en="Kajaani",
+        slug="kajaani",
+        municipalities=["205"],
+        pilot_start_on=datetime.date(2024, 1, 1),
+    )
+    coordinator = CoordinatorFactory(locality=locality, user__email="aino@kajaani.example.fi").user
+    PartnerFactory(locality=locality, name="Kajaanin kaupunginteatteri", joined_on=datetime.date(2024, 1, 1))
+    ReportFactory(round=yearly_round(2024), locality=locality, status="approved", **kajaani_last_year)
+    report = ReportFactory(
+        round=yearly_round(2025), locality=locality, **{**BLANK, "municipalities": 1, "issuers": 1, "venues": 1}
+    )
+    return Kajaani(locality=locality, coordinator=coordinator, report=report)
