@@ -1,5 +1,5 @@
-"""The partner spreadsheet: its columns, reading an upload safely, and planning what each row would do.
-Reads only: `services` stores the preview and applies the plan.
+"""Reading a spreadsheet upload safely: the file's type, size, text encoding and shape, into the header's
+column keys and each data row's cells as text. Also the statistics import's reader (`read_rows`).
 
 Reading treats every file as hostile. An upload is at most 5 MB, but an .xlsx is a zip whose parts can unpack
 to gigabytes and whose sheet says of itself whatever it likes (a dimension of A1:XFD1048576, one cell of 100 MB,
@@ -17,41 +17,22 @@ import csv
 import datetime
 import hashlib
 import io
-import json
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 from xml.parsers import expat
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from localities.models import Locality, Municipality
-from networks.models import (
-    PARTNER_FIELDS,
-    CommitmentKind,
-    ContactPerson,
-    IssuerKind,
-    Partner,
-    PartnerRole,
-    Sector,
-    VenueCategory,
-    name_key,
-    validate_phone,
-)
+from networks.imports.columns import COLUMNS, header_aliases, normalise_header
 
 # --- Limits -----------------------------------------------------------------------------------------------
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Data rows, header not counted. A locality's network is hundreds of partners (the whole country about 15,000);
-# a file of the maximum size is confirmed in a few seconds (bench/bench_partner_import.py), far below gunicorn's
-# 30-second timeout.
+# a file of the maximum size is applied in a few seconds (bench/bench_partner_import.py), by a background job
+# (networks/import_job.py), so not against gunicorn's 30-second timeout.
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # the template has 21; room for the coordinator's own notes
 MAX_CELL_CHARS = 10_000  # above every field's limit, so that a long cell gets the field's own message
@@ -71,88 +52,6 @@ MAX_XLSX_PART_BYTES = {
 MAX_SHARED_STRINGS = (MAX_ROWS + 1) * 30
 MAX_SHEET_ROWS = 2 * (MAX_ROWS + 1)
 EXTENSIONS = (".csv", ".xlsx")
-
-
-# --- Columns ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str | Promise
-    required: bool = False
-
-    @property
-    def example(self) -> str:
-        """The column's example for the import page: the venue's, else the issuer's."""
-        return next((example[self.key] for example in EXAMPLES if example.get(self.key)), "")
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("role", gettext_lazy("Role"), required=True),
-    Column("name", gettext_lazy("Name"), required=True),
-    Column("parent_organisation", gettext_lazy("Parent organisation")),
-    Column("municipality", gettext_lazy("Municipality"), required=True),
-    Column("address", gettext_lazy("Address")),
-    Column("website", gettext_lazy("Website")),
-    Column("sector", gettext_lazy("Sector")),
-    Column("category", gettext_lazy("Category")),
-    Column("issuer_kind", gettext_lazy("Issuer kind")),
-    Column("offer_fi", gettext_lazy("Offer in Finnish")),
-    Column("offer_sv", gettext_lazy("Offer in Swedish")),
-    Column("offer_en", gettext_lazy("Offer in English")),
-    Column("listed_publicly", gettext_lazy("Listed publicly")),
-    Column("joined_on", gettext_lazy("Joined on")),
-    Column("left_on", gettext_lazy("Left on")),
-    Column("commitment_acknowledged_on", gettext_lazy("Commitment acknowledged on")),
-    Column("commitment_kind", gettext_lazy("Commitment kind")),
-    Column("contact_name", gettext_lazy("Primary contact name")),
-    Column("contact_title", gettext_lazy("Primary contact title")),
-    Column("contact_email", gettext_lazy("Primary contact e-mail")),
-    Column("contact_phone", gettext_lazy("Primary contact phone")),
-)
-# The template's two example rows: a venue and an issuer.
-EXAMPLES: tuple[dict[str, str], ...] = (
-    {
-        "role": "venue",
-        "name": "Kaupunginteatteri",
-        "parent_organisation": "Kaupunki",
-        "municipality": "091",
-        "address": "Teatterikatu 1, 00100 Helsinki",
-        "website": "https://teatteri.example.fi",
-        "sector": "culture",
-        "category": "theatre",
-        "offer_fi": "Vapaalippu kaikkiin näytöksiin, enintään 5 % paikoista. Liput lippukassalta tai puhelimitse.",
-        "offer_sv": "Fribiljett till alla föreställningar, högst 5 % av platserna. Biljetter i biljettkassan eller "
-        "per telefon.",
-        "offer_en": "Free ticket to every performance, up to 5 % of seats. Tickets at the box office or by phone.",
-        "listed_publicly": "yes",
-        "joined_on": "2025-01-01",
-        "commitment_acknowledged_on": "2024-12-15",
-        "commitment_kind": "permanent",
-        "contact_name": "Maija Meikäläinen",
-        "contact_title": "Myyntipäällikkö",
-        "contact_email": "maija@teatteri.example.fi",
-        "contact_phone": "040 123 4567",
-    },
-    {
-        "role": "issuer",
-        "name": "Aikuissosiaalityö",
-        "parent_organisation": "Hyvinvointialue",
-        "municipality": "091",
-        "issuer_kind": "social_services",
-        "listed_publicly": "no",
-        "joined_on": "2025-01-01",
-        "commitment_acknowledged_on": "2024-12-15",
-        "commitment_kind": "pilot",
-        "contact_name": "Matti Virtanen",
-        "contact_title": "Sosiaalityöntekijä",
-        "contact_email": "matti@hyvinvointi.example.fi",
-        "contact_phone": "+358 9 123 4567",
-    },
-)
-COLUMN_KEYS = tuple(column.key for column in COLUMNS)
-REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.required)
 # Every XML element of the sheet costs a little Python, so elements are counted (in C) before parsing. A full
 # template of 10,000 rows as openpyxl writes it (21 cells, each a cell, an inline string and its text) has
 # 640,000; an empty row formatted in Excel is still a row element.
@@ -161,21 +60,6 @@ MAX_SHEET_ELEMENTS = (MAX_ROWS + 1) * (1 + 3 * len(COLUMNS)) + 1000
 
 class SpreadsheetError(Exception):
     """The file as a whole cannot be read (type, encoding, size, shape or header). Its message is for the user."""
-
-
-def _normalise_header(value: str) -> str:
-    return " ".join(str(value).replace("\ufeff", "").replace("*", "").strip().lower().replace("_", " ").split())
-
-
-def header_aliases() -> dict[str, str]:
-    """Every accepted header → column key: the key itself and the label in Finnish, Swedish and English."""
-    aliases: dict[str, str] = {}
-    for column in COLUMNS:
-        aliases[_normalise_header(column.key)] = column.key
-        for language in ("fi", "sv", "en"):
-            with translation.override(language):
-                aliases[_normalise_header(str(column.label))] = column.key
-    return aliases
 
 
 # --- Reading ----------------------------------------------------------------------------------------------
@@ -299,7 +183,7 @@ def _read_header(titles: list[str]) -> tuple[list[str], list[str]]:
     header: list[str] = []
     ignored: list[str] = []
     for title in titles:
-        key = aliases.get(_normalise_header(title), "")
+        key = aliases.get(normalise_header(title), "")
         if key and key in header:
             raise SpreadsheetError(_("The column “%(column)s” appears twice.") % {"column": title})
         if not key and title:
@@ -763,352 +647,3 @@ def _column_number(reference: str) -> int:
         else:
             break
     return number or 1
-
-
-# --- Planning ---------------------------------------------------------------------------------------------
-
-NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
-
-_TRUE = {"1", "x", "yes", "y", "true", "kyllä", "k", "ja", "j"}
-_FALSE = {"0", "no", "n", "false", "ei", "e", "nej"}
-
-
-def _choice_map(choices) -> dict[str, str]:
-    """Accept the stored value and the label in any of the three languages, case-insensitively."""
-    mapping = {}
-    for value, label in choices:
-        mapping[value.lower()] = value
-        for language in ("fi", "sv", "en"):
-            with translation.override(language):
-                mapping[str(label).lower()] = value
-    return mapping
-
-
-_URL = URLValidator(schemes=["http", "https"])
-_EMAIL = EmailValidator()
-
-
-def _parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-@dataclass
-class RowPlan:
-    line: int
-    status: str
-    name: str = ""
-    role: str = ""
-    messages: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    partner: Partner | None = None
-    partner_fields: list[str] = field(default_factory=list)
-    contact: ContactPerson | None = None
-    contact_fields: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "line": self.line,
-            "status": self.status,
-            "name": self.name,
-            "role": self.role,
-            "messages": self.messages,
-            "changes": self.changes,
-        }
-
-    def fingerprint(self) -> list:
-        """What this row would write and over which version of which rows: the import's optimistic lock."""
-        partner, contact = self.partner, self.contact
-        return [
-            self.line,
-            self.status,
-            self.messages,
-            partner.pk if partner else None,
-            partner.version if partner and partner.pk else None,
-            self.partner_fields,
-            contact.pk if contact else None,
-            contact.version if contact and contact.pk else None,
-            self.contact_fields,
-        ]
-
-
-@dataclass
-class ImportPlan:
-    rows: list[RowPlan]
-    ignored_columns: list[str]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((NEW, UPDATE, UNCHANGED, ERROR), 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.status == ERROR for row in self.rows)
-
-    @property
-    def sha256(self) -> str:
-        """Changes when anything the preview showed, or the partners it would overwrite, changes."""
-        rows = [row.fingerprint() for row in self.rows]
-        return hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()
-
-    def as_dict(self) -> dict:
-        return {
-            "rows": [row.as_dict() for row in self.rows],
-            "counts": self.counts,
-            "ignored_columns": self.ignored_columns,
-        }
-
-
-class _RowReader:
-    """Turns one row's cells into typed values, collecting a readable message per bad cell."""
-
-    def __init__(self, *, municipalities: list[Municipality]):
-        self.choices = {
-            "role": _choice_map(PartnerRole.choices),
-            "sector": _choice_map(Sector.choices),
-            "category": _choice_map(VenueCategory.choices),
-            "issuer_kind": _choice_map(IssuerKind.choices),
-            "commitment_kind": _choice_map(CommitmentKind.choices),
-        }
-        self.municipalities: dict[str, Municipality] = {}
-        for municipality in municipalities:
-            self.municipalities[municipality.code] = municipality
-            self.municipalities[municipality.name_fi.lower()] = municipality
-            if municipality.name_sv:
-                self.municipalities[municipality.name_sv.lower()] = municipality
-        self.municipality_names = ", ".join(m.name_fi for m in municipalities) or "–"
-        self.labels = {column.key: str(column.label) for column in COLUMNS}
-
-    def read(self, cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-        partner: dict[str, Any] = {}
-        contact: dict[str, Any] = {}
-        errors: list[str] = []
-
-        def fail(key: str, message: str) -> None:
-            errors.append(f"{self.labels[key]}: {message}")
-
-        validated = {
-            "website": (_URL, partner, "website", _("“%(value)s” is not a web address.")),
-            "contact_email": (_EMAIL, contact, "email", _("“%(value)s” is not an e-mail address.")),
-            "contact_phone": (validate_phone, contact, "phone", _("“%(value)s” is not a phone number.")),
-        }
-
-        for key, text in cells.items():
-            if key in self.choices:
-                if not text:
-                    partner[key] = ""
-                elif text.lower() in self.choices[key]:
-                    partner[key] = self.choices[key][text.lower()]
-                else:
-                    fail(key, _("“%(value)s” is not one of the choices.") % {"value": _shown(text)})
-            elif key == "municipality":
-                found = self.municipalities.get(text.lower()) or self.municipalities.get(text.zfill(3))
-                if found is None:
-                    fail(
-                        key,
-                        _("“%(value)s” is not one of the locality's municipalities (%(names)s).")
-                        % {"value": _shown(text), "names": self.municipality_names},
-                    )
-                else:
-                    partner["municipality"] = found
-            elif key in ("joined_on", "left_on", "commitment_acknowledged_on"):
-                if not text:
-                    partner[key] = None
-                else:
-                    try:
-                        partner[key] = _parse_date(text)
-                    except ValueError:
-                        fail(
-                            key,
-                            _("“%(value)s” is not a date (write 31.12.2025 or 2025-12-31).") % {"value": _shown(text)},
-                        )
-            elif key == "listed_publicly":
-                if not text or text.lower() in _TRUE:
-                    partner[key] = True
-                elif text.lower() in _FALSE:
-                    partner[key] = False
-                else:
-                    fail(key, _("“%(value)s” is not yes or no.") % {"value": _shown(text)})
-            elif key in validated:
-                validator, target, name, message = validated[key]
-                value = _normalised(key, text)
-                try:
-                    if value:
-                        validator(value)
-                    target[name] = value
-                except ValidationError:
-                    fail(key, message % {"value": _shown(text)})
-            elif key in ("contact_name", "contact_title"):
-                contact[key.removeprefix("contact_")] = text
-            else:
-                partner[key] = text
-        return partner, contact, errors
-
-
-def _normalised(key: str, text: str) -> str:
-    """A web address typed without a scheme is https; e-mail addresses are kept in lower case."""
-    if key == "website" and text and "://" not in text:
-        return "https://" + text
-    return text.lower() if key == "contact_email" else text
-
-
-def _shown(text: str) -> str:
-    """A cell quoted back in a message: long cells are cut, so that one bad row cannot fill the preview."""
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _field_label(name: str) -> str:
-    """The field as the spreadsheet's column names it."""
-    for column in COLUMNS:
-        if column.key == name:
-            return str(column.label)
-    return str(Partner._meta.get_field(name).verbose_name).capitalize()
-
-
-def _validation_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        messages = []
-        for name, field_errors in error.message_dict.items():
-            prefix = "" if name == "__all__" else f"{_field_label(name)}: " if _is_partner_field(name) else ""
-            messages.extend(prefix + message for message in field_errors)
-        return messages
-    return list(error.messages)
-
-
-def _is_partner_field(name: str) -> bool:
-    try:
-        Partner._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def partner_import_plan(*, locality: Locality, header: list[str], rows: list) -> ImportPlan:
-    """What each row would do: new, update, unchanged or error (with the reasons). Reads only. The same rules
-    as the partner form run on every row (`clean_fields()` and the role and date rules of `Partner`), but the
-    locality's partners, municipalities and primary contacts are loaded once instead of queried per row; the
-    database constraints stay the last guard when the plan is applied. Names match through `name_key`, as in
-    the form and the admin's import."""
-    municipalities = list(locality.municipalities.all())
-    reader = _RowReader(municipalities=municipalities)
-    existing = {
-        (partner.role, name_key(partner.name)): partner
-        for partner in Partner.objects.filter(locality=locality).select_related("municipality")
-    }
-    primaries = {
-        contact.partner_id: contact
-        for contact in ContactPerson.objects.filter(partner__locality=locality, is_primary=True)
-    }
-    seen: dict[tuple[str, str], int] = {}
-    today = timezone.localdate()
-    plans: list[RowPlan] = []
-    for line, raw in rows:
-        cells = {key: (raw[index] if index < len(raw) else "").strip() for index, key in enumerate(header) if key}
-        values, contact_values, errors = reader.read(cells)
-        role, name = values.get("role", ""), values.get("name", "")
-        plan = RowPlan(line=line, status=ERROR, name=_shown(name), role=role)
-        plans.append(plan)
-        for required in REQUIRED_KEYS:
-            if not cells.get(required):
-                errors.insert(0, _("%(column)s: this cell is required.") % {"column": reader.labels[required]})
-        key = (role, name_key(name))
-        if role and name:
-            if key in seen:
-                errors.append(_("The same partner is already on line %(line)d.") % {"line": seen[key]})
-            else:
-                seen[key] = line
-        if errors:
-            plan.messages = errors
-            continue
-
-        current = existing.get(key)
-        partner = Partner(locality=locality) if current is None else _copy(current)
-        if current is None and values.get("joined_on") is None:
-            values["joined_on"] = today
-        if current is not None and values.get("joined_on") is None:
-            values.pop("joined_on", None)  # an empty cell never erases the joining date
-        if current is not None:
-            values["name"] = current.name  # the name is the key: a difference in case is not a rename
-        for name_, value in values.items():
-            setattr(partner, name_, value)
-        try:
-            partner.clean_fields(exclude=["locality", "municipality"])
-            role_errors = partner.clean_role_fields()
-            if role_errors:
-                raise ValidationError(role_errors)
-        except ValidationError as error:
-            plan.messages = _validation_messages(error)
-            continue
-
-        changed = [f for f in PARTNER_FIELDS if current is None or _value(partner, f) != _value(current, f)]
-        contact, contact_changed, contact_errors = _plan_contact(
-            partner=partner, existing=primaries.get(current.pk) if current else None, values=contact_values
-        )
-        if contact_errors:
-            plan.messages = contact_errors
-            continue
-        plan.partner, plan.contact = partner, contact
-        plan.partner_fields, plan.contact_fields = changed, contact_changed
-        if current is None:
-            plan.status = NEW
-        elif changed or contact_changed:
-            plan.status = UPDATE
-            plan.changes = [_field_label(f) for f in changed] + [
-                str(ContactPerson._meta.get_field("is_primary").verbose_name).capitalize()
-            ] * bool(contact_changed)
-        else:
-            plan.status = UNCHANGED
-    return ImportPlan(rows=plans, ignored_columns=[])
-
-
-def _copy(partner: Partner) -> Partner:
-    clone = Partner.objects.model(**{f.attname: getattr(partner, f.attname) for f in Partner._meta.concrete_fields})
-    clone._state.adding = False
-    clone._state.db = partner._state.db
-    clone.municipality = partner.municipality
-    return clone
-
-
-def _value(partner: Partner, name: str):
-    return getattr(partner, "municipality_id" if name == "municipality" else name)
-
-
-def _plan_contact(
-    *, partner: Partner, existing: ContactPerson | None, values: dict[str, Any]
-) -> tuple[ContactPerson | None, list[str], list[str]]:
-    """The row's primary contact: updated in place, created when the partner has none, left alone when the
-    row's contact cells are empty."""
-    if not any(values.values()):
-        return None, [], []
-    contact = ContactPerson(partner=partner, is_primary=True) if existing is None else existing
-    changed = [name for name, value in values.items() if getattr(contact, name) != value]
-    if existing is not None and not changed:
-        return None, [], []
-    for name, value in values.items():
-        setattr(contact, name, value)
-    label = str(ContactPerson._meta.verbose_name).capitalize()
-    try:
-        contact.clean_fields(exclude=["partner"])
-        contact.clean()
-    except ValidationError as error:
-        return None, [], [f"{label}: {message}" for message in error.messages]
-    return contact, changed or ["name"], []
-
-
-# --- Writing the template and exports ---------------------------------------------------------------------
-
-
-def column_labels() -> list[str]:
-    return [str(column.label) for column in COLUMNS]
-
-
-def example_rows() -> list[list[str]]:
-    return [[example.get(column.key, "") for column in COLUMNS] for example in EXAMPLES]
