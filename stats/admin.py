@@ -387,9 +387,9 @@ class LocalityReportAdmin(WithoutViewsMixin, ExportMixin, SimpleHistoryAdmin):
             for warning in findings.warnings
         ]
         allowed = []
-        if report.status == LocalityReport.Status.SUBMITTED:
+        if report.status in LocalityReport.REVIEWABLE:
             allowed = ["approve", "return"]
-        elif report.status in (LocalityReport.Status.APPROVED, LocalityReport.Status.REOPENED):
+        elif report.status in LocalityReport.REOPENABLE:
             allowed = ["reopen"]
         review_forms = {action: REVIEW_FORMS[action](prefix=action) for action in allowed}
         if bound is not None:

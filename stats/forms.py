@@ -12,14 +12,22 @@ from django.utils.translation import gettext_lazy as _
 from kaikukeskus.locking import VersionFormMixin
 from networks.models import Partner, Sector
 from stats import validation
-from stats.models import AGE_GROUPS, CARD_FIELDS, FIGURES, NETWORK_FIELDS, SECTORS, USE_FIELDS, LocalityReport
+from stats.models import (
+    AGE_GROUPS,
+    CARD_FIELDS,
+    EDITABLE_FIELDS,
+    FIGURES,
+    NETWORK_FIELDS,
+    SECTORS,
+    TEXT_FIELDS,
+    USE_FIELDS,
+    LocalityReport,
+)
 from stats.selectors import Breakdown
-from stats.services import EDITABLE_FIELDS
 
 # The largest count a PositiveIntegerField holds everywhere: a bigger number is a typing mistake, said as such
 # instead of reaching the database.
 MAX_COUNT = 2_147_483_647
-TEXT_FIELDS = ("highlights", "challenges")
 EXPLANATION_MAX_LENGTH = 2000
 
 

@@ -27,6 +27,8 @@ USE_FIELDS = tuple(f"{age}_{sector}" for age in AGE_GROUPS for sector in SECTORS
 CARD_FIELDS = ("cards_registered", "cards_activated")
 FIGURES = CARD_FIELDS + USE_FIELDS  # the ten figures of a report, in the order of the import header
 NETWORK_FIELDS = ("municipalities", "issuers", "venues")  # prefilled from the locality and its network
+TEXT_FIELDS = ("highlights", "challenges")
+EDITABLE_FIELDS = (*FIGURES, *NETWORK_FIELDS, *TEXT_FIELDS)  # what the coordinators fill in
 
 AGE_LABELS = {"adult": _("adults"), "child": _("children")}
 
@@ -174,7 +176,7 @@ class LocalityReportQuerySet(models.QuerySet):
         return self.filter(status=LocalityReport.Status.APPROVED)
 
     def awaiting_review(self):
-        return self.filter(status=LocalityReport.Status.SUBMITTED)
+        return self.filter(status__in=LocalityReport.REVIEWABLE)
 
     def within_year(self, year: int):
         return self.filter(round__period_start__year=year, round__period_end__year=year)
@@ -207,6 +209,9 @@ class LocalityReport(Figures, Versioned):
 
     # The coordinators may edit in these statuses (a reopened report only until its lock exception ends).
     WITH_COORDINATORS = (Status.DRAFT, Status.RETURNED, Status.REOPENED)
+    # Staff approve or return a report in these statuses (the review queue), and reopen one in those.
+    REVIEWABLE = (Status.SUBMITTED,)
+    REOPENABLE = (Status.APPROVED, Status.REOPENED)
 
     round = models.ForeignKey(ReportingRound, models.PROTECT, related_name="reports", verbose_name=_("reporting round"))
     locality = models.ForeignKey(Locality, models.PROTECT, related_name="reports", verbose_name=_("locality"))

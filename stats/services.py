@@ -34,7 +34,7 @@ from networks.models import PartnerRole
 from networks.selectors import partner_counts_for_localities
 from stats import imports, validation
 from stats.models import (
-    FIGURES,
+    EDITABLE_FIELDS,
     IssuerFigure,
     LocalityReport,
     ReportEvent,
@@ -46,7 +46,6 @@ from stats.selectors import localities_expected, previous_figures, report_partne
 
 HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 ROUND_FIELDS = ("title", "period_start", "period_end", "opens_on", "due_on", "closes_on")
-EDITABLE_FIELDS = (*FIGURES, "municipalities", "issuers", "venues", "highlights", "challenges")
 
 
 class ReportLockedError(ValidationError):
@@ -338,15 +337,20 @@ def _review_target(actor, report: LocalityReport, *, allowed: tuple[str, ...]) -
     return current
 
 
+def _mark_approved(report: LocalityReport, *, actor, at) -> None:
+    """What approving sets, by a review or an import: locked, reviewed by whom and when, any lock exception over."""
+    report.status = LocalityReport.Status.APPROVED
+    report.reviewed_at, report.reviewed_by = at, actor
+    report.reopened_until, report.reopen_reason = None, ""
+
+
 @transaction.atomic
 def report_approve(*, actor, report: LocalityReport, comment: str = "") -> LocalityReport:
     """Approve a submitted report: it is locked and counts in the year's aggregation. A second approval (another
     tab, another reviewer) is refused and says who approved it."""
-    current = _review_target(actor, report, allowed=(LocalityReport.Status.SUBMITTED,))
+    current = _review_target(actor, report, allowed=LocalityReport.REVIEWABLE)
     now = timezone.now()
-    current.status = LocalityReport.Status.APPROVED
-    current.reviewed_at, current.reviewed_by = now, actor
-    current.reopened_until, current.reopen_reason = None, ""
+    _mark_approved(current, actor=actor, at=now)
     current._change_reason = _("Approved")
     check_and_bump(current, expected_version=None)
     current.save()
@@ -361,7 +365,7 @@ def report_return(*, actor, report: LocalityReport, comment: str, notify: bool =
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should be fixed: the coordinators read this.")})
-    current = _review_target(actor, report, allowed=(LocalityReport.Status.SUBMITTED,))
+    current = _review_target(actor, report, allowed=LocalityReport.REVIEWABLE)
     now = timezone.now()
     current.status = LocalityReport.Status.RETURNED
     current.reviewed_at, current.reviewed_by = now, actor
@@ -390,7 +394,7 @@ def report_reopen(
         errors["until"] = _("The last day must be today or later.")
     if errors:
         raise ValidationError(errors)
-    current = _review_target(actor, report, allowed=(LocalityReport.Status.APPROVED, LocalityReport.Status.REOPENED))
+    current = _review_target(actor, report, allowed=LocalityReport.REOPENABLE)
     current.status = LocalityReport.Status.REOPENED
     current.reopened_until, current.reopen_reason = until, reason
     current._change_reason = _history_reason(_("Reopened: %(reason)s") % {"reason": reason})
@@ -461,9 +465,7 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
         )
         for figure, value in row.figures.items():
             setattr(report, figure, value)
-        report.status = LocalityReport.Status.APPROVED
-        report.reviewed_at, report.reviewed_by = now, actor
-        report.reopened_until, report.reopen_reason = None, ""
+        _mark_approved(report, actor=actor, at=now)
         (changed if report.pk else new_reports).append(report)
     by_period: dict[datetime.date, list[LocalityReport]] = {}
     for report in new_reports:

@@ -8,8 +8,9 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -383,3 +384,31 @@ def test_other_localities_reports_are_reached_by_staff_only(client, coordinator,
     client.force_login(coordinator)
     response = client.get(_change(submitted))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+class _UndoError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("status", LocalityReport.Status.values)
+def test_the_report_page_offers_exactly_what_the_services_accept(staff_client, staff, status):
+    report = ReportFactory(round=RoundFactory(title="2025"), status=status, first_submitted_at=timezone.now())
+    offered = set(staff_client.get(_change(report)).context["review_forms"])
+    tries = {
+        "approve": lambda: services.report_approve(actor=staff, report=report),
+        "return": lambda: services.report_return(actor=staff, report=report, comment="Korjaa", notify=False),
+        "reopen": lambda: services.report_reopen(
+            actor=staff, report=report, until=timezone.localdate(), reason="Korjaus", notify=False
+        ),
+    }
+    accepted = set()
+    for action, attempt in tries.items():
+        try:
+            with transaction.atomic():
+                attempt()
+                raise _UndoError
+        except _UndoError:
+            accepted.add(action)
+        except ValidationError:
+            pass
+    assert offered == accepted
