@@ -89,10 +89,17 @@ def test_the_trend_is_the_public_pages_svg_chart_with_its_figures_as_text(client
     assert 'fill="#0b5d4b"' in columns[0]  # WeasyPrint colours inline SVG by its attributes only
 
 
-def test_the_locality_table_has_a_line_of_figures_a_row_each_in_its_column():
+def test_a_locality_is_a_line_of_text_its_figures_each_in_its_column():
+    """Each figure right-aligned in its characters, a long name going on on the next line (the columns of the
+    header are as wide: column_widths)."""
     with translation.override("fi"):
-        line = pdf._figures_line([1234, None, 5])
-    assert line == "1\xa0234".rjust(pdf.FIGURE_WIDTH) + "–".rjust(pdf.FIGURE_WIDTH) + "5".rjust(pdf.FIGURE_WIDTH)
+        short = pdf.locality_line("Kajaani", [1234, None, 5])
+        long = pdf.locality_line("Kaikukortti Pohjois-Pohjanmaan ja Kainuun yhteistoiminta-alue", [5])
+    width = pdf.FIGURE_WIDTH
+    assert short == "Kajaani".ljust(pdf.NAME_WIDTH) + "1\xa0234".rjust(width) + "–".rjust(width) + "5".rjust(width)
+    first, *rest = long.split("\n")
+    assert first == "Kaikukortti Pohjois-".ljust(pdf.NAME_WIDTH) + "5".rjust(width) and len(rest) == 2
+    assert pdf.column_widths(9) == {"name": "16.857em", "figure": "8.429em", "table": "92.716em"}
 
 
 def test_a_history_year_says_its_figures_are_as_published_and_has_no_locality_table():
