@@ -107,6 +107,8 @@ def test_year_page_with_localities_and_completeness(client, published, locality,
     html = client.get(_url("stats:public-year", year=2025)).content.decode()
     assert "Kajaani" in html and "Tornio" in html
     assert "2 paikkakunnan" in html and "66,7\xa0%" in html
+    assert "<td>2 / 3</td>" in html  # localities reporting of those expected, as on the index
+    assert "<td>2 / 3</td>" in client.get(_url("stats:public-index")).content.decode()
     assert html.count('<th scope="row">Kajaani</th>') == 1
     assert "/statistics/2025/download.csv" in html and "/statistics/2025/download.xlsx" in html
     assert "/api/v1/statistics/localities/?year=2025" in html
