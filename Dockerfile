@@ -14,7 +14,10 @@ RUN apt-get update \
 WORKDIR /app
 RUN pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+# PYTHONDONTWRITEBYTECODE: no process writes .pyc files, so they are compiled here, once; otherwise every web and
+# worker process compiles the dependencies it imports from source when it starts (WeasyPrint alone: a second
+# before a first PDF).
+RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY . .
 # The static files with production's storage (DEBUG=0): hashed names, compressed copies and the manifest that
 # every page needs. Production settings refuse to load without a secret; collectstatic gets a throwaway one.

@@ -11,8 +11,11 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: the dependencies' .pyc files are written here, once, as the environment (like the image) sets
+# PYTHONDONTWRITEBYTECODE and no process would write them: without them every process compiles WeasyPrint, fontTools,
+# Django… from source when it imports them (WeasyPrint alone: 1 s instead of 0.3 s, before a first PDF).
 install: $(BIN)/uv ## create .venv and install the locked dependencies (safe to run again)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --compile-bytecode
 
 run: install ## migrate, load demo data and serve http://127.0.0.1:$(PORT) on the embedded default
 	$(BIN)/python manage.py migrate --noinput

@@ -199,3 +199,16 @@ def test_private_media_is_on_a_volume_the_image_user_can_write():
         assert not path.startswith(service["environment"]["MEDIA_ROOT"] + "/")
     owned = re.search(rf"mkdir -p ([^&]*) && chown {user} ([^&\n]*)", dockerfile)
     assert owned and path in owned.group(1).split() and path in owned.group(2).split(), owned
+
+
+def test_the_dependencies_bytecode_is_compiled_where_they_are_installed():
+    """The image (and the environment `make install` serves) sets PYTHONDONTWRITEBYTECODE, so no process writes
+    .pyc files: they are compiled when the dependencies are installed, or every process compiles what it imports
+    (WeasyPrint: about a second of a first PDF)."""
+    dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    assert "PYTHONDONTWRITEBYTECODE=1" in dockerfile
+    syncs = [line for line in dockerfile.splitlines() if line.startswith("RUN uv sync")]
+    assert syncs and all("--compile-bytecode" in line for line in syncs)
+    makefile = (ROOT / "Makefile").read_text()
+    [install] = [line for line in makefile.splitlines() if "uv sync" in line]
+    assert "--compile-bytecode" in install
