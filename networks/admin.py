@@ -12,7 +12,13 @@ from kaikukeskus.locking import check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
+from networks.imports import MAX_ROWS
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
+
+# The admin's import checks and saves row by row, each step (preview, confirm) inside the web request: about
+# 12 ms a row, so 2,500 rows would pass gunicorn's 30-second timeout. A larger file belongs to the portal's
+# import (a background job, up to MAX_ROWS rows for a locality).
+ADMIN_IMPORT_MAX_ROWS = 1_000
 
 
 class PartnerResource(resources.ModelResource):
@@ -34,6 +40,18 @@ class PartnerResource(resources.ModelResource):
         report_skipped = True
         # Model.full_clean() on every row: municipality of the locality, role fields, dates, unique name.
         clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        """Refuse a file too large for one request, before any row is read (the admin shows the message)."""
+        if len(dataset) > ADMIN_IMPORT_MAX_ROWS:
+            raise ValueError(
+                _(
+                    "The admin imports at most %(max)d partners at a time, and this file has %(rows)d. Split it, "
+                    "or import each locality's partners on its partner page in the portal (up to %(portal)d rows)."
+                )
+                % {"max": ADMIN_IMPORT_MAX_ROWS, "rows": len(dataset), "portal": MAX_ROWS}
+            )
+        super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
         """Match the name as the portal's form and import do (`name_key`: case folded beyond ASCII)."""
