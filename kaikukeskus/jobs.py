@@ -211,6 +211,23 @@ def job_find(*, request: HttpRequest, kind: str, params: dict) -> Job | None:
     return jobs.exclude(status=Job.Status.FAILED).order_by("-created_at").first()
 
 
+# A job still waiting for a worker after this long: the workers are down or swamped while the broker answers.
+# It runs when they are back (the broker keeps it); the page says so and checks less often.
+JOB_START_TIMEOUT = datetime.timedelta(minutes=2)
+JOB_REFRESH_SECONDS = 2
+JOB_STALLED_REFRESH_SECONDS = 30
+
+
+def is_stalled(job: Job, *, now: datetime.datetime | None = None) -> bool:
+    """No worker has started the job within `JOB_START_TIMEOUT`."""
+    return job.status == Job.Status.QUEUED and job.created_at < (now or timezone.now()) - JOB_START_TIMEOUT
+
+
+def refresh_seconds(job: Job) -> int:
+    """How often the unfinished job's page reloads itself."""
+    return JOB_STALLED_REFRESH_SECONDS if is_stalled(job) else JOB_REFRESH_SECONDS
+
+
 def status_text(job: Job) -> str:
     """What the page says of the job besides its progress."""
     if job.status == Job.Status.FAILED:

@@ -72,7 +72,6 @@ def favicon(request):
 
 # --- Background jobs --------------------------------------------------------------------------------------
 
-JOB_REFRESH_SECONDS = 2
 
 
 def job_start_response(request, *, kind: str, params: dict) -> HttpResponse:
@@ -97,7 +96,8 @@ def job_detail(request, pk):
         "status_text": jobs.status_text(job),
         "waiting_text": jobs.waiting_text(job),
         "outcome": jobs.outcome(job),
-        "refresh_seconds": JOB_REFRESH_SECONDS,
+        "refresh_seconds": jobs.refresh_seconds(job),
+        "stalled": jobs.is_stalled(job),
     }
     return render(request, "kaikukeskus/job.html", context)
 

@@ -2,10 +2,13 @@
 else sees it; with eager Celery the job has run when its page opens; a broker that does not answer is a clear
 message, not a 500."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from kaikukeskus import jobs, tasks
@@ -234,3 +237,23 @@ def test_job_find_gives_the_persons_unfailed_job_with_the_same_parameters(coordi
     request.user = AnonymousUser()
     request.session = client.session
     assert jobs.job_find(request=request, kind="tests.count", params={"n": 4}) is None
+
+
+def test_a_job_no_worker_has_started_for_minutes_says_so_and_checks_less_often(coordinator_client, coordinator):
+    """A worker down while the broker answers: the job waits in the queue. After `JOB_START_TIMEOUT` the page says
+    what is happening (it runs when the service is back; nothing is lost) instead of refreshing in silence."""
+    fresh = Job.objects.create(owner=coordinator, kind="tests.echo")
+    page = detail(coordinator_client, fresh)
+    assert b'content="2"' in page.content and b"job-stalled" not in page.content
+    stalled = Job.objects.create(owner=coordinator, kind="tests.echo")
+    Job.objects.filter(pk=stalled.pk).update(created_at=timezone.now() - jobs.JOB_START_TIMEOUT - timedelta(seconds=1))
+    stalled.refresh_from_db()
+    assert jobs.is_stalled(stalled) and not jobs.is_stalled(fresh)
+    page = detail(coordinator_client, stalled)
+    assert b"job-stalled" in page.content
+    assert "Taustapalvelu ei ole aloittanut työtä" in page.content.decode()
+    assert f'content="{jobs.JOB_STALLED_REFRESH_SECONDS}"'.encode() in page.content
+    running = Job.objects.create(owner=coordinator, kind="tests.echo", status=Job.Status.RUNNING)
+    Job.objects.filter(pk=running.pk).update(created_at=stalled.created_at)
+    running.refresh_from_db()
+    assert not jobs.is_stalled(running)  # a long job that has started is not stalled
