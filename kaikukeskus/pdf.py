@@ -4,8 +4,9 @@ the participant list and the certificate in trainings/pdf.py).
 
 WeasyPrint is imported when a PDF is first asked for (its import declares Pango's C interface and parses its own
 stylesheets: a third of a second, or a second when its bytecode has not been compiled at install, which the
-Makefile and the Dockerfile do), and its font configuration is made once per thread and kept: by default WeasyPrint loads Fontconfig's
-configuration and every font anew for each document, and shaping starts cold each time. The documents use the
+Makefile and the Dockerfile do), and its font configuration is made once per thread and kept: by default
+WeasyPrint loads Fontconfig's configuration and every font anew for each document, and shaping starts cold each
+time. The documents use the
 system fonts only (no `@font-face`), so one configuration serves them all; one per thread, as Pango's font map
 is not for sharing between threads. A stylesheet is parsed once per thread too (again after the file changes).
 
