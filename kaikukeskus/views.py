@@ -73,7 +73,6 @@ def favicon(request):
 # --- Background jobs --------------------------------------------------------------------------------------
 
 
-
 def job_start_response(request, *, kind: str, params: dict) -> HttpResponse:
     """Start a job for the person and send them to its page; when the broker does not answer, a page that says
     so (503) instead of an error."""
