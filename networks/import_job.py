@@ -3,6 +3,7 @@ a web request may. The preview's confirmation starts the job (views.partner_impo
 follows it on the job's page, which says what was imported, or why nothing was, and links onward."""
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kaikukeskus import jobs
@@ -45,8 +46,11 @@ def partner_import_outcome(job: Job) -> jobs.Outcome:
     slug, pk = job.params["locality"], job.params["upload"]
     if job.status == Job.Status.DONE:
         return jobs.Outcome(
-            message=_("Import done: %(new)d new, %(update)d updated, %(unchanged)d unchanged.")
-            % {"new": 0, "update": 0, "unchanged": 0, **job.outcome["counts"]},
+            message=_("Import done: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+            % {
+                name: number_format(job.outcome["counts"].get(name, 0), force_grouping=True)
+                for name in ("new", "update", "unchanged")
+            },
             link_url=reverse("networks:partner-list", kwargs={"slug": slug}),
             link_text=_("Back to the partner list"),
         )

@@ -235,3 +235,12 @@ def test_job_find_ignores_failed_jobs_and_other_uploads(coordinator, coordinator
     assert jobs.job_find(request=request, kind=import_job.JOB_KIND, params=params) is None
     waiting = Job.objects.create(owner=coordinator, kind=import_job.JOB_KIND, params=params)
     assert jobs.job_find(request=request, kind=import_job.JOB_KIND, params=params) == waiting
+
+
+def test_the_counts_are_written_in_the_readers_number_format():
+    job = Job(kind=import_job.JOB_KIND, status=Job.Status.DONE, params={"locality": "kainuu", "upload": 1})
+    job.outcome = {"counts": {"new": 10000, "update": 1234, "unchanged": 0}}
+    with translation.override("fi"):
+        assert "10\xa0000 uutta, 1\xa0234 päivitetty, 0 " in import_job.partner_import_outcome(job).message
+    with translation.override("en"):
+        assert "10,000 new, 1,234 updated, 0 unchanged" in import_job.partner_import_outcome(job).message
