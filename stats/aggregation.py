@@ -97,10 +97,15 @@ def _compiled(rows: QuerySet) -> tuple[list[str], str, tuple]:
     return names, sql, params
 
 
-def _write_locality_years(national_year: NationalYear, *, on: datetime.date) -> None:
+RETURNED = ("locality_id", *FIGURES, "issuers", "venues")
+
+
+def _write_locality_years(national_year: NationalYear, *, on: datetime.date) -> list[dict]:
     """The year's `LocalityYear` rows in one `INSERT … SELECT` (Django has none): the GROUP BY of the approved
     reports (`locality_sums`) LEFT JOINed to the localities' networks on `on` (`partner_counts_by_locality`, one
-    pass over the partners). Both are the ORM's own queries; only their joining is written here."""
+    pass over the partners). Both are the ORM's own queries; only their joining is written here. Returns the
+    figures and network counts of the rows written (`RETURNING`: PostgreSQL, SQLite 3.35+), for the national
+    sums."""
     sums, sums_sql, sums_params = _compiled(
         locality_sums(national_year.year).order_by().annotate(national_year_id=Value(national_year.pk))
     )
@@ -113,13 +118,17 @@ def _write_locality_years(national_year: NationalYear, *, on: datetime.date) -> 
     # Identifiers quoted by the backend, values as parameters: nothing from a user is in the text.
     sql = (
         f"INSERT INTO {quote(LocalityYear._meta.db_table)} ({columns}) SELECT {select} "  # noqa: S608
-        f"FROM ({sums_sql}) s LEFT JOIN ({counts_sql}) p ON p.{quote('locality_id')} = s.{quote('locality_id')}"
+        f"FROM ({sums_sql}) s LEFT JOIN ({counts_sql}) p ON p.{quote('locality_id')} = s.{quote('locality_id')} "
+        f"RETURNING {', '.join(quote(LocalityYear._meta.get_field(name).column) for name in RETURNED)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*sums_params, *counts_params))
+        return [dict(zip(RETURNED, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _localities_and_municipalities(*, reporting: QuerySet, start: datetime.date, end: datetime.date) -> tuple[int, int]:
+def _localities_and_municipalities(
+    *, reporting: list[int], start: datetime.date, end: datetime.date
+) -> tuple[int, int]:
     """The localities expected to report for the period, and the distinct municipalities of those that reported,
     in one query. A locality that reported was expected to, even if its lifecycle dates say it was not running
     yet; a municipality in two reporting localities counts once."""
@@ -151,22 +160,18 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
     # The national sums are then read from the 300-odd rows written, not from the reports again.
     old_rows = national_year.locality_years.all()
     old_rows._raw_delete(old_rows.db)
-    _write_locality_years(national_year, on=end)
-    rows = national_year.locality_years.all()
-    sums = rows.aggregate(
-        **{name: Sum(name) for name in FIGURES},
-        localities=Count("pk"),
-        issuers=Sum("issuers", default=0),
-        venues=Sum("venues", default=0),
-    )
+    rows = _write_locality_years(national_year, on=end)
 
     national_year.source = NationalYear.Source.AGGREGATED
-    for name, value in sums.items():
-        setattr(national_year, name, value)
+    for name in FIGURES:
+        setattr(national_year, name, sum_known(row[name] for row in rows))
     # The sum of every known use figure: the same whether summed by locality first or by figure.
-    national_year.total_uses = sum_known(sums[name] for name in USE_FIELDS)
+    national_year.total_uses = sum_known(getattr(national_year, name) for name in USE_FIELDS)
+    national_year.localities = len(rows)
+    national_year.issuers = sum(row["issuers"] for row in rows)
+    national_year.venues = sum(row["venues"] for row in rows)
     national_year.localities_expected, national_year.municipalities = _localities_and_municipalities(
-        reporting=rows.values("locality_id"), start=start, end=end
+        reporting=national_year.locality_years.values("locality_id"), start=start, end=end
     )
     national_year.generated_at = timezone.now()
     if publish and national_year.published_at is None:
@@ -174,7 +179,7 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
     national_year._change_reason = _("Aggregated from approved reports")
     national_year.save()
     public_cache.data_changed()  # the rows were written without per-row signals
-    return AggregationResult(national_year=national_year, created=created, localities=sums["localities"])
+    return AggregationResult(national_year=national_year, created=created, localities=len(rows))
 
 
 @transaction.atomic
