@@ -8,6 +8,7 @@ serializer, import and aggregation takes them from `FIGURES`, `USE_FIELDS` and `
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +80,37 @@ class Figures(models.Model):
 
     def uses_in(self, sector: str) -> int | None:
         return sum_known(getattr(self, f"{age}_{sector}") for age in AGE_GROUPS)
+
+    def sector_split(self) -> list["SectorUses"]:
+        """The uses by sector, adults and children, and each sector's share of the uses known (the public pages'
+        and the annual report's sector table)."""
+        known = sum(self.uses_in(sector) or 0 for sector in SECTORS)
+        rows = []
+        for sector in SECTORS:
+            total = self.uses_in(sector)
+            rows.append(
+                SectorUses(
+                    sector=sector,
+                    adult=getattr(self, f"adult_{sector}"),
+                    child=getattr(self, f"child_{sector}"),
+                    total=total,
+                    share=100 * total / known if total is not None and known else None,
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class SectorUses:
+    sector: str
+    adult: int | None
+    child: int | None
+    total: int | None
+    share: float | None  # per cent of the known uses of every sector
+
+    @property
+    def label(self) -> str:
+        return Sector(self.sector).label
 
 
 def sum_known(values) -> int | None:

@@ -33,7 +33,7 @@ from kaikukeskus import pdf as pdf_files
 from localities.storage import private_storage
 from networks.models import Sector
 from stats import charts, selectors
-from stats.models import AGE_GROUPS, CARD_FIELDS, SECTORS, NationalYear
+from stats.models import CARD_FIELDS, SECTORS, NationalYear
 
 STYLESHEET = "stats/css/annual_report.css"
 CACHE_FOLDER = "stats/annual-report"
@@ -49,10 +49,12 @@ def _number(value) -> str:
     return "–" if value is None else number_format(value, force_grouping=True)
 
 
+def _percent(value: float | None) -> str:
+    return "–" if value is None else number_format(round(value), force_grouping=True) + " %"
+
+
 def _share(part, whole) -> str:
-    if part is None or not whole:
-        return "–"
-    return number_format(round(100 * part / whole), force_grouping=True) + " %"
+    return _percent(100 * part / whole if part is not None and whole else None)
 
 
 def _field_label(name: str) -> str:
@@ -73,15 +75,14 @@ def _totals(year: NationalYear) -> list[tuple[str, str]]:
 
 
 def _sectors(year: NationalYear) -> list[dict]:
-    known_total = sum(year.uses_in(sector) or 0 for sector in SECTORS)
     return [
         {
-            "label": Sector(sector).label,
-            "ages": [_number(getattr(year, f"{age}_{sector}")) for age in AGE_GROUPS],
-            "total": _number(year.uses_in(sector)),
-            "share": _share(year.uses_in(sector), known_total),
+            "label": row.label,
+            "ages": [_number(row.adult), _number(row.child)],
+            "total": _number(row.total),
+            "share": _percent(row.share),
         }
-        for sector in SECTORS
+        for row in year.sector_split()
     ]
 
 

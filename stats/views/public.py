@@ -7,22 +7,9 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_safe
 
 from kaikukeskus.public_cache import public_page
-from networks.models import Sector
 from stats import charts, exports, selectors
-from stats.models import AGE_GROUPS, AGE_LABELS, SECTORS, NationalYear
+from stats.models import AGE_GROUPS, AGE_LABELS, NationalYear
 from stats.views.exports import PDF
-
-
-def _sector_rows(national_year: NationalYear) -> list[dict]:
-    return [
-        {
-            "label": Sector(sector).label,
-            "adult": getattr(national_year, f"adult_{sector}"),
-            "child": getattr(national_year, f"child_{sector}"),
-            "total": national_year.uses_in(sector),
-        }
-        for sector in SECTORS
-    ]
 
 
 def _age_rows(national_year: NationalYear) -> list[dict]:
@@ -50,11 +37,11 @@ def public_index(request):
         "has_history": any(year.source == NationalYear.Source.PUBLISHED for year in years),
     }
     if latest is not None:
-        sectors, ages = _sector_rows(latest), _age_rows(latest)
+        sectors, ages = latest.sector_split(), _age_rows(latest)
         context.update(
             sectors=sectors,
             ages=ages,
-            sector_chart=charts.bar_chart([(row["label"], row["total"]) for row in sectors]),
+            sector_chart=charts.bar_chart([(row.label, row.total) for row in sectors]),
             age_chart=charts.bar_chart([(row["label"], row["total"]) for row in ages]),
             downloads=_downloads(latest.year),
         )
@@ -75,7 +62,7 @@ def public_year(request, year: int):
             "year": national_year,
             "is_history": national_year.source == NationalYear.Source.PUBLISHED,
             "rows": list(selectors.published_locality_years(year=national_year.year)),
-            "sectors": _sector_rows(national_year),
+            "sectors": national_year.sector_split(),
             "ages": _age_rows(national_year),
             "downloads": _downloads(national_year.year),
         },

@@ -194,3 +194,15 @@ def test_no_english_on_the_statistics_pages(client, published, language):
     }
     with translation.override(language):
         assert walk(client, pages, language=language, msgids=english_msgids()) == {}
+
+
+def test_the_sector_split_is_each_sectors_uses_and_share_of_the_known_uses():
+    from stats.models import LocalityYear
+
+    figures = LocalityYear(adult_culture=30, child_culture=10, adult_education=None, child_education=None)
+    figures.adult_science, figures.child_science, figures.adult_sports, figures.child_sports = 40, None, 20, 0
+    split = {row.sector: row for row in figures.sector_split()}
+    assert (split["culture"].adult, split["culture"].child, split["culture"].total) == (30, 10, 40)
+    assert split["education"].total is None and split["education"].share is None
+    assert split["culture"].share == 40 and split["science"].share == 40 and split["sports"].share == 20
+    assert str(split["sports"].label)
