@@ -171,7 +171,7 @@ def _seed_national_reports(context: DemoContext, reporting_round: ReportingRound
     reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]
     if not reports:
         return 0
-    services._prefill_network(reports, on=reporting_round.period_end)
+    services.prefill_network(reports, on=reporting_round.period_end)
     previous = _previous_figures(reporting_round, [report.locality_id for report in reports])
     scale = year_scale(reporting_round)
     events = []
@@ -183,10 +183,9 @@ def _seed_national_reports(context: DemoContext, reporting_round: ReportingRound
         report.explanations = {warning.code: EXPLANATION for warning in warnings}
         submitted_at, reviewed_at = _review_times(reporting_round, report.locality.slug)
         coordinator = coordinators.get(report.locality_id)
-        report.status = Status.APPROVED
         report.first_submitted_at = report.submitted_at = submitted_at
         report.submitted_by_id = coordinator
-        report.reviewed_at, report.reviewed_by = reviewed_at, context.staff
+        services.mark_approved(report, actor=context.staff, at=reviewed_at)
         report.version = 3
         events += [
             ReportEvent(action=ReportEvent.Action.SUBMITTED, actor_id=coordinator, at=submitted_at),

@@ -129,13 +129,13 @@ def _create_missing_reports(reporting_round: ReportingRound, *, actor) -> int:
     if not missing:
         return 0
     reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]
-    _prefill_network(reports, on=reporting_round.period_end)
+    prefill_network(reports, on=reporting_round.period_end)
     # The round's row is locked (select_for_update above), so two openings cannot both create a locality's report.
     bulk_create_with_history(reports, LocalityReport, default_user=actor, default_change_reason=_("Round opened"))
     return len(reports)
 
 
-def _prefill_network(reports: list[LocalityReport], *, on: datetime.date) -> None:
+def prefill_network(reports: list[LocalityReport], *, on: datetime.date) -> None:
     """Municipalities, issuers and venues from the localities and their networks at `on` (a few queries for any
     number of reports)."""
     localities = [report.locality for report in reports]
@@ -337,7 +337,7 @@ def _review_target(actor, report: LocalityReport, *, allowed: tuple[str, ...]) -
     return current
 
 
-def _mark_approved(report: LocalityReport, *, actor, at) -> None:
+def mark_approved(report: LocalityReport, *, actor, at) -> None:
     """What approving sets, by a review or an import: locked, reviewed by whom and when, any lock exception over."""
     report.status = LocalityReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = at, actor
@@ -350,7 +350,7 @@ def report_approve(*, actor, report: LocalityReport, comment: str = "") -> Local
     tab, another reviewer) is refused and says who approved it."""
     current = _review_target(actor, report, allowed=LocalityReport.REVIEWABLE)
     now = timezone.now()
-    _mark_approved(current, actor=actor, at=now)
+    mark_approved(current, actor=actor, at=now)
     current._change_reason = _("Approved")
     check_and_bump(current, expected_version=None)
     current.save()
@@ -465,13 +465,13 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
         )
         for figure, value in row.figures.items():
             setattr(report, figure, value)
-        _mark_approved(report, actor=actor, at=now)
+        mark_approved(report, actor=actor, at=now)
         (changed if report.pk else new_reports).append(report)
     by_period: dict[datetime.date, list[LocalityReport]] = {}
     for report in new_reports:
         by_period.setdefault(report.round.period_end, []).append(report)
     for period_end, reports in by_period.items():
-        _prefill_network(reports, on=period_end)
+        prefill_network(reports, on=period_end)
     bulk_create_with_history(new_reports, LocalityReport, default_user=actor, default_change_reason=reason)
     for report in changed:
         check_and_bump(report, expected_version=None)  # a coordinator's form opened before reports a conflict
