@@ -187,6 +187,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 TRAININGS_NEEDS_ERASED_AFTER_DAYS = env.int("TRAININGS_NEEDS_ERASED_AFTER_DAYS", default=14)
 TRAININGS_VISITOR_RETENTION_DAYS = env.int("TRAININGS_VISITOR_RETENTION_DAYS", default=365)
 TRAININGS_LINK_MAX_AGE_DAYS = env.int("TRAININGS_LINK_MAX_AGE_DAYS", default=400)
+# A visitor's registrations (no account) per client address and per e-mail address: (how many, in seconds).
+TRAININGS_REGISTRATIONS_PER_IP = (env.int("TRAININGS_REGISTRATIONS_PER_IP", default=5), 10 * 60)
+TRAININGS_REGISTRATIONS_PER_EMAIL = (3, 60 * 60)
 
 # --- Languages and time -----------------------------------------------------------------------------------
 
@@ -337,6 +340,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies of ours stand in front of the portal (the load balancer: 1). The client's address is
+# then the one the outermost of them added to X-Forwarded-For; 0 trusts no header (kaikukeskus/ratelimit.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -3,14 +3,17 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.forms import HumanCheckMixin
 from localities.permissions import localities_for
 from trainings import services
 from trainings.models import Registration
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HumanCheckMixin, forms.Form):
     """Sign up for a training. A logged-in user registers with their account's e-mail address (shown, not asked)
-    and their name and locality prefilled; a visitor gives name, e-mail, organisation and locality."""
+    and their name and locality prefilled; a visitor gives name, e-mail, organisation and locality, and the form
+    has the public forms' honeypot and minimum fill time (a logged-in user registers only their own address, and
+    their prefilled form may well be sent within seconds)."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), help_text=_("The confirmation is sent here."))
@@ -54,6 +57,8 @@ class RegistrationForm(forms.Form):
             del self.fields["email"]
             self.fields["organisation"].required = False
             self.fields["locality"].required = not user.is_national_staff
+        else:
+            self.add_human_check()
         if not training.is_on_site:
             del self.fields["dietary_needs"]
 

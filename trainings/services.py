@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaikukeskus import ratelimit
 from kaikukeskus.locking import check_and_bump
 from localities.models import Locality
 from localities.permissions import is_national_staff, localities_for, require_staff
@@ -55,6 +56,33 @@ def locality_choices(*, actor):
 
 
 # --- Registration -----------------------------------------------------------------------------------------
+
+
+def registration_throttle(*, actor, training: Training, client: str, email: str, submission_key: str = "") -> None:
+    """Count a visitor's registration against the limits per client address and per e-mail address
+    (`TRAININGS_REGISTRATIONS_PER_IP`, `TRAININGS_REGISTRATIONS_PER_EMAIL`), before `registration_create`: over
+    either, a ValidationError and nothing is saved or sent, so that a bot can neither fill a training's places
+    with made-up addresses nor have the portal e-mail strangers. `client` is `ratelimit.client_key(request)`.
+    A logged-in user registers only their own address, once per training: not limited. The same form sent again
+    (a double click) changes nothing and is not counted. While the cache fails, nothing is limited."""
+    if _signed_in(actor):
+        return
+    if submission_key and training.registrations.filter(submission_key=submission_key).exists():
+        return
+    if ratelimit.hit(
+        "training-registration",
+        {
+            "ip": (client, ratelimit.Rate(*settings.TRAININGS_REGISTRATIONS_PER_IP)),
+            "email": (email.strip().lower(), ratelimit.Rate(*settings.TRAININGS_REGISTRATIONS_PER_EMAIL)),
+        },
+    ):
+        raise ValidationError(
+            _(
+                "Many registrations have been sent from this network or with this e-mail address in a short time. "
+                "Please try again later."
+            ),
+            code="rate_limited",
+        )
 
 
 @transaction.atomic

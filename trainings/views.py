@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kaikukeskus import pdf as pdf_files
-from kaikukeskus import spreadsheets
+from kaikukeskus import ratelimit, spreadsheets
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
 from localities.permissions import is_national_staff
@@ -53,6 +53,13 @@ def training_detail(request, pk: int):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
+                services.registration_throttle(
+                    actor=request.user,
+                    training=training,
+                    client=ratelimit.client_key(request),
+                    email=data.get("email", ""),
+                    submission_key=data["submission"],
+                )
                 registration = services.registration_create(
                     actor=request.user,
                     training=training,

@@ -1,9 +1,12 @@
+import time
+
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from kaikukeskus.forms import started_token
 from tests.localities.factories import CoordinatorFactory, LocalityFactory
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
 from trainings import links
@@ -20,7 +23,10 @@ def default_language() -> str:
 
 
 def _visitor_data(locality, **extra):
+    """What a visitor sends: the form was shown to them a minute earlier (the minimum fill time, not a bot)."""
     return {
+        "started": started_token(at=time.time() - 60),
+        "website": "",
         "name": "Maija Meikäläinen",
         "email": "maija@example.fi",
         "organisation": "Kirjasto",
