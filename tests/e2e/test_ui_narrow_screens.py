@@ -1,8 +1,8 @@
 """A phone's 390 px: no portal page is wider than the screen, every table fits or scrolls inside its own box (or its
-focusable .table-scroll region), and every button is on the screen. Only a column of a row's actions (cells marked
-.actions-cell) is pinned at the right edge, always in view; a column of data scrolls with the others, and no cell
-is covered by another at either end of the scroll (at 390 px the statistics report list's timeliness column once
-covered the due dates)."""
+focusable .table-scroll region) where a keyboard can scroll it too, and every button is on the screen. Only a column
+of a row's actions (cells marked .actions-cell) is pinned at the right edge, always in view; a column of data scrolls
+with the others, and no cell is covered by another at either end of the scroll (at 390 px the statistics report
+list's timeliness column once covered the due dates)."""
 
 import pytest
 
@@ -31,6 +31,14 @@ MEASURE = """() => {
     const fits = table.scrollWidth <= Math.ceil(box.width) && box.right <= container.right + 1;
     if (!fits && !(scrolls && scroller.getBoundingClientRect().right <= width)) {
       problems.push(`a table ${table.scrollWidth} px wide neither fits nor scrolls`);
+    }
+    // A keyboard scrolls it too: the scrolling box is focusable, or holds something that is (axe's
+    // scrollable-region-focusable); a table of data only goes in a focusable, labelled .table-scroll region.
+    const focusable = scroller.tabIndex >= 0 || scroller.querySelector("a[href], button, input, select, textarea");
+    if (scroller.scrollWidth > scroller.clientWidth && !focusable) {
+      const name = (table.caption || table).textContent.trim().slice(0, 40);
+      const size = `${scroller.scrollWidth} px in ${scroller.clientWidth}`;
+      problems.push(`table "${name}" (${size}) scrolls where no keyboard reaches`);
     }
   }
   for (const button of document.querySelectorAll("button, .button, input[type=submit]")) {
