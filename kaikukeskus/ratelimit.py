@@ -7,9 +7,9 @@ limits (kaikukeskus/adapters.py). Behind reverse proxies `REMOTE_ADDR` is the ne
 trusts no header and uses `REMOTE_ADDR`.
 
 `hit()` counts one action against its limits in fixed windows: `Rate(5, 600)` allows 5 in each 10 minutes.
-The cache is the default one (kaikukeskus/cache.py: Redis in production, shared by every web process). A cache
-that fails counts nothing and limits nothing (logged as a warning): a limit is a brake, not a reason to turn
-real people away while Redis is down.
+The cache is the default one (kaikukeskus/cache.py: Redis in production, shared by every web process; while
+Redis does not answer, each process counts in its own memory). Any other failure of the cache counts nothing and
+limits nothing (logged as a warning): a limit is a brake, not a reason to turn real people away.
 """
 
 import hashlib

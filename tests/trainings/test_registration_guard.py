@@ -20,11 +20,12 @@ UNSENT = "The form could not be sent. Please check the details and send the form
 LIMITED = "Many registrations have been sent from this network or with this e-mail address in a short time."
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """Moves time on: the form's timestamp, the limits' windows and the local cache's expiry all read time.time()."""
-    offset = [0.0]
+    """Moves time on: the form's timestamp, the limits' windows and the local cache's expiry all read time.time().
+    Every test starts a second into a new hour, so that no limit's window ends in the middle of a test."""
     real = time.time
+    offset = [(real() // 3600 + 1) * 3600 + 1 - real()]
     monkeypatch.setattr(time, "time", lambda: real() + offset[0])
 
     def advance(seconds: float) -> None:
