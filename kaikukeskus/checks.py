@@ -9,8 +9,9 @@ from django.core.cache.backends.locmem import LocMemCache
 W001 = checks.Warning(
     "Production runs without a shared cache: set REDIS_URL.",
     hint=(
-        "allauth keeps its login and password-reset limits in the cache. In each process's own memory every "
-        "gunicorn worker counts for itself, which multiplies the limits by the number of workers."
+        "allauth keeps its login and password-reset limits in the cache, and the trainings their registration "
+        "limits. In each process's own memory every gunicorn worker counts for itself, which multiplies the "
+        "limits by the number of workers."
     ),
     id="kaikukeskus.W001",
 )
