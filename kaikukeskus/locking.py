@@ -114,6 +114,16 @@ class VersionFormMixin:
         # A missing or tampered value can only be stale: never let it skip the check.
         return version if version is not None else 0
 
+    def check_version(self) -> None:
+        """For a form's clean(): a row saved by someone else since the form was opened is a conflict, said on the
+        form with the posted values kept (the saving service checks again inside its transaction)."""
+        instance = self.versioned_instance
+        if instance.pk is None or "version" not in self.cleaned_data:
+            return
+        current = type(instance)._default_manager.filter(pk=instance.pk).first()
+        if current is not None and current.version != self.expected_version:
+            self.show_conflict(StaleVersionError(current))
+
     def show_conflict(self, error: StaleVersionError) -> None:
         """Keep the posted values, say what happened, and let the next save overwrite knowingly."""
         self.add_error(None, error)

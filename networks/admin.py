@@ -1,6 +1,7 @@
 """Staff's view of the networks. Imports and exports go through django-import-export with a resource that runs
 the model's own validation (`clean_model_instances`), so the admin obeys the same rules as the portal."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.locking import check_and_bump
+from kaikukeskus.locking import VersionFormMixin, check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
@@ -76,8 +77,23 @@ class ContactPersonInline(admin.TabularInline):
     fields = ["name", "title", "email", "phone", "is_primary"]
 
 
+class PartnerAdminForm(VersionFormMixin, forms.ModelForm):
+    """The version the page was opened with travels with the form: a save over someone else's newer one (another
+    admin, a coordinator in the portal, an import) is refused with the form kept."""
+
+    class Meta:
+        model = Partner
+        fields = ["locality", *PARTNER_FIELDS]  # the admin's fieldsets choose among them
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
 @admin.register(Partner)
 class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = PartnerAdminForm
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]
     list_filter = ["role", "sector", "issuer_kind", "commitment_kind", "listed_publicly", "locality"]
@@ -104,7 +120,7 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return scoped(super().get_queryset(request), user=request.user)
 
     def save_model(self, request, obj, form, change):
-        services.partner_save(actor=request.user, partner=obj)
+        services.partner_save(actor=request.user, partner=obj, expected_version=form.expected_version)
 
     def save_formset(self, request, form, formset, change):
         # The inline contact persons through the same service as the contact person's own page.

@@ -277,12 +277,13 @@ def contact_save(*, actor, contact: ContactPerson) -> ContactPerson:
 
 
 @transaction.atomic
-def partner_save(*, actor, partner: Partner) -> Partner:
-    """Save a partner whose fields a trusted form (the admin's) has already set. Bumps the version, so that a
-    portal form opened before this save reports a conflict instead of undoing it."""
+def partner_save(*, actor, partner: Partner, expected_version: int | None = None) -> Partner:
+    """Save a partner whose fields a trusted form (the admin's) has already set. `StaleVersionError` when the row
+    is no longer at `expected_version` (the version the admin's form was opened with); the version is bumped, so
+    that a portal form opened before this save reports a conflict instead of undoing it."""
     require_scope(actor, partner.locality)
     partner.full_clean()
-    check_and_bump(partner, expected_version=None)
+    check_and_bump(partner, expected_version=expected_version)
     partner._history_user = actor
     partner.save()
     return partner

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.locking import StaleVersionError, VersionFormMixin
+from kaikukeskus.locking import VersionFormMixin
 from trainings import services
 from trainings.models import Registration, Training
 
@@ -64,11 +64,7 @@ class TrainingAdminForm(VersionFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        instance = self.versioned_instance
-        if instance.pk is not None and "version" in cleaned:
-            current = Training.objects.filter(pk=instance.pk).first()
-            if current is not None and current.version != self.expected_version:
-                self.show_conflict(StaleVersionError(current))
+        self.check_version()
         return cleaned
 
 

@@ -1,7 +1,8 @@
 /* Names for the admin widgets that Django leaves without one (found by axe):
    - the filter_horizontal widget's magnifier icons are spans with aria-label but no role;
    - an autocomplete field's select2 box is named by its chosen value only, so it has no name while empty;
-   - the fields of a change list's editable columns have no label: their column heading names them.
+   - the fields of a change list's editable columns have no label: their column heading names them;
+   - a date-and-time field's two boxes have no label (Django ties its label to neither).
    Runs after the admin's own scripts have built the widgets, and again for every inline row added. */
 "use strict";
 (function () {
@@ -30,6 +31,23 @@
       }
     });
   }
+  // A date-and-time field's two boxes: Django's label is not tied to either (MultiWidget has no id for it), and
+  // the "Date:" / "Time:" before each box is plain text. Each box is named by the field's label and its own word.
+  function nameSplitDateTimes(root) {
+    root.querySelectorAll("p.datetime").forEach(function (group) {
+      const row = group.closest(".form-row");
+      const label = row && row.querySelector("label");
+      const field = label ? label.textContent.trim().replace(/:$/, "") : "";
+      let word = "";
+      group.childNodes.forEach(function (node) {
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) {
+          word = node.textContent.trim().replace(/:$/, "");
+        } else if (node.tagName === "INPUT" && !(node.labels && node.labels.length) && !node.hasAttribute("aria-label")) {
+          node.setAttribute("aria-label", [field, word].filter(Boolean).join(" – "));
+        }
+      });
+    });
+  }
   function nameEditableColumns() {
     const headings = document.querySelectorAll("#result_list thead th");
     document.querySelectorAll("#result_list tbody tr").forEach(function (row) {
@@ -49,6 +67,7 @@
   function soon() {
     setTimeout(function () {
       nameWidgets(document);
+      nameSplitDateTimes(document);
       nameEditableColumns();
     });
   }

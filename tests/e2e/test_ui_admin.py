@@ -5,6 +5,7 @@ and no asset that fails to load (the admin asked for a /favicon.ico that does no
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.kaikukeskus.portal_pages import make_portal_pages
@@ -63,3 +64,41 @@ def test_the_export_pages_select_all_toggle_works_under_the_csp_and_is_labelled(
     page.get_by_label("Select all").check()
     assert all(fields.nth(index).is_checked() for index in range(fields.count()))
     assert_accessible(page, best_practice=True)
+
+
+@pytest.mark.parametrize("kind", ["training", "partner"])
+def test_staff_save_a_row_saved_before_and_are_told_of_a_save_made_meanwhile(page, staff, locality, password, kind):
+    """The admin forms with optimistic locking carry the version the page was opened with (the change form renders
+    it: templates/admin/change_form.html): a row saved before saves again, and a save made by someone else while
+    the page was open is refused with what was typed kept."""
+    from tests.trainings.factories import TrainingFactory
+    from trainings import services as training_services
+
+    if kind == "training":
+        row = TrainingFactory(title_fi="Perehdytys")
+        training_services.training_save(actor=staff, training=row, expected_version=row.version)  # saved before
+        url, field, model = reverse("admin:trainings_training_change", args=[row.pk]), "title_fi", type(row)
+    else:
+        row = PartnerFactory(locality=locality, name="Kajaanin teatteri")
+        row.version = 3
+        row.save()
+        url, field, model = reverse("admin:networks_partner_change", args=[row.pk]), "name", type(row)
+    log_in(page, email=staff.email, password=password, language_prefix="/en")
+    with translation.override("en"):
+        page.goto(url)
+    page.fill(f"#id_{field}", "Tallennettu ensin")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    assert getattr(model.objects.get(pk=row.pk), field) == "Tallennettu ensin"
+
+    model.objects.filter(pk=row.pk).update(version=model.objects.get(pk=row.pk).version + 1)  # someone else saves
+    page.fill(f"#id_{field}", "Minun muutokseni")
+    page.click("input[name=_continue]")
+    expect(page.locator(".errorlist.nonfield")).to_be_visible()  # "Someone else saved this …"
+    expect(page.locator("table.version-conflict")).to_contain_text("Tallennettu ensin")
+    assert_accessible(page, best_practice=True)
+    assert page.locator(f"#id_{field}").input_value() == "Minun muutokseni"
+    assert getattr(model.objects.get(pk=row.pk), field) == "Tallennettu ensin"
+    page.click("input[name=_continue]")  # saving again overwrites knowingly
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    assert getattr(model.objects.get(pk=row.pk), field) == "Minun muutokseni"

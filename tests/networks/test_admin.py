@@ -100,6 +100,7 @@ def test_staff_edit_in_the_admin_is_validated_and_recorded(staff_client, staff, 
         "left_on": "",
         "commitment_acknowledged_on": "",
         "commitment_kind": "",
+        "version": partner.version,  # as the change form renders it
         "contacts-TOTAL_FORMS": "0",
         "contacts-INITIAL_FORMS": "0",
         "contacts-MIN_NUM_FORMS": "0",
@@ -133,6 +134,7 @@ def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_cli
     page = staff_client.get(url)
     data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
     data.update({"locality": locality.pk, "municipality": kajaani.pk, "listed_publicly": "on"})
+    data["version"] = page.context["adminform"].form["version"].value()
     data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
     data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
     data.update({"contacts-0-id": old.pk, "contacts-0-partner": partner.pk, "contacts-0-name": "Uusi nimi"})
