@@ -5,7 +5,16 @@ import time
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def https_formfield(field, **kwargs):
+    """A ModelForm's `formfield_callback`: a web address typed without a scheme is https (Django 5.2 still
+    assumes http, and warns). The admins without a form of their own say the same with `formfield_overrides`."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 def add_service_errors(form, error: ValidationError) -> None:

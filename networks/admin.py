@@ -9,6 +9,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionFormMixin, check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
@@ -84,6 +85,7 @@ class PartnerAdminForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["locality", *PARTNER_FIELDS]  # the admin's fieldsets choose among them
+        formfield_callback = https_formfield
 
     def clean(self):
         cleaned = super().clean()

@@ -3,12 +3,12 @@ posted locality id is ignored, and the municipality choices are the locality's o
 
 import django_filters
 from django import forms
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionFormMixin
 from localities.models import Locality
 from networks import imports
@@ -21,12 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _formfield(field, **kwargs):
-    if isinstance(field, models.URLField):
-        kwargs["assume_scheme"] = "https"  # a web address typed without a scheme is https
-    return field.formfield(**kwargs)
 
 
 # The partner form in groups. Each role's own fields are a group of their own: the page shows both groups
@@ -42,7 +36,7 @@ class PartnerForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = PARTNER_FIELDS
-        formfield_callback = _formfield
+        formfield_callback = https_formfield
         widgets = {
             "joined_on": DateInput(),
             "left_on": DateInput(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionFormMixin
 from trainings import services
 from trainings.models import Registration, Training
@@ -56,11 +57,7 @@ class TrainingAdminForm(VersionFormMixin, forms.ModelForm):
             *("starts_at", "ends_at", "place", "online_link"),
             *("capacity", "registration_opens_at", "registration_closes_at", "materials"),
         ]
-        formfield_callback = staticmethod(
-            lambda field, **kwargs: field.formfield(
-                **({"assume_scheme": "https"} if isinstance(field, models.URLField) else {}), **kwargs
-            )
-        )
+        formfield_callback = https_formfield
 
     def clean(self):
         cleaned = super().clean()
