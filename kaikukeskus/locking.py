@@ -165,3 +165,15 @@ class VersionFormMixin:
         if value in (None, ""):
             return "–"
         return str(value)
+
+
+class VersionedAdminForm(VersionFormMixin, forms.ModelForm):
+    """An admin change form with optimistic locking: the version the page was opened with travels with it
+    (templates/admin/change_form.html renders it), and a save over someone else's newer one is refused with the
+    form kept. The admin's `save_model` passes `form.expected_version` to the saving service, which checks it
+    again inside its transaction."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned

@@ -1,7 +1,6 @@
 """Staff's view of the networks. Imports and exports go through django-import-export with a resource that runs
 the model's own validation (`clean_model_instances`), so the admin obeys the same rules as the portal."""
 
-from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.forms import https_formfield
-from kaikukeskus.locking import VersionFormMixin, check_and_bump
+from kaikukeskus.locking import VersionedAdminForm, check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
@@ -78,19 +77,13 @@ class ContactPersonInline(admin.TabularInline):
     fields = ["name", "title", "email", "phone", "is_primary"]
 
 
-class PartnerAdminForm(VersionFormMixin, forms.ModelForm):
-    """The version the page was opened with travels with the form: a save over someone else's newer one (another
-    admin, a coordinator in the portal, an import) is refused with the form kept."""
+class PartnerAdminForm(VersionedAdminForm):
+    """A save over a newer one (another admin, a coordinator in the portal, an import) is refused."""
 
     class Meta:
         model = Partner
         fields = ["locality", *PARTNER_FIELDS]  # the admin's fieldsets choose among them
         formfield_callback = https_formfield
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_version()
-        return cleaned
 
 
 @admin.register(Partner)

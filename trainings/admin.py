@@ -1,7 +1,6 @@
 """Staff manage trainings here: draft, publish, cancel (everyone is told), see registrations, mark attendance.
 Every change goes through `trainings.services`; registrations are made by the registrants themselves."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.forms import https_formfield
-from kaikukeskus.locking import VersionFormMixin
+from kaikukeskus.locking import VersionedAdminForm
 from trainings import services
 from trainings.models import Registration, Training
 
@@ -45,10 +44,7 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
-class TrainingAdminForm(VersionFormMixin, forms.ModelForm):
-    """The version the page was opened with travels with the form: a save over someone else's newer one is
-    refused with the form kept (the service checks it again inside its transaction)."""
-
+class TrainingAdminForm(VersionedAdminForm):
     class Meta:
         model = Training
         fields = [
@@ -58,11 +54,6 @@ class TrainingAdminForm(VersionFormMixin, forms.ModelForm):
             *("capacity", "registration_opens_at", "registration_closes_at", "materials"),
         ]
         formfield_callback = https_formfield
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_version()
-        return cleaned
 
 
 @admin.register(Training)

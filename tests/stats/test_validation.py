@@ -7,19 +7,9 @@ import pytest
 from stats import validation
 from stats.models import FIGURES, USE_FIELDS
 from stats.validation import IssuerRow, VenueRow, check_figures, check_period, check_warnings
+from tests.stats.factories import FILLED as FILLED_REPORT
 
-FILLED = {
-    "cards_registered": 120,
-    "cards_activated": 100,
-    "adult_culture": 300,
-    "adult_education": 40,
-    "adult_science": 20,
-    "adult_sports": 60,
-    "child_culture": 200,
-    "child_education": 10,
-    "child_science": 30,
-    "child_sports": 50,
-}
+FILLED = {name: FILLED_REPORT[name] for name in FIGURES}  # the figures alone
 
 
 def figures(**changes):
