@@ -92,6 +92,27 @@ def _empty_cache():
 
 
 @pytest.fixture
+def outbox(db):
+    """The outbox (kaikukeskus/mail.py) as a test sees it: `outbox.deliver()` delivers what is queued, as the
+    Celery task does, and returns Django's test mailbox; `outbox.clear()` forgets what was sent and queued."""
+    from django.core import mail as django_mail
+    from post_office.models import Email
+
+    from kaikukeskus import mail
+
+    class Outbox:
+        def deliver(self) -> list:
+            mail.deliver_queued()
+            return django_mail.outbox
+
+        def clear(self) -> None:
+            Email.objects.all().delete()
+            django_mail.outbox.clear()
+
+    return Outbox()
+
+
+@pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
 

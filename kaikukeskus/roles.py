@@ -6,7 +6,17 @@ permissions (who belongs: `User.objects.national_staff()`); a local coordinator 
 STAFF_GROUP = "Kaikukeskus staff"
 
 # The apps whose every model national staff may view, add, change and delete in the admin.
-STAFF_APPS = ("kaikukeskus", "localities", "networks", "stats", "materials", "trainings", "mfa", "account")
+STAFF_APPS = (
+    "kaikukeskus",
+    "localities",
+    "networks",
+    "stats",
+    "materials",
+    "trainings",
+    "mfa",
+    "account",
+    "post_office",  # the outbox: staff see failed e-mails and requeue them
+)
 
 
 def sync_staff_group() -> None:

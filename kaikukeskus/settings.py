@@ -5,6 +5,7 @@ With nothing set this is the *embedded default*: a SQLite file, eager Celery and
 it refuses to start with the default secret and `manage.py check --deploy` is clean.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "post_office",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,14 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
         },
+    },
+    # E-mail bodies are plain text: rendered without HTML escaping (kaikukeskus/mail.py). Only asked for by name.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -240,9 +250,33 @@ def email_settings(url: str) -> dict:
     }
 
 
-globals().update(email_settings(env.str("EMAIL_URL", default="console://")))
+EMAIL = email_settings(env.str("EMAIL_URL", default="console://"))
+globals().update(EMAIL)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kaikukeskus <noreply@kaikukortti.fi>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer must not hold a worker (or, in the embedded default, a request) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# The outbox (kaikukeskus/mail.py): every e-mail, the portal's own and Django's or allauth's `send_mail`, is a
+# row of django-post-office's `Email`, written in the caller's transaction and delivered by the Celery task
+# `kaikukeskus.tasks.send_queued_mail` through the real backend `EMAIL_URL` names. A delivery that fails is tried
+# again with a growing wait (`MAIL_RETRY_BASE_SECONDS` doubled each time) up to `MAX_RETRIES` times, then it is
+# marked failed; staff see and requeue it in the admin.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL["EMAIL_BACKEND"]},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=8),
+    "RETRY_INTERVAL": datetime.timedelta(seconds=env.int("MAIL_RETRY_BASE_SECONDS", default=60)),
+    "LOG_LEVEL": 1,  # failures only: the Email row says what was sent
+    "MESSAGE_ID_ENABLED": True,
+    "BATCH_SIZE": 50,
+    "THREADS_PER_PROCESS": 1,
+    "BATCH_DELIVERY_TIMEOUT": 5 * 60,
+    "FILE_STORAGE": "private",  # attachments (calendar files with meeting links) have no public URL
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
+# Sent messages hold addresses and signed links: the outbox forgets them after this many days.
+MAIL_KEEP_DAYS = env.int("MAIL_KEEP_DAYS", default=30)
 
 # --- Cache ------------------------------------------------------------------------------------------------
 
@@ -298,6 +332,15 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: whatever a broker outage or a failed delivery left queued goes now (each message once).
+    "send-queued-mail": {
+        "task": "kaikukeskus.tasks.send_queued_mail",
+        "schedule": 60.0,
+    },
+    "purge-sent-mail": {
+        "task": "kaikukeskus.tasks.purge_sent_mail",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "purge-expired-invitations": {
         "task": "localities.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),
@@ -400,6 +443,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # The outbox's library logs every batch at INFO, with a handler of its own unless it finds one here.
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -26,3 +26,18 @@ def run_job(self, job_id: str) -> None:
             jobs.job_fail(job_id, error=repr(error))
             return
         raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_queued_mail() -> dict[str, int]:
+    """The outbox's delivery (kaikukeskus/mail.py): after each commit that queued mail, and every minute."""
+    from kaikukeskus import mail
+
+    return mail.deliver_queued()
+
+
+@shared_task(acks_late=True)
+def purge_sent_mail() -> int:
+    from kaikukeskus import mail
+
+    return mail.purge_sent()

@@ -11,14 +11,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import (
     AccessRequest,
     Coordinator,
@@ -45,8 +43,7 @@ def hash_token(token: str) -> str:
 
 
 def invitation_link(token: str, *, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse("localities:invitation-accept", kwargs={"token": token})
+    return site_url("localities:invitation-accept", language=language, kwargs={"token": token})
 
 
 @transaction.atomic
@@ -68,17 +65,17 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    link = invitation_link(token, language=language)
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, link=link))
+    send_later(
+        to=invitation.email,
+        template="localities/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "link": invitation_link(token, language=language),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+        language=invitation.language,
+    )
     return invitation, token
-
-
-def _send_invitation_email(*, invitation: Invitation, link: str) -> None:
-    with translation.override(invitation.language):
-        context = {"invitation": invitation, "link": link, "valid_days": settings.INVITATION_VALID_DAYS}
-        subject = _("Invitation to the Kaikukortti coordinator portal")
-        body = render_to_string("localities/email/invitation.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -623,7 +620,7 @@ def _decide(*, actor, access_request: AccessRequest, status: str, note: str | No
     if note is not None:
         access_request.decision_note = note
     _save_with_history(access_request, actor=actor, reason=status)
-    transaction.on_commit(lambda: _send_access_request_decision(access_request=access_request))
+    _send_access_request_decision(access_request=access_request)
     return access_request
 
 
@@ -644,23 +641,17 @@ def access_request_decline(*, actor, access_request: AccessRequest, note: str | 
 
 def _send_access_request_decision(*, access_request: AccessRequest) -> None:
     user = access_request.user
-    language = user.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        approved = access_request.status == AccessRequest.Status.APPROVED
-        subject = (
-            _("Your access to %(locality)s was approved")
-            if approved
-            else _("Your request for access to %(locality)s was declined")
-        ) % {"locality": access_request.locality.name}
-        body = render_to_string(
-            "localities/email/access_request_decided.txt",
-            {
-                "access_request": access_request,
-                "approved": approved,
-                "portal_link": settings.SITE_URL + reverse("portal"),
-            },
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    language = language_of(user)
+    send_later(
+        to=user.email,
+        template="localities/email/access_request_decided.txt",
+        context={
+            "access_request": access_request,
+            "approved": access_request.status == AccessRequest.Status.APPROVED,
+            "portal_link": site_url("portal", language=language),
+        },
+        language=language,
+    )
 
 
 # --- Overdue reminders ------------------------------------------------------------------------------------
@@ -725,20 +716,21 @@ def overdue_reminders_send(*, on: datetime.date | None = None) -> int:
         )
         outgoing.append((entry["user"], own_milestones, own_actions))
     OverdueReminder.objects.bulk_create(reminders)
-    transaction.on_commit(lambda: [_send_overdue_reminder(*message, on=on) for message in outgoing])
+    for message in outgoing:
+        _send_overdue_reminder(*message, on=on)
     return len(reminders)
 
 
 def _send_overdue_reminder(user, milestones: list, actions: list, *, on: datetime.date) -> None:
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("Kaikukortti: overdue pilot work")
-        body = render_to_string(
-            "localities/email/overdue_reminder.txt",
-            {
-                "milestones": milestones,
-                "actions": actions,
-                "on": on,
-                "portal_link": settings.SITE_URL + reverse("portal"),
-            },
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    language = language_of(user)
+    send_later(
+        to=user.email,
+        template="localities/email/overdue_reminder.txt",
+        context={
+            "milestones": milestones,
+            "actions": actions,
+            "on": on,
+            "portal_link": site_url("portal", language=language),
+        },
+        language=language,
+    )

@@ -3,18 +3,15 @@ and history, e-mail queued after commit."""
 
 import datetime
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukeskus import public_cache
+from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, require_staff
 from materials import selectors, validators
@@ -162,9 +159,7 @@ def material_version_publish(
     _save(version, actor=actor, reason="published")
     Consultation.objects.filter(version=version, closed_at__isnull=True).update(closed_at=timezone.now())
     public_cache.data_changed()
-    from materials import tasks
-
-    transaction.on_commit(lambda: tasks.notify_followers.delay(version.pk))
+    followers_notify(version=version)
     return version
 
 
@@ -216,9 +211,8 @@ def material_follow_set(*, actor, material: Material, following: bool) -> Materi
 
 def followers_notify(*, version: MaterialVersion) -> int:
     """E-mail each follower who may see the material about the published version, in their language. Runs once
-    per version: the version remembers that it told them in the same transaction as the sending, so a task that
-    fails half-way is retried whole (a follower may get the news twice, never not at all) and a task that ran
-    already sends nothing."""
+    per version: the version remembers that it told them in the same transaction as the messages are queued in
+    the outbox, so the news goes to each follower exactly once, or, with a rolled-back publication, to nobody."""
     with transaction.atomic():
         # The version's row only (`of`): joined with select_related, a plain FOR UPDATE would lock the material's
         # row too, which the next publisher holds while it supersedes this version: a deadlock.
@@ -228,27 +222,20 @@ def followers_notify(*, version: MaterialVersion) -> int:
         recipients = list(selectors.followers(material=version.material))
         for user in recipients:
             _send_version_email(user=user, version=version)
-        version.followers_notified_at = timezone.now()
-        version.save(update_fields=["followers_notified_at"])
+        # A mark, not a change anyone made: no history row on top of the publication's.
+        MaterialVersion.objects.filter(pk=version.pk).update(followers_notified_at=timezone.now())
     return len(recipients)
 
 
 def _send_version_email(*, user, version: MaterialVersion) -> None:
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        material = version.material
-        link = settings.SITE_URL + reverse("materials:detail", kwargs={"slug": material.slug})
-        subject = _("New version of %(title)s: %(label)s") % {"title": material.title, "label": version.label}
-        body = render_to_string(
-            "materials/email/new_version.txt",
-            {
-                "material": material,
-                "version": version,
-                "published_on": formats.date_format(version.published_on, "SHORT_DATE_FORMAT"),
-                "link": link,
-                "unfollow_link": link,
-            },
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    language = language_of(user)
+    link = site_url("materials:detail", language=language, kwargs={"slug": version.material.slug})
+    send_later(
+        to=user.email,
+        template="materials/email/new_version.txt",
+        context={"material": version.material, "version": version, "link": link, "unfollow_link": link},
+        language=language,
+    )
 
 
 def news_visit(*, user) -> datetime.datetime | None:
@@ -289,8 +276,9 @@ def partner_from_token(token: str) -> ConsultationPartner | None:
 
 
 def partner_link(partner: ConsultationPartner) -> str:
-    with translation.override(partner.language):
-        return settings.SITE_URL + reverse("materials:consultation-partner", kwargs={"token": partner_token(partner)})
+    return site_url(
+        "materials:consultation-partner", language=partner.language, kwargs={"token": partner_token(partner)}
+    )
 
 
 @transaction.atomic
@@ -322,7 +310,7 @@ def consultation_open(
         partner.full_clean()
         partner.save()
         partners.append(partner)
-    transaction.on_commit(lambda: _send_consultation_emails(consultation=consultation, partners=partners))
+    _send_consultation_emails(consultation=consultation, partners=partners)
     return consultation
 
 
@@ -345,27 +333,22 @@ def _send_consultation_emails(*, consultation: Consultation, partners: list[Cons
     if consultation.version.material.visibility == "staff":
         users = users.none()
     for user in users:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            link = settings.SITE_URL + reverse("materials:consultation", kwargs={"pk": consultation.pk})
-            _send_consultation_email(consultation=consultation, email=user.email, link=link)
+        language = language_of(user)
+        link = site_url("materials:consultation", language=language, kwargs={"pk": consultation.pk})
+        _send_consultation_email(consultation=consultation, email=user.email, link=link, language=language)
     for partner in partners:
-        with translation.override(partner.language):
-            _send_consultation_email(consultation=consultation, email=partner.email, link=partner_link(partner))
+        _send_consultation_email(
+            consultation=consultation, email=partner.email, link=partner_link(partner), language=partner.language
+        )
 
 
-def _send_consultation_email(*, consultation: Consultation, email: str, link: str) -> None:
-    material = consultation.version.material
-    subject = _("Comments wanted: %(title)s %(label)s") % {"title": material.title, "label": consultation.version.label}
-    body = render_to_string(
-        "materials/email/consultation_open.txt",
-        {
-            "consultation": consultation,
-            "material": material,
-            "closes_on": formats.date_format(consultation.closes_on, "SHORT_DATE_FORMAT"),
-            "link": link,
-        },
+def _send_consultation_email(*, consultation: Consultation, email: str, link: str, language: str) -> None:
+    send_later(
+        to=email,
+        template="materials/email/consultation_open.txt",
+        context={"consultation": consultation, "material": consultation.version.material, "link": link},
+        language=language,
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 
 
 def _check_open(consultation: Consultation) -> None:

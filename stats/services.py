@@ -15,19 +15,16 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.locking import check_and_bump
+from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import Coordinator, Locality
 from localities.permissions import require_scope, require_staff
 from networks.models import PartnerRole
@@ -375,7 +372,7 @@ def report_return(*, actor, report: LocalityReport, comment: str, notify: bool =
     current.save()
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.RETURNED, actor=actor, at=now, comment=comment)
     if notify:
-        transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_returned.txt"))
+        send_report_email(report=current, template="stats/email/report_returned.txt")
     return current
 
 
@@ -402,7 +399,7 @@ def report_reopen(
     current.save()
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.REOPENED, actor=actor, comment=reason)
     if notify:
-        transaction.on_commit(lambda: send_report_email(report=current, template="stats/email/report_reopened.txt"))
+        send_report_email(report=current, template="stats/email/report_reopened.txt")
     return current
 
 
@@ -599,22 +596,18 @@ def _remind(due: list[tuple[LocalityReport, str]], *, on: datetime.date, actor) 
         )
         for report, kind in sendable
     )
-
-    def send() -> None:
-        for report, kind in sendable:
-            overdue = on > report.round.due_on
-            send_report_email(
-                report=report,
-                template="stats/email/reminder_overdue.txt" if overdue else "stats/email/reminder_due.txt",
-                users=users_by_locality[report.locality_id],
-                context={
-                    "days_left": (report.round.due_on - on).days,
-                    "kind": kind,
-                    "accepts_late": on <= report.round.closes_on,
-                },
-            )
-
-    transaction.on_commit(send)
+    for report, kind in sendable:
+        overdue = on > report.round.due_on
+        send_report_email(
+            report=report,
+            template="stats/email/reminder_overdue.txt" if overdue else "stats/email/reminder_due.txt",
+            users=users_by_locality[report.locality_id],
+            context={
+                "days_left": (report.round.due_on - on).days,
+                "kind": kind,
+                "accepts_late": on <= report.round.closes_on,
+            },
+        )
     without = sorted({str(report.locality) for report, _kind in due if not users_by_locality.get(report.locality_id)})
     return Reminded(
         reports=len(sendable),
@@ -637,24 +630,16 @@ def report_recipients(report: LocalityReport):
 
 
 def report_link(report: LocalityReport, *, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse("stats:report-edit", kwargs={"slug": report.locality.slug, "pk": report.pk})
+    return site_url("stats:report-edit", language=language, kwargs={"slug": report.locality.slug, "pk": report.pk})
 
 
 def send_report_email(*, report: LocalityReport, template: str, users=None, context: Mapping | None = None) -> int:
-    """One e-mail per coordinator, in their language; the subject is the template's first line. `context` adds
-    to the template's (report, user, link)."""
+    """Queue one e-mail per coordinator, in their language, in the caller's transaction. `context` adds to the
+    template's (report, user, link)."""
     sent = 0
     for user in users if users is not None else report_recipients(report):
-        language = user.preferred_language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            values = {
-                **(context or {}),
-                "report": report,
-                "user": user,
-                "link": report_link(report, language=language),
-            }
-            subject, _blank, body = render_to_string(template, values).partition("\n")
-            send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+        language = language_of(user)
+        values = {**(context or {}), "report": report, "user": user, "link": report_link(report, language=language)}
+        send_later(to=user.email, template=template, context=values, language=language)
         sent += 1
     return sent

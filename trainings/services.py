@@ -1,5 +1,5 @@
 """Writes for trainings. Every state change is a function here: keyword-only, one transaction, `actor=` for
-checks and history; e-mails are queued (Celery) after the transaction commits.
+checks and history; e-mails are queued in the outbox (kaikukeskus/mail.py) in the same transaction.
 
 Capacity holds under simultaneous sign-ups because every write that gives or frees a place locks the training's
 row first (`_locked`): on PostgreSQL the second sign-up waits for the first to commit and then counts its seat.
@@ -20,13 +20,6 @@ from localities.models import Locality
 from localities.permissions import is_national_staff, localities_for, require_staff
 from trainings import emails, links
 from trainings.models import Registration, Training
-
-
-def _queue_email(registration: Registration, kind: str) -> None:
-    from trainings import tasks
-
-    pk = registration.pk
-    transaction.on_commit(lambda: tasks.send_registration_email.delay(pk, kind))
 
 
 def _locked(training: Training) -> Training:
@@ -143,7 +136,7 @@ def registration_create(
         status_changed_at=now,
     )
     _save(registration, actor=actor, reason="registered")
-    _queue_email(registration, emails.WAITLISTED if full else emails.CONFIRMED)
+    emails.send_registration_email(registration, emails.WAITLISTED if full else emails.CONFIRMED)
     return registration
 
 
@@ -171,7 +164,7 @@ def registration_cancel(*, actor, registration: Registration, token: str | None 
     registration.status = Registration.Status.CANCELLED
     registration.status_changed_at = timezone.now()
     _save(registration, actor=actor, reason="cancelled")
-    _queue_email(registration, emails.CANCELLED)
+    emails.send_registration_email(registration, emails.CANCELLED)
     if held_seat:
         _promote_from_waitlist(training, actor=actor)
     return registration
@@ -190,7 +183,7 @@ def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = timezone.now()
         _save(registration, actor=actor, reason="promoted from the waitlist")
-        _queue_email(registration, emails.PROMOTED)
+        emails.send_registration_email(registration, emails.PROMOTED)
     return promoted
 
 
@@ -232,7 +225,7 @@ def training_cancel(*, actor, training: Training) -> Training:
     for registration in training.registrations.filter(
         status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
     ):
-        _queue_email(registration, emails.TRAINING_CANCELLED)
+        emails.send_registration_email(registration, emails.TRAINING_CANCELLED)
     return training
 
 
@@ -286,7 +279,7 @@ def reminders_send(*, on: datetime.date | None = None) -> int:
     for registration in registrations:
         registration.reminded_at = now
         registration.save(update_fields=["reminded_at"])
-        _queue_email(registration, emails.REMINDER)
+        emails.send_registration_email(registration, emails.REMINDER)
     return len(registrations)
 
 

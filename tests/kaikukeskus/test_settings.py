@@ -115,6 +115,7 @@ def test_embedded_defaults():
         "from django.conf import settings as s; import json; db = s.DATABASES['default']; "
         "print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS, db['ENGINE'], db['NAME'].endswith('db.sqlite3'), "
         "db['CONN_MAX_AGE'], s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.POST_OFFICE['BACKENDS']['default'], "
         "s.STAFF_MFA_REQUIRED]))"
     )
     unset = dict.fromkeys(
@@ -129,7 +130,8 @@ def test_embedded_defaults():
         60,
         "django.core.cache.backends.locmem.LocMemCache",
         True,
-        "django.core.mail.backends.console.EmailBackend",
+        "post_office.EmailBackend",  # every e-mail goes through the outbox…
+        "django.core.mail.backends.console.EmailBackend",  # …which delivers on the console
         False,
     ], result.stderr
 

@@ -103,7 +103,7 @@ def test_only_reports_still_with_the_coordinators_of_open_rounds(
     assert len(mail.outbox) == 2
 
 
-def test_each_coordinator_in_their_language(reporting_round, locality, django_capture_on_commit_callbacks):
+def test_each_coordinator_in_their_language(reporting_round, locality, django_capture_on_commit_callbacks, outbox):
     ReportFactory(round=reporting_round, locality=locality)
     for language in ("fi", "sv", "en"):
         CoordinatorFactory(
@@ -119,7 +119,7 @@ def test_each_coordinator_in_their_language(reporting_round, locality, django_ca
     assert "Kajana" in by_address["sv@kajaani.example.fi"].subject
     assert "/sv/portal/localities/kajaani/statistics/" in by_address["sv@kajaani.example.fi"].body
     overdue = services.reminders_send  # the overdue template too
-    mail.outbox.clear()
+    outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         overdue(on=DUE + datetime.timedelta(days=2))
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -180,7 +180,7 @@ def test_only_staff_remind_and_only_open_rounds(report, coordinator, staff):
 
 
 def test_the_overdue_reminder_names_the_last_day_only_while_it_is_ahead(
-    reporting_round, report, coordinator, django_capture_on_commit_callbacks
+    reporting_round, report, coordinator, django_capture_on_commit_callbacks, outbox
 ):
     coordinator.preferred_language = "en"
     coordinator.save()
@@ -188,7 +188,7 @@ def test_the_overdue_reminder_names_the_last_day_only_while_it_is_ahead(
         services.reminders_send(on=DUE + datetime.timedelta(days=2))
     assert "Late reports are accepted until" in mail.outbox[0].body
     ReportReminder.objects.all().delete()
-    mail.outbox.clear()
+    outbox.clear()
     # The round was left open past its closing day: no last day in the past is promised.
     with django_capture_on_commit_callbacks(execute=True):
         services.reminders_send(on=reporting_round.closes_on + datetime.timedelta(days=1))

@@ -321,7 +321,7 @@ def test_the_query_and_the_model_agree_on_what_coordinators_may_edit(locality):
         ("en", "open for correction", "15 March 2026"),
     ],
 )
-def test_the_emails_speak_the_coordinators_language(filled, coordinator, language, subject, date):
+def test_the_emails_speak_the_coordinators_language(filled, coordinator, language, subject, date, outbox):
     coordinator.preferred_language = language
     coordinator.save()
     LocalityReport.objects.filter(pk=filled.pk).update(
@@ -329,7 +329,7 @@ def test_the_emails_speak_the_coordinators_language(filled, coordinator, languag
     )
     filled.refresh_from_db()
     assert services.send_report_email(report=filled, template="stats/email/report_reopened.txt") == 1
-    [message] = mail.outbox
+    [message] = outbox.deliver()
     assert subject in message.subject
     assert date in message.body and "Syy" in message.body
     prefix = "" if language == "fi" else f"/{language}"

@@ -1,8 +1,10 @@
 import datetime
+import time
 
 import factory
 from django.utils import timezone
 
+from kaikukeskus.forms import started_token
 from trainings.models import Registration, Training
 
 
@@ -51,3 +53,19 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"osallistuja{n}@example.fi")
     organisation = "Kaupunginteatteri"
     status = Registration.Status.CONFIRMED
+
+
+def visitor_form_data(locality, *, email="maija@example.fi", shown_ago=60.0, **extra) -> dict:
+    """What a visitor's registration form posts, shown `shown_ago` seconds before."""
+    return {
+        "name": "Maija Meikäläinen",
+        "email": email,
+        "organisation": "Kirjasto",
+        "locality": locality.pk,
+        "accessibility_needs": "",
+        "dietary_needs": "",
+        "submission": f"form-{email}",
+        "started": started_token(at=time.time() - shown_ago),
+        "website": "",
+        **extra,
+    }

@@ -5,13 +5,21 @@ from django.conf import settings
 from django.core import mail
 from icalendar import Calendar
 
+from kaikukeskus.mail import deliver_queued
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
-from trainings import emails, links, tasks
+from trainings import emails, links
 from trainings.models import Registration
 
 pytestmark = pytest.mark.django_db
 
 SECRET_LINK = "https://meet.example.fi/kaikukortti-secret"
+
+
+def _send(registration, kind) -> bool:
+    """Queue the e-mail as the services do and deliver the outbox as its task does."""
+    queued = emails.send_registration_email(Registration.objects.get(pk=registration.pk), kind)
+    deliver_queued()
+    return queued
 
 
 def _calendar(message) -> Calendar:
@@ -30,7 +38,7 @@ def _calendar(message) -> Calendar:
 )
 def test_the_confirmation_is_in_the_registrants_language(language, subject, greeting):
     registration = RegistrationFactory(name="Maija", language=language)
-    tasks.send_registration_email(registration.pk, emails.CONFIRMED)
+    _send(registration, emails.CONFIRMED)
     (message,) = mail.outbox
     assert message.subject.startswith(subject)
     assert message.body.startswith(greeting)
@@ -44,7 +52,7 @@ def test_the_confirmation_is_in_the_registrants_language(language, subject, gree
 def test_the_confirmation_has_a_calendar_file_that_parses():
     training = TrainingFactory(online=True, title_fi="Valtakunnallinen tapaaminen")
     registration = RegistrationFactory(training=training)
-    tasks.send_registration_email(registration.pk, emails.CONFIRMED)
+    _send(registration, emails.CONFIRMED)
     calendar = _calendar(mail.outbox[0])
     assert str(calendar["method"]) == "PUBLISH"
     (event,) = calendar.walk("VEVENT")
@@ -60,8 +68,8 @@ def test_the_online_link_is_in_the_emails_of_those_with_a_place_only():
     training = TrainingFactory(online=True)
     confirmed = RegistrationFactory(training=training)
     waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
-    tasks.send_registration_email(confirmed.pk, emails.CONFIRMED)
-    tasks.send_registration_email(waiting.pk, emails.WAITLISTED)
+    _send(confirmed, emails.CONFIRMED)
+    _send(waiting, emails.WAITLISTED)
     confirmation, waitlisted = mail.outbox
     assert SECRET_LINK in confirmation.body
     assert SECRET_LINK not in waitlisted.body
@@ -70,10 +78,10 @@ def test_the_online_link_is_in_the_emails_of_those_with_a_place_only():
 
 def test_a_cancelled_training_sends_a_calendar_cancellation_with_the_same_uid():
     registration = RegistrationFactory(training=TrainingFactory(online=True))
-    tasks.send_registration_email(registration.pk, emails.CONFIRMED)
+    _send(registration, emails.CONFIRMED)
     registration.training.status = "cancelled"
     registration.training.save()
-    tasks.send_registration_email(registration.pk, emails.TRAINING_CANCELLED)
+    _send(registration, emails.TRAINING_CANCELLED)
     first, cancelled = (_calendar(message) for message in mail.outbox)
     assert str(cancelled["method"]) == "CANCEL"
     (event,) = cancelled.walk("VEVENT")
@@ -84,22 +92,21 @@ def test_a_cancelled_training_sends_a_calendar_cancellation_with_the_same_uid():
 
 def test_the_reminder_and_the_promotion_carry_the_calendar_file():
     registration = RegistrationFactory()
-    tasks.send_registration_email(registration.pk, emails.REMINDER)
-    tasks.send_registration_email(registration.pk, emails.PROMOTED)
+    _send(registration, emails.REMINDER)
+    _send(registration, emails.PROMOTED)
     assert all(_calendar(message) for message in mail.outbox)
 
 
 def test_an_anonymised_or_deleted_registration_gets_no_email():
     registration = RegistrationFactory()
     Registration.objects.filter(pk=registration.pk).update(email="")
-    assert tasks.send_registration_email(registration.pk, emails.REMINDER) is False
-    assert tasks.send_registration_email(0, emails.REMINDER) is False
+    assert _send(registration, emails.REMINDER) is False
     assert mail.outbox == []
 
 
 def test_the_calendar_file_names_the_public_page_not_the_secret_registration_link():
     registration = RegistrationFactory()
-    tasks.send_registration_email(registration.pk, emails.CONFIRMED)
+    _send(registration, emails.CONFIRMED)
     description = str(_calendar(mail.outbox[0]).walk("VEVENT")[0]["description"])
     assert f"/trainings/{registration.training_id}/" in description
     assert "/trainings/registration/" not in description

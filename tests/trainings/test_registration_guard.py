@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from kaikukeskus import forms as human_check
-from kaikukeskus.forms import HUMAN_MIN_FILL_SECONDS, started_token
-from tests.trainings.factories import TrainingFactory
+from kaikukeskus.forms import HUMAN_MIN_FILL_SECONDS
+from tests.trainings.factories import TrainingFactory, visitor_form_data
 from trainings.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -34,19 +34,8 @@ def clock(monkeypatch):
     return advance
 
 
-def _data(locality, *, email="maija@example.fi", shown_ago=60.0, **extra):
-    return {
-        "name": "Maija Meikäläinen",
-        "email": email,
-        "organisation": "Kirjasto",
-        "locality": locality.pk,
-        "accessibility_needs": "",
-        "dietary_needs": "",
-        "submission": f"form-{email}",
-        "started": started_token(at=time.time() - shown_ago),
-        "website": "",
-        **extra,
-    }
+def _data(locality, **values):
+    return visitor_form_data(locality, **values)
 
 
 def _post(client, training, data, *, ip="198.51.100.7", **headers):

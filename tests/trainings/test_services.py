@@ -90,12 +90,14 @@ def test_a_signed_in_user_registers_with_their_own_address(register, coordinator
     assert (registration.user, registration.email) == (coordinator, coordinator.email)
 
 
-def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(register, django_capture_on_commit_callbacks):
+def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(
+    register, django_capture_on_commit_callbacks, outbox
+):
     training = TrainingFactory(capacity=1)
     holder = register(training, "holder@example.fi")
     first = register(training, "first@example.fi")
     second = register(training, "second@example.fi")
-    mail.outbox.clear()
+    outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(actor=AnonymousUser(), registration=holder, token=links.registration_token(holder))
     first.refresh_from_db()
@@ -160,13 +162,15 @@ def test_more_places_fill_from_the_waitlist(register, staff):
     assert [Registration.objects.get(pk=r.pk).status for r in waiting] == ["confirmed", "confirmed", "waitlisted"]
 
 
-def test_cancelling_a_training_tells_everyone_still_registered(register, staff, django_capture_on_commit_callbacks):
+def test_cancelling_a_training_tells_everyone_still_registered(
+    register, staff, django_capture_on_commit_callbacks, outbox
+):
     training = TrainingFactory(capacity=1)
     register(training, "holder@example.fi")
     register(training, "waiting@example.fi")
     gone = register(training, "gone@example.fi")
     services.registration_cancel(actor=staff, registration=gone)
-    mail.outbox.clear()
+    outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.training_cancel(actor=staff, training=training)
         services.training_cancel(actor=staff, training=training)
