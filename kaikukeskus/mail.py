@@ -164,6 +164,14 @@ def _back_off(pks: list[int]) -> None:
         Email.objects.filter(pk=email.pk).update(scheduled_time=email.last_updated + wait)
 
 
+def requeue(*, emails) -> int:
+    """Staff send failed (or any) messages again: queued afresh, with all their retries, delivered after commit."""
+    count = emails.update(status=STATUS.queued, number_of_retries=0, scheduled_time=None, last_updated=timezone.now())
+    if count:
+        deliver_after_commit()
+    return count
+
+
 def purge_sent(*, older_than_days: int | None = None) -> int:
     """Forget delivered and failed messages (their addresses and signed links) `MAIL_KEEP_DAYS` after their last
     attempt, with the files only they used. Queued messages are kept whatever their age."""

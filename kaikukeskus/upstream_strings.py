@@ -6,7 +6,7 @@ listing them here keeps `make messages` from dropping them as obsolete. Nothing 
 The admin's JavaScript strings ("Choose all %s" and the like) are in locale/*/LC_MESSAGES/djangojs.po, which
 `make messages` does not touch."""
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 UPSTREAM_STRINGS = (
     # django.contrib.admin
@@ -24,6 +24,21 @@ UPSTREAM_STRINGS = (
         "This password is too short. It must contain at least %d character.",
         "This password is too short. It must contain at least %d characters.",
     ),
+    # django-post-office (the outbox's messages in the admin)
+    gettext_noop("Post Office"),
+    pgettext_lazy("Email address", "Email"),
+    pgettext_lazy("Email addresses", "Emails"),
+    gettext_noop("Log"),
+    gettext_noop("Logs"),
+    gettext_noop("To"),
+    gettext_noop("Subject"),
+    gettext_noop("Status"),
+    gettext_noop("Last updated"),
+    gettext_noop("Scheduled Time"),
+    gettext_noop("sent"),
+    gettext_noop("failed"),
+    gettext_noop("queued"),
+    gettext_noop("requeued"),
     # allauth
     gettext_noop("MFA"),
     gettext_noop("Authenticators"),

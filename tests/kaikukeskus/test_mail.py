@@ -139,7 +139,7 @@ def test_staff_find_a_failed_message_in_the_admin_and_requeue_it(staff_client, o
     page = staff_client.get(changelist, {"status__exact": STATUS.failed})
     assert page.status_code == 200 and "maija@example.fi" in page.content.decode()
     email = Email.objects.get()
-    response = staff_client.post(changelist, {"action": "requeue", "_selected_action": [email.pk]})
+    response = staff_client.post(changelist, {"action": "send_again", "_selected_action": [email.pk]})
     assert response.status_code == 302
     assert Email.objects.get().status == STATUS.queued
     assert [message.to for message in outbox.deliver()] == [["maija@example.fi"]]
