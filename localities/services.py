@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from django.utils.translation import gettext_lazy as _l
 
+from kaikukeskus import history
 from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import (
     AccessRequest,
@@ -196,13 +197,19 @@ def _refuse_unknown(values: dict, allowed: frozenset[str]) -> None:
         raise TypeError(f"cannot write {', '.join(sorted(unknown))}")
 
 
-def _save_with_history(instance, *, actor, reason: str) -> None:
-    """Check the row (a locality's dates in their order, see `Locality.clean`) and save it with who and why in
-    its history."""
-    instance.full_clean()
-    instance._change_reason = reason
-    instance._history_user = actor
-    instance.save()
+history.register_reasons(
+    {
+        "status": _l("Status changed"),
+        "done": _l("Marked done"),
+        "corrected": _l("Corrected"),
+        "reopened": _l("Reopened"),
+        "logged": _l("Logged"),
+        "message written": _l("Message written"),
+        "approved": _l("Approved"),
+        "declined": _l("Declined"),
+        "pilot rescheduled": _l("Pilot rescheduled"),
+    }
+)
 
 
 @transaction.atomic
@@ -217,7 +224,7 @@ def locality_update(*, actor, locality: Locality, **changes) -> Locality:
         locality.status = S.PROSPECT
     for name, value in changes.items():
         setattr(locality, name, value)
-    _save_with_history(locality, actor=actor, reason="edited")
+    history.save(locality, actor=actor, reason="edited")
     if municipalities is not None:
         locality.municipalities.set(municipalities)
     return locality
@@ -291,7 +298,7 @@ def locality_transition(
     elif from_status == S.ENDED:
         # Contacted again after ending: the end date belongs to the log now, not to the running record.
         locality.ended_on = None
-    _save_with_history(locality, actor=actor, reason=note or f"{from_status} → {to_status}")
+    history.save(locality, actor=actor, reason=history.with_detail("status", note or f"{from_status} → {to_status}"))
 
     pilot = Pilot.objects.filter(locality=locality).first()
     if to_status in (S.PREPARING, S.PILOTING) and pilot is None:
@@ -356,9 +363,7 @@ def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) ->
     for milestone in milestones:
         milestone.due_on += shift
     # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates.
-    bulk_update_with_history(
-        milestones, Milestone, ["due_on"], default_user=actor, default_change_reason="pilot rescheduled"
-    )
+    history.bulk_update(milestones, Milestone, ["due_on"], actor=actor, reason="pilot rescheduled")
     return len(milestones)
 
 
@@ -406,7 +411,7 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     _mark_done(milestone, actor=actor, done_on=done_on)
     milestone.note = note
-    _save_with_history(milestone, actor=actor, reason="done")
+    history.save(milestone, actor=actor, reason="done")
     return milestone
 
 
@@ -419,7 +424,7 @@ def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, no
         raise ValidationError(_("This milestone has been marked not done meanwhile; mark it done again if it is."))
     _check_done_on(done_on)
     milestone.done_on, milestone.note = done_on, note
-    _save_with_history(milestone, actor=actor, reason="corrected")
+    history.save(milestone, actor=actor, reason="corrected")
     return milestone
 
 
@@ -428,7 +433,7 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     """Undo a milestone marked done by mistake; its history keeps the earlier state."""
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     milestone.done_on = milestone.done_by = None
-    _save_with_history(milestone, actor=actor, reason="reopened")
+    history.save(milestone, actor=actor, reason="reopened")
     return milestone
 
 
@@ -484,7 +489,7 @@ def follow_up_action_mark_done(
     it and when (`AlreadyDoneError`)."""
     action = _for_update(FollowUpAction, action.pk, actor=actor, locality_path="meeting__locality")
     _mark_done(action, actor=actor, done_on=done_on or timezone.localdate())
-    _save_with_history(action, actor=actor, reason="done")
+    history.save(action, actor=actor, reason="done")
     return action
 
 
@@ -555,14 +560,13 @@ def prospect_contact_update(*, actor, contact: ProspectContact, **changes) -> Pr
 def prospect_contact_delete(*, actor, contact: ProspectContact) -> None:
     """Staff remove a contact logged by mistake; its history keeps who removed it."""
     require_staff(actor)
-    contact._history_user = actor
-    contact.delete()
+    history.delete(contact, actor=actor, reason="deleted")
 
 
 def _prospect_contact_save(*, actor, contact: ProspectContact) -> None:
     if contact.next_step_on and not contact.next_step:
         raise ValidationError({"next_step": _("Say what the next step is.")})
-    _save_with_history(contact, actor=actor, reason="logged" if contact.pk is None else "corrected")
+    history.save(contact, actor=actor, reason="logged" if contact.pk is None else "corrected")
     locality = contact.locality
     if locality.first_contact_on is None or contact.contacted_on < locality.first_contact_on:
         locality_update(actor=actor, locality=locality, first_contact_on=contact.contacted_on)
@@ -606,7 +610,7 @@ def access_request_note_update(*, actor, access_request: AccessRequest, note: st
     require_staff(actor)
     access_request = _pending_for_update(access_request)
     access_request.decision_note = note
-    _save_with_history(access_request, actor=actor, reason="message written")
+    history.save(access_request, actor=actor, reason="message written")
     return access_request
 
 
@@ -619,7 +623,7 @@ def _decide(*, actor, access_request: AccessRequest, status: str, note: str | No
     access_request.decided_at = timezone.now()
     if note is not None:
         access_request.decision_note = note
-    _save_with_history(access_request, actor=actor, reason=status)
+    history.save(access_request, actor=actor, reason=status)
     _send_access_request_decision(access_request=access_request)
     return access_request
 

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import public_cache
+from kaikukeskus import history, public_cache
 from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, require_staff
@@ -32,11 +33,18 @@ Status = MaterialVersion.Status
 VISIT_GAP = datetime.timedelta(minutes=30)
 
 
-def _save(instance, *, actor, reason: str) -> None:
-    instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
+history.register_reasons(
+    {
+        "uploaded": _l("Uploaded"),
+        "superseded": _l("Superseded"),
+        "published": _l("Published"),
+        "withdrawn": _l("Withdrawn"),
+        "opened": _l("Opened"),
+        "commented": _l("Commented"),
+        "accepted": _l("Accepted"),
+        "answered": _l("Answered"),
+    }
+)
 
 
 @transaction.atomic
@@ -44,7 +52,7 @@ def material_save(*, actor, material: Material) -> Material:
     """Staff create or edit a material's descriptive fields (slug, titles, descriptions, kind, audience,
     visibility)."""
     require_staff(actor)
-    _save(material, actor=actor, reason="created" if material.pk is None else "edited")
+    history.save(material, actor=actor, reason="created" if material.pk is None else "edited")
     return material
 
 
@@ -55,7 +63,7 @@ def material_version_save(*, actor, version: MaterialVersion) -> MaterialVersion
     require_staff(actor)
     if version.pk is None:
         version.status = Status.DRAFT
-    _save(version, actor=actor, reason="created" if version.pk is None else "edited")
+    history.save(version, actor=actor, reason="created" if version.pk is None else "edited")
     return version
 
 
@@ -102,7 +110,7 @@ def material_file_add(*, actor, version: MaterialVersion, language: str, upload)
     existing = duplicate_of(material=version.material, sha256=material_file.sha256)
     if existing is not None:
         raise DuplicateFileError(existing)
-    _save(material_file, actor=actor, reason="uploaded")
+    history.save(material_file, actor=actor, reason="uploaded")
     return material_file
 
 
@@ -112,8 +120,7 @@ def material_file_remove(*, actor, material_file: MaterialFile) -> None:
     require_staff(actor)
     if material_file.version.status != Status.DRAFT:
         raise ValidationError(_("Only a draft's files can be removed."), code="version_closed")
-    material_file._history_user = actor
-    material_file.delete()
+    history.delete(material_file, actor=actor, reason="deleted")
 
 
 class VersionStateError(ValidationError):
@@ -151,12 +158,12 @@ def material_version_publish(
         )
     for previous in MaterialVersion.objects.filter(material_id=version.material_id, status=Status.PUBLISHED):
         previous.status = Status.SUPERSEDED
-        _save(previous, actor=actor, reason="superseded")
+        history.save(previous, actor=actor, reason="superseded")
     version.status = Status.PUBLISHED
     version.published_on = published_on or timezone.localdate()
     version.published_at = timezone.now()
     version.published_by = actor
-    _save(version, actor=actor, reason="published")
+    history.save(version, actor=actor, reason="published")
     Consultation.objects.filter(version=version, closed_at__isnull=True).update(closed_at=timezone.now())
     public_cache.data_changed()
     followers_notify(version=version)
@@ -176,7 +183,7 @@ def material_version_withdraw(*, actor, version: MaterialVersion, reason: str) -
         raise ValidationError({"withdrawn_reason": _("Say why the version is withdrawn.")})
     version.status = Status.WITHDRAWN
     version.withdrawn_reason = reason.strip()
-    _save(version, actor=actor, reason="withdrawn")
+    history.save(version, actor=actor, reason="withdrawn")
     public_cache.data_changed()
     return version
 
@@ -301,7 +308,7 @@ def consultation_open(
     if Consultation.objects.filter(version=version).exists():
         raise ValidationError(_("This draft has been opened for comments already."), code="already_open")
     consultation = Consultation(version=version, closes_on=closes_on, introduction=introduction, opened_by=actor)
-    _save(consultation, actor=actor, reason="opened")
+    history.save(consultation, actor=actor, reason="opened")
     partners = []
     for email, name, organisation in partner_emails:
         partner = ConsultationPartner(
@@ -318,7 +325,7 @@ def consultation_open(
 def consultation_save(*, actor, consultation: Consultation) -> Consultation:
     """Staff change an open round's closing date or introduction."""
     require_staff(actor)
-    _save(consultation, actor=actor, reason="edited")
+    history.save(consultation, actor=actor, reason="edited")
     return consultation
 
 
@@ -375,7 +382,7 @@ def consultation_comment_add(
         comment.author = actor
         membership = Coordinator.objects.active().filter(user=actor).select_related("locality").first()
         comment.locality = membership.locality if membership else None
-    _save(comment, actor=actor, reason="commented")
+    history.save(comment, actor=actor, reason="commented")
     return comment
 
 
@@ -398,5 +405,5 @@ def consultation_comment_answer(
     comment.reply = reply.strip()
     comment.replied_by = actor
     comment.replied_at = timezone.now()
-    _save(comment, actor=actor, reason=status)
+    history.save(comment, actor=actor, reason=status)
     return comment

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import public_cache
+from kaikukeskus import history, public_cache
 from kaikukeskus.locking import bump_versions, check_and_bump
 from localities.models import Locality
 from localities.permissions import require_scope
@@ -20,6 +20,8 @@ from networks import imports
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport
 
 CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary")
+
+history.register_reasons({"ended": _l("Partnership ended")})
 
 
 # --- Partners and their contacts --------------------------------------------------------------------------
@@ -56,8 +58,7 @@ def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]
         check_and_bump(contact, expected_version=change.version)
         if change.delete:
             if contact.pk:
-                contact._history_user = actor
-                contact.delete()
+                history.delete(contact, actor=actor, reason="deleted")
             continue
         for name, value in change.values.items():
             if name not in CONTACT_FIELDS:
@@ -70,9 +71,7 @@ def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]
     # Demote before promoting so the one-primary constraint holds at every step.
     for contact in sorted(kept, key=lambda contact: contact.is_primary):
         contact.partner = partner
-        contact.full_clean()
-        contact._history_user = actor
-        contact.save()
+        history.save(contact, actor=actor, reason="edited" if contact.pk else "created")
 
 
 @transaction.atomic
@@ -102,9 +101,7 @@ def partner_update(
 
 def _save_partner(*, actor, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange]) -> Partner:
     _apply_partner_values(partner, values)
-    partner.full_clean()
-    partner._history_user = actor
-    partner.save()
+    history.save(partner, actor=actor, reason="edited" if partner.pk else "created")
     _save_contacts(actor=actor, partner=partner, contacts=contacts)
     return partner
 
@@ -118,8 +115,7 @@ def partner_end(*, actor, partner: Partner, left_on: datetime.date | None = None
     partner.left_on = left_on or timezone.localdate()
     partner.full_clean()
     check_and_bump(partner, expected_version=partner.version)
-    partner._history_user = actor
-    partner.save(update_fields=["left_on", "updated_at", "version"])
+    history.save(partner, actor=actor, reason="ended", clean=False, update_fields=["left_on", "updated_at", "version"])
     return partner
 
 
@@ -224,7 +220,7 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
     now = timezone.now()
     new_partners = [row.partner for row in plan.rows if row.status == imports.NEW]
     changed_partners = [row.partner for row in plan.rows if row.status == imports.UPDATE and row.partner_fields]
-    bulk_create_with_history(new_partners, Partner, batch_size=500, default_user=actor, default_date=now)
+    history.bulk_create(new_partners, Partner, actor=actor, reason="imported", batch_size=500, default_date=now)
     if changed_partners:
         for partner in changed_partners:
             partner.updated_at = now
@@ -232,21 +228,22 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
             {f for row in plan.rows if row.status == imports.UPDATE for f in row.partner_fields}
             | {"updated_at", *bump_versions(changed_partners)}
         )
-        bulk_update_with_history(
-            changed_partners, Partner, fields=fields, batch_size=500, default_user=actor, default_date=now
+        history.bulk_update(
+            changed_partners, Partner, fields, actor=actor, reason="imported", batch_size=500, default_date=now
         )
     new_contacts = [row.contact for row in plan.rows if row.contact is not None and row.contact.pk is None]
     changed_contacts = [row.contact for row in plan.rows if row.contact is not None and row.contact.pk is not None]
     for contact in new_contacts:
         contact.partner = contact.partner  # picks up the pk the bulk insert gave the new partner
-    bulk_create_with_history(new_contacts, ContactPerson, batch_size=500, default_user=actor, default_date=now)
+    history.bulk_create(new_contacts, ContactPerson, actor=actor, reason="imported", batch_size=500, default_date=now)
     if changed_contacts:
-        bulk_update_with_history(
+        history.bulk_update(
             changed_contacts,
             ContactPerson,
-            fields=["name", "title", "email", "phone", *bump_versions(changed_contacts)],
+            ["name", "title", "email", "phone", *bump_versions(changed_contacts)],
+            actor=actor,
+            reason="imported",
             batch_size=500,
-            default_user=actor,
             default_date=now,
         )
     public_cache.data_changed()
@@ -271,8 +268,7 @@ def contact_save(*, actor, contact: ContactPerson) -> ContactPerson:
     require_scope(actor, contact.partner.locality)
     contact.full_clean()
     check_and_bump(contact, expected_version=None)
-    contact._history_user = actor
-    contact.save()
+    history.save(contact, actor=actor, reason="edited", clean=False)
     return contact
 
 
@@ -284,6 +280,5 @@ def partner_save(*, actor, partner: Partner, expected_version: int | None = None
     require_scope(actor, partner.locality)
     partner.full_clean()
     check_and_bump(partner, expected_version=expected_version)
-    partner._history_user = actor
-    partner.save()
+    history.save(partner, actor=actor, reason="edited", clean=False)
     return partner

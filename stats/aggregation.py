@@ -32,12 +32,21 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import public_cache
+from kaikukeskus import history, public_cache
 from localities.models import Locality
 from localities.permissions import require_staff
 from networks.selectors import partner_counts_by_locality
 from stats.models import FIGURES, USE_FIELDS, LocalityReport, LocalityYear, NationalYear, sum_known
+
+history.register_reasons(
+    {
+        "year.aggregated": _l("Aggregated from approved reports"),
+        "year.published": _l("Year published"),
+        "year.unpublished": _l("Year unpublished"),
+    }
+)
 
 
 class HistoryYearError(Exception):
@@ -176,8 +185,7 @@ def aggregate_year(*, year: int, actor=None, force: bool = False, publish: bool 
     national_year.generated_at = timezone.now()
     if publish and national_year.published_at is None:
         national_year.published_at = national_year.generated_at
-    national_year._change_reason = _("Aggregated from approved reports")
-    national_year.save()
+    history.save(national_year, actor=actor, reason="year.aggregated", clean=False)
     public_cache.data_changed()  # the rows were written without per-row signals
     return AggregationResult(national_year=national_year, created=created, localities=len(rows))
 
@@ -189,8 +197,7 @@ def year_publish(*, year: int, actor=None) -> NationalYear:
     national_year = NationalYear.objects.select_for_update().get(year=year)
     if national_year.published_at is None:
         national_year.published_at = timezone.now()
-        national_year._change_reason = _("Year published")
-        national_year.save(update_fields=["published_at"])
+        history.save(national_year, actor=actor, reason="year.published", clean=False, update_fields=["published_at"])
     return national_year
 
 
@@ -201,6 +208,5 @@ def year_unpublish(*, year: int, actor=None) -> NationalYear:
     national_year = NationalYear.objects.select_for_update().get(year=year)
     if national_year.published_at is not None:
         national_year.published_at = None
-        national_year._change_reason = _("Year unpublished")
-        national_year.save(update_fields=["published_at"])
+        history.save(national_year, actor=actor, reason="year.unpublished", clean=False, update_fields=["published_at"])
     return national_year

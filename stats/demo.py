@@ -20,7 +20,6 @@ import random
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.demo import DemoContext
@@ -192,7 +191,7 @@ def _seed_national_reports(context: DemoContext, reporting_round: ReportingRound
             ReportEvent(action=ReportEvent.Action.APPROVED, actor=context.staff, at=reviewed_at),
         ]
     bulk_create_with_history(
-        reports, LocalityReport, batch_size=500, default_user=context.staff, default_change_reason=_("Approved")
+        reports, LocalityReport, batch_size=500, default_user=context.staff, default_change_reason="report.approved"
     )
     for number, event in enumerate(events):
         event.report = reports[number // 2]

@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import formats, timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext_lazy as _l
 
+from kaikukeskus import history
 from kaikukeskus.locking import check_and_bump
 from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import Coordinator, Locality
@@ -41,8 +41,19 @@ from stats.models import (
 )
 from stats.selectors import localities_expected, previous_figures, report_partners, reports_to_remind
 
-HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 ROUND_FIELDS = ("title", "period_start", "period_end", "opens_on", "due_on", "closes_on")
+
+history.register_reasons(
+    {
+        "round.opened": _l("Round opened"),
+        "round.imported": _l("Created by an import"),
+        "report.saved": _l("Saved"),
+        "report.submitted": _l("Submitted"),
+        "report.approved": _l("Approved"),
+        "report.returned": _l("Returned"),
+        "report.reopened": _l("Reopened"),
+    }
+)
 
 
 class ReportLockedError(ValidationError):
@@ -101,10 +112,7 @@ def round_create(
         status=status,
         created_by=actor,
     )
-    reporting_round.full_clean()
-    if reason:
-        reporting_round._change_reason = reason
-    reporting_round.save()
+    history.save(reporting_round, actor=actor, reason=reason or "created")
     return reporting_round
 
 
@@ -128,7 +136,7 @@ def _create_missing_reports(reporting_round: ReportingRound, *, actor) -> int:
     reports = [LocalityReport(round=reporting_round, locality=locality) for locality in missing]
     prefill_network(reports, on=reporting_round.period_end)
     # The round's row is locked (select_for_update above), so two openings cannot both create a locality's report.
-    bulk_create_with_history(reports, LocalityReport, default_user=actor, default_change_reason=_("Round opened"))
+    history.bulk_create(reports, LocalityReport, actor=actor, reason="round.opened")
     return len(reports)
 
 
@@ -222,9 +230,8 @@ def _save(
             setattr(current, name, data[name])
     if explanations is not None:
         current.explanations = {code: text.strip() for code, text in explanations.items() if text and text.strip()}
-    current._change_reason = _("Saved")
     current.full_clean(exclude=["round", "locality"])
-    current.save()
+    history.save(current, actor=actor, reason="report.saved", clean=False)
     _replace_breakdowns(current, venue_rows=venue_rows, issuer_rows=issuer_rows)
     return current, network
 
@@ -312,8 +319,7 @@ def report_submit(
     report.submitted_by = actor
     report.first_submitted_at = report.first_submitted_at or now
     report.reopened_until = None
-    report._change_reason = _("Submitted")
-    report.save()
+    history.save(report, actor=actor, reason="report.submitted", clean=False)
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor, at=now)
     return report
 
@@ -348,9 +354,8 @@ def report_approve(*, actor, report: LocalityReport, comment: str = "") -> Local
     current = _review_target(actor, report, allowed=LocalityReport.REVIEWABLE)
     now = timezone.now()
     mark_approved(current, actor=actor, at=now)
-    current._change_reason = _("Approved")
     check_and_bump(current, expected_version=None)
-    current.save()
+    history.save(current, actor=actor, reason="report.approved", clean=False)
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.APPROVED, actor=actor, at=now, comment=comment)
     return current
 
@@ -367,9 +372,8 @@ def report_return(*, actor, report: LocalityReport, comment: str, notify: bool =
     current.status = LocalityReport.Status.RETURNED
     current.reviewed_at, current.reviewed_by = now, actor
     current.return_comment = comment
-    current._change_reason = _history_reason(_("Returned: %(comment)s") % {"comment": comment})
     check_and_bump(current, expected_version=None)
-    current.save()
+    history.save(current, actor=actor, reason=history.with_detail("report.returned", comment), clean=False)
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.RETURNED, actor=actor, at=now, comment=comment)
     if notify:
         send_report_email(report=current, template="stats/email/report_returned.txt")
@@ -394,18 +398,12 @@ def report_reopen(
     current = _review_target(actor, report, allowed=LocalityReport.REOPENABLE)
     current.status = LocalityReport.Status.REOPENED
     current.reopened_until, current.reopen_reason = until, reason
-    current._change_reason = _history_reason(_("Reopened: %(reason)s") % {"reason": reason})
     check_and_bump(current, expected_version=None)
-    current.save()
+    history.save(current, actor=actor, reason=history.with_detail("report.reopened", reason), clean=False)
     ReportEvent.objects.create(report=current, action=ReportEvent.Action.REOPENED, actor=actor, comment=reason)
     if notify:
         send_report_email(report=current, template="stats/email/report_reopened.txt")
     return current
-
-
-def _history_reason(text: str) -> str:
-    """A change reason that fits history's column (100 characters, whatever the language's prefix)."""
-    return Truncator(text).chars(HISTORY_REASON_LENGTH)
 
 
 @transaction.atomic
@@ -417,9 +415,7 @@ def round_update(*, actor, reporting_round: ReportingRound, **fields) -> Reporti
         raise TypeError(f"not a round field: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(reporting_round, name, value)
-    reporting_round.full_clean()
-    reporting_round._change_reason = _("Changed")
-    reporting_round.save()
+    history.save(reporting_round, actor=actor, reason="edited")
     return reporting_round
 
 
@@ -452,7 +448,7 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
     rounds = {period: reporting_round for period, reporting_round in plan.rounds.items() if reporting_round}
     for period in plan.new_rounds:
         rounds[period] = _round_for_import(period, actor=actor)
-    reason = _history_reason(_("Imported from %(file)s") % {"file": name})
+    reason = history.with_detail("imported", name)
     new_reports, changed = [], []
     for row in plan.rows:
         report = (
@@ -469,11 +465,10 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
         by_period.setdefault(report.round.period_end, []).append(report)
     for period_end, reports in by_period.items():
         prefill_network(reports, on=period_end)
-    bulk_create_with_history(new_reports, LocalityReport, default_user=actor, default_change_reason=reason)
+    history.bulk_create(new_reports, LocalityReport, actor=actor, reason=reason)
     for report in changed:
         check_and_bump(report, expected_version=None)  # a coordinator's form opened before reports a conflict
-        report._change_reason = reason
-        report.save()
+        history.save(report, actor=actor, reason=reason, clean=False)
     created = {
         (report.round_id, report.locality_id): report
         for report in LocalityReport.objects.filter(
@@ -509,7 +504,7 @@ def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor) -> 
         due_on=opens_on,
         closes_on=opens_on,
         status=ReportingRound.Status.CLOSED,
-        reason=_("Created by an import"),
+        reason="round.imported",
     )
 
 

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import ratelimit
+from kaikukeskus import history, ratelimit
 from kaikukeskus.locking import check_and_bump
 from localities.models import Locality
 from localities.permissions import is_national_staff, localities_for, require_staff
@@ -30,13 +31,14 @@ def _signed_in(actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False))
 
 
-def _save(instance, *, actor, reason: str = "") -> None:
-    if _signed_in(actor):
-        instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
+history.register_reasons(
+    {
+        "registered": _l("Registered"),
+        "cancelled": _l("Cancelled"),
+        "promoted from the waitlist": _l("Promoted from the waitlist"),
+        "attendance": _l("Attendance"),
+    }
+)
 
 
 def locality_choices(*, actor):
@@ -135,7 +137,7 @@ def registration_create(
         created_at=now,
         status_changed_at=now,
     )
-    _save(registration, actor=actor, reason="registered")
+    history.save(registration, actor=actor, reason="registered")
     emails.send_registration_email(registration, emails.WAITLISTED if full else emails.CONFIRMED)
     return registration
 
@@ -163,7 +165,7 @@ def registration_cancel(*, actor, registration: Registration, token: str | None 
     held_seat = registration.holds_seat
     registration.status = Registration.Status.CANCELLED
     registration.status_changed_at = timezone.now()
-    _save(registration, actor=actor, reason="cancelled")
+    history.save(registration, actor=actor, reason="cancelled")
     emails.send_registration_email(registration, emails.CANCELLED)
     if held_seat:
         _promote_from_waitlist(training, actor=actor)
@@ -182,7 +184,7 @@ def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
     for registration in promoted:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = timezone.now()
-        _save(registration, actor=actor, reason="promoted from the waitlist")
+        history.save(registration, actor=actor, reason="promoted from the waitlist")
         emails.send_registration_email(registration, emails.PROMOTED)
     return promoted
 
@@ -204,7 +206,7 @@ def training_save(*, actor, training: Training, expected_version: int | None = N
     becomes_cancelled = training.status == Training.Status.CANCELLED and (before is None or not before.is_cancelled)
     if becomes_cancelled:
         training.status = before.status if before is not None else Training.Status.DRAFT
-    _save(training, actor=actor)
+    history.save(training, actor=actor, reason="edited" if before is not None else "created")
     if becomes_cancelled:
         return training_cancel(actor=actor, training=training)
     _promote_from_waitlist(_locked(training), actor=actor)
@@ -221,7 +223,7 @@ def training_cancel(*, actor, training: Training) -> Training:
         return training
     training.status = Training.Status.CANCELLED
     training.cancelled_at = timezone.now()
-    _save(training, actor=actor, reason="cancelled")
+    history.save(training, actor=actor, reason="cancelled")
     for registration in training.registrations.filter(
         status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
     ):
@@ -253,7 +255,7 @@ def attendance_mark(*, actor, training: Training, registration_ids: Iterable[int
         registration.status = status
         registration.status_changed_at = timezone.now()
         registration.attendance_marked_by = actor
-        _save(registration, actor=actor, reason="attendance")
+        history.save(registration, actor=actor, reason="attendance")
         changed += 1
     return changed
 

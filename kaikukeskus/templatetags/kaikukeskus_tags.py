@@ -33,3 +33,11 @@ def portal_breadcrumbs(locality=None, *trail):
     if len(trail) % 2:
         raise template.TemplateSyntaxError("portal_breadcrumbs takes the trail as label-URL pairs")
     return {"locality": locality, "trail": list(zip(trail[::2], trail[1::2], strict=True))}
+
+
+@register.filter
+def history_reason(stored: str | None) -> str:
+    """A history row's reason in the reader's language (kaikukeskus/history.py)."""
+    from kaikukeskus.history import reason_label
+
+    return reason_label(stored)

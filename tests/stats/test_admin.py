@@ -351,7 +351,7 @@ def test_admin_import_checks_then_imports_with_the_same_code(staff_client, staff
     assert report.status == S.APPROVED and report.reviewed_by == staff
     assert report.events.get().actor == staff
     created = report.round.history.get()
-    assert report.round.created_by == staff and created.history_change_reason == "Created by an import"
+    assert report.round.created_by == staff and created.history_change_reason == "round.imported"
 
 
 def test_admin_import_lists_bad_rows_by_line_and_imports_nothing(staff_client, locality):

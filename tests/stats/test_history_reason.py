@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
+from kaikukeskus import history
 from stats import services
 from stats.models import LocalityReport, ReportingRound
 from tests.kaikukeskus.factories import StaffFactory
@@ -37,4 +38,5 @@ def test_a_long_reason_fits_the_history_column_in_every_language(language):
             actor=staff, report=report, until=timezone.localdate(), reason="Korjattavaa " * 20, notify=False
         )
     reason = report.history.latest().history_change_reason
-    assert len(reason) <= services.HISTORY_REASON_LENGTH and reason.endswith("…")
+    assert len(reason) <= history.REASON_LENGTH and reason.endswith("…")
+    assert reason.startswith("report.reopened: Korjattavaa"), "the key is stored, not its translation"

@@ -67,10 +67,10 @@ def test_a_good_file_arrives_approved_in_a_new_round_with_its_event_and_network(
     assert LocalityReport.objects.get(locality=other_locality).round.title == "2025 H1"
     event = kajaani.events.get()
     assert event.action == ReportEvent.Action.IMPORTED and "reports.csv" in event.comment
-    assert kajaani.history.first().history_change_reason == "Imported from reports.csv"
+    assert kajaani.history.first().history_change_reason == "imported: reports.csv"
     # The new round went through the rounds' service: validated, and its history says where it came from.
     created = kajaani.round.history.get()
-    assert created.history_type == "+" and created.history_change_reason == "Created by an import"
+    assert created.history_type == "+" and created.history_change_reason == "round.imported"
     assert kajaani.round.created_by is None  # the command line: the system
 
 
