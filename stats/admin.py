@@ -22,9 +22,9 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES, SpreadsheetError, check_upload
 from localities.admin.common import WithoutViewsMixin, object_view_url
 from localities.permissions import scoped
-from networks.imports import EXTENSIONS, MAX_UPLOAD_BYTES
 from stats import aggregation, imports, selectors, services
 from stats.models import (
     FIGURES,
@@ -297,10 +297,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(EXTENSIONS):
-            raise ValidationError(_("Upload a CSV or an Excel (.xlsx) file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        try:
+            check_upload(name=upload.name, size=upload.size)
+        except SpreadsheetError as error:
+            raise ValidationError(str(error)) from error
         return upload
 
 

@@ -6,8 +6,9 @@
 `services.reports_import` applies a plan without a bad row, all or nothing. The command `import_reports` and the
 admin's import page both come here.
 
-The file is read by the networks' bounded reader (`networks.imports.read_rows`: size, zip parts, rows, columns
-and cell length checked before and while parsing), so a hostile file gets a message, not the server's memory.
+The file is read by the core's bounded reader (`kaikukeskus.spreadsheet_reader`: size, zip parts, rows, columns,
+cell length and all the text checked before and while parsing), so a hostile file gets a message, not the
+server's memory.
 
 Rules for a row, besides the figures' own (`validation.check_figures`, `check_period`):
 - the locality must exist; the same locality and period may appear once in the file;
@@ -27,8 +28,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from kaikukeskus.spreadsheet_reader import MAX_ROWS, SpreadsheetError, read_rows
 from localities.models import Locality
-from networks.imports import MAX_ROWS, SpreadsheetError, read_rows
 from stats import validation
 from stats.models import FIGURES, LocalityReport, ReportingRound
 
@@ -182,7 +183,7 @@ def plan_import(*, name: str, content: bytes) -> ImportPlan:
 
 def _data_lines(*, name: str, content: bytes):
     """The data rows after a header that must be exactly `HEADER`."""
-    rows = read_rows(name=name, content=content)
+    rows = read_rows(name=name, content=content, subject=LocalityReport._meta.verbose_name_plural)
     header = next(rows, None)
     if header is None:
         raise SpreadsheetError(_("The file has no header row."))

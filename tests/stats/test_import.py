@@ -191,6 +191,13 @@ def test_semicolons_a_bom_and_windows_encoding_are_read(locality, tmp_path):
     assert error is None, err
 
 
+def test_utf16_with_its_byte_order_mark_is_read(locality, tmp_path):
+    path = tmp_path / "raportit.csv"
+    path.write_bytes((HEADER + "\n" + f"kajaani,2025-01-01,2025-12-31,{GOOD}\n").encode("utf-16"))
+    error, _out, err = run(str(path))
+    assert error is None, err
+
+
 def test_xlsx_with_dates_and_numbers_as_excel_stores_them(locality, tmp_path):
     workbook = Workbook()
     sheet = workbook.active

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from networks.imports import MAX_UPLOAD_BYTES
+from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES
 from stats import imports, services
 
 
