@@ -25,7 +25,10 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from xml.parsers import expat
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from kaikukeskus.spreadsheets import FORMULA_PREFIXES
 
 # --- Limits -----------------------------------------------------------------------------------------------
 
@@ -84,6 +87,14 @@ def check_upload(*, name: str, size: int) -> None:
         raise SpreadsheetError(_("Upload a CSV or an Excel (.xlsx) file."))
     if size > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(_("The file is larger than 5 MB."))
+
+
+def validate_upload(upload) -> None:
+    """`check_upload` for a form's file field: a `ValidationError` with the same message."""
+    try:
+        check_upload(name=upload.name, size=upload.size)
+    except SpreadsheetError as error:
+        raise ValidationError(str(error)) from error
 
 
 def read_rows(*, name: str, content: bytes, subject: str) -> Iterator[tuple[int, list[str]]]:
@@ -200,7 +211,7 @@ class _TextBudget:
 
 def cell_text(value: object) -> str:
     """A cell as text: Excel dates become ISO dates, whole numbers lose their `.0`, and the apostrophe that
-    our own exports put before = + - @ is taken off again."""
+    our own exports put before = + - @ (`spreadsheets.neutralise_cell`) is taken off again."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -210,7 +221,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_PREFIXES):
         text = text[1:]
     return text
 

@@ -8,12 +8,13 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_spreadsheets import MessageOnlyErrorsMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, check_and_bump
+from kaikukeskus.spreadsheet_reader import MAX_ROWS
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
-from networks.imports import MAX_ROWS
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
 
 # The admin's import checks and saves row by row, each step (preview, confirm) inside the web request: about
@@ -22,7 +23,7 @@ from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
 ADMIN_IMPORT_MAX_ROWS = 1_000
 
 
-class PartnerResource(resources.ModelResource):
+class PartnerResource(MessageOnlyErrorsMixin, resources.ModelResource):
     locality = fields.Field(
         attribute="locality", column_name="locality", widget=widgets.ForeignKeyWidget(Locality, field="slug")
     )
@@ -87,7 +88,7 @@ class PartnerAdminForm(VersionedAdminForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PartnerAdminForm
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionFormMixin
-from kaikukeskus.spreadsheet_reader import SpreadsheetError, check_upload
+from kaikukeskus.spreadsheet_reader import validate_upload
 from localities.models import Locality
 from networks.models import ContactPerson, Partner, PartnerRole, Sector, validate_phone
 from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
@@ -187,10 +187,7 @@ class PartnerImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        try:
-            check_upload(name=upload.name, size=upload.size)
-        except SpreadsheetError as error:
-            raise forms.ValidationError(str(error)) from error
+        validate_upload(upload)
         return upload
 
 

