@@ -54,14 +54,12 @@ def test_staff_see_import_and_export_in_the_admin(staff_client, locality):
 
 
 def test_the_admin_refuses_a_file_too_large_for_one_request_before_reading_a_row(staff_client, locality, monkeypatch):
-    """The admin imports inside the request (about 12 ms a row, ADMIN_IMPORT_MAX_ROWS = 1,000): a larger file is
+    """The admin imports inside the request (about 12 ms a row, at most 1,000 rows): a larger file is
     refused with a message that points to the portal's import, which runs as a background job."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from networks import admin
-
-    assert admin.ADMIN_IMPORT_MAX_ROWS == 1_000
-    monkeypatch.setattr(admin, "ADMIN_IMPORT_MAX_ROWS", 3)
+    assert PartnerResource.max_rows == 1_000
+    monkeypatch.setattr(PartnerResource, "max_rows", 3)
     rows = [["kajaani", "venue", f"Kohde {number}", "205", "culture", "", "2025-01-01", "1"] for number in range(4)]
     content = "\n".join(",".join(row) for row in [HEADERS, *rows]).encode()
     response = staff_client.post(

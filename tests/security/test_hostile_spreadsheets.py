@@ -90,9 +90,9 @@ def test_an_admin_import_names_what_it_imports_when_a_file_unpacks_too_far(staff
 
 
 def test_an_admin_import_error_shows_its_message_and_no_traceback(staff_client, locality, monkeypatch):
-    from networks import admin as networks_admin
+    from networks.admin import PartnerResource
 
-    monkeypatch.setattr(networks_admin, "ADMIN_IMPORT_MAX_ROWS", 1)
+    monkeypatch.setattr(PartnerResource, "max_rows", 1)
     rows = [PARTNER_HEADER, ["kajaani", "venue", "A", "205", "culture"], ["kajaani", "venue", "B"]]
     content = "\n".join(",".join(row) for row in rows).encode()
     response = admin_import(staff_client, "partner admin", "k.csv", content, file_format=CSV_FORMAT)
@@ -133,3 +133,17 @@ def test_every_admin_with_imports_or_exports_offers_only_the_bounded_formats():
     assert len(offered) >= 5  # partner and locality import and export, report export
     for model_admin, formats in offered:
         assert [fmt.__mro__[1] for fmt in formats] == admin_spreadsheets.FORMATS, model_admin
+
+
+def test_the_locality_admin_refuses_more_rows_than_one_request_can_save(staff_client, locality, monkeypatch):
+    from localities.resources import LocalityResource
+
+    assert LocalityResource.max_rows == admin_spreadsheets.ADMIN_IMPORT_MAX_ROWS == 1_000
+    monkeypatch.setattr(LocalityResource, "max_rows", 2)
+    rows = [LOCALITY_HEADER, *([f"uusi-{number}", f"Uusi {number}", "municipality"] for number in range(3))]
+    content = "\n".join(",".join(row) for row in rows).encode()
+    response = admin_import(staff_client, "locality admin", "l.csv", content, file_format=CSV_FORMAT)
+    html = response.content.decode()
+    assert "The admin imports at most 2 rows at a time, and this file has 3. Split it." in html
+    assert "Traceback" not in html and "import_file_name" not in html
+    assert list(Locality.objects.all()) == [locality]
