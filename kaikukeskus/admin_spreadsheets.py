@@ -9,15 +9,18 @@ import functools
 import logging
 
 import tablib
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import Format
 from import_export.forms import ImportForm
 from import_export.results import Error
+from import_export.tmp_storages import TempFolderStorage
 
 from kaikukeskus import spreadsheets
-from kaikukeskus.spreadsheet_reader import SpreadsheetError, read_rows, validate_upload
+from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES, SpreadsheetError, read_rows, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +100,16 @@ def _format_for_model(base: type[SpreadsheetFormat], model: type[models.Model]) 
     return type(base.__name__, (base,), {"subject": model._meta.verbose_name_plural})
 
 
+class BoundedTempFolderStorage(TempFolderStorage):
+    """The file between an import's preview and its confirmation. The confirmation names it by a hidden field
+    (any file of the temporary folder): at most one byte more than an upload may have is read, so that the
+    reader refuses a larger file by its size instead of it being read whole."""
+
+    def read(self):
+        with self._open(mode=self.read_mode) as file:
+            return file.read(MAX_UPLOAD_BYTES + 1)
+
+
 class SpreadsheetImportForm(ImportForm):
     """The file's type and size are checked before django-import-export reads it whole into memory."""
 
@@ -147,12 +160,23 @@ class SpreadsheetAdminMixin:
     before it is read, read within bounds, and a file that cannot be read is a message beside the field."""
 
     import_form_class = SpreadsheetImportForm
+    tmp_storage_class = BoundedTempFolderStorage
 
     def get_import_formats(self):
         return [fmt.for_model(self.model) for fmt in FORMATS]
 
     def get_export_formats(self):
         return [fmt.for_model(self.model) for fmt in FORMATS]
+
+    def process_import(self, request, **kwargs):
+        """The confirmation reads the stored file again: one that cannot be read (gone, replaced) is a
+        message on the import page, not a 500."""
+        try:
+            return super().process_import(request, **kwargs)
+        except (SpreadsheetError, OSError) as error:
+            message = str(error) if isinstance(error, SpreadsheetError) else _("Upload the file again.")
+            self.message_user(request, message, messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, SpreadsheetError):

@@ -147,3 +147,36 @@ def test_the_locality_admin_refuses_more_rows_than_one_request_can_save(staff_cl
     assert "The admin imports at most 2 rows at a time, and this file has 3. Split it." in html
     assert "Traceback" not in html and "import_file_name" not in html
     assert list(Locality.objects.all()) == [locality]
+
+
+@pytest.mark.parametrize("stored", ["six megabytes", "amplified", "gone"])
+def test_a_confirmation_naming_another_file_is_a_message_not_a_500(staff_client, locality, stored):
+    """The confirmation names the stored file in a hidden field: whatever file of the temporary folder it
+    names, at most 5 MB of it is read, by the bounded reader."""
+    import os
+    import tempfile
+
+    handle, path = tempfile.mkstemp()
+    with os.fdopen(handle, "wb") as file:
+        if stored == "six megabytes":
+            file.truncate(6 * 1024 * 1024)
+        elif stored == "amplified":
+            file.write(amplified(LOCALITY_HEADER, columns=3))
+    if stored == "gone":
+        os.remove(path)
+    try:
+        data = {"import_file_name": os.path.basename(path), "original_file_name": "l.xlsx", "format": "1"}
+        data["resource"] = "0"
+        with bounded():
+            response = staff_client.post(reverse("admin:localities_locality_process_import"), data)
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:localities_locality_import")
+    [message] = [str(message) for message in response.wsgi_request._messages]
+    assert {
+        "six megabytes": "The file is larger than 5 MB.",
+        "amplified": "characters of text in all",
+        "gone": "Upload the file again.",
+    }[stored] in message
+    assert list(Locality.objects.all()) == [locality]
