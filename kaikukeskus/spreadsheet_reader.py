@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kaikukeskus.spreadsheets import FORMULA_PREFIXES
@@ -183,7 +184,7 @@ class _TextBudget:
                     "The cells of the file hold more than %(max)s characters of text in all. Leave out what is "
                     "not to be imported, or import the file in parts."
                 )
-                % {"max": f"{MAX_TEXT_CHARS:,}".replace(",", "\u00a0")}
+                % {"max": number_format(MAX_TEXT_CHARS, force_grouping=True)}
             )
 
     def row_texts(self, line: int, cells: Sequence[object]) -> list[str]:
