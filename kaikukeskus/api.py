@@ -22,15 +22,7 @@ from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value) -> object:
-    """Spreadsheet programs run a cell that starts with = + - @ as a formula (CSV injection): prefix such text
-    with an apostrophe. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from kaikukeskus.spreadsheets import neutralise_cell
 
 
 def _csv_value(value) -> object:

@@ -1,6 +1,7 @@
 """Writing spreadsheets for download (CSV and XLSX), one way for every app: the partner template and export,
-the statistics' year table. Text that a spreadsheet program would run as a formula is neutralised as in the
-open data API's CSV (`kaikukeskus.api.neutralise_cell`)."""
+the statistics' year table, the admin's exports (`kaikukeskus.admin_spreadsheets`). Text that a spreadsheet
+program would run as a formula is neutralised by the one rule below (`neutralise_cell`), which the open data
+API's CSV and the materials' comment export use too."""
 
 import csv
 import io
@@ -8,7 +9,17 @@ from collections.abc import Iterable, Sequence
 
 from django.http import Http404, HttpResponse
 
-from kaikukeskus.api import neutralise_cell
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value) -> object:
+    """Spreadsheet programs run a cell that starts with = + - @ (or a tab or carriage return before one) as a
+    formula (CSV injection): prefix such text with an apostrophe, which makes it text. Numbers stay numbers.
+    The bounded reader (`spreadsheet_reader.cell_text`) takes the apostrophe off again on import."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

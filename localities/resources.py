@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin
 from localities.models import Locality, Municipality, WellbeingServicesCounty
 
 
@@ -37,7 +38,7 @@ class CountyWidget(widgets.ForeignKeyWidget):
             raise ValueError(_("Unknown wellbeing services county: %(name)s") % {"name": value}) from error
 
 
-class LocalityResource(resources.ModelResource):
+class LocalityResource(AdminImportResourceMixin, resources.ModelResource):
     municipalities = fields.Field(
         attribute="municipalities", column_name="municipalities", widget=MunicipalityCodesWidget()
     )

@@ -19,8 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.api import neutralise_cell
 from kaikukeskus.forms import add_service_errors
+from kaikukeskus.spreadsheets import neutralise_cell
 from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
 from materials.models import (

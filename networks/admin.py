@@ -8,21 +8,17 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, check_and_bump
+from kaikukeskus.spreadsheet_reader import MAX_ROWS
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
-from networks.imports import MAX_ROWS
 from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
 
-# The admin's import checks and saves row by row, each step (preview, confirm) inside the web request: about
-# 12 ms a row, so 2,500 rows would pass gunicorn's 30-second timeout. A larger file belongs to the portal's
-# import (a background job, up to MAX_ROWS rows for a locality).
-ADMIN_IMPORT_MAX_ROWS = 1_000
 
-
-class PartnerResource(resources.ModelResource):
+class PartnerResource(AdminImportResourceMixin, resources.ModelResource):
     locality = fields.Field(
         attribute="locality", column_name="locality", widget=widgets.ForeignKeyWidget(Locality, field="slug")
     )
@@ -42,17 +38,12 @@ class PartnerResource(resources.ModelResource):
         # Model.full_clean() on every row: municipality of the locality, role fields, dates, unique name.
         clean_model_instances = True
 
-    def before_import(self, dataset, **kwargs):
-        """Refuse a file too large for one request, before any row is read (the admin shows the message)."""
-        if len(dataset) > ADMIN_IMPORT_MAX_ROWS:
-            raise ValueError(
-                _(
-                    "The admin imports at most %(max)d partners at a time, and this file has %(rows)d. Split it, "
-                    "or import each locality's partners on its partner page in the portal (up to %(portal)d rows)."
-                )
-                % {"max": ADMIN_IMPORT_MAX_ROWS, "rows": len(dataset), "portal": MAX_ROWS}
-            )
-        super().before_import(dataset, **kwargs)
+    def too_many_rows_message(self, rows: int) -> str:
+        # A larger file belongs to the portal's import (a background job, up to MAX_ROWS rows for a locality).
+        return _(
+            "The admin imports at most %(max)d partners at a time, and this file has %(rows)d. Split it, "
+            "or import each locality's partners on its partner page in the portal (up to %(portal)d rows)."
+        ) % {"max": self.max_rows, "rows": rows, "portal": MAX_ROWS}
 
     def get_instance(self, instance_loader, row):
         """Match the name as the portal's form and import do (`name_key`: case folded beyond ASCII)."""
@@ -87,7 +78,7 @@ class PartnerAdminForm(VersionedAdminForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PartnerAdminForm
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionFormMixin
+from kaikukeskus.spreadsheet_reader import validate_upload
 from localities.models import Locality
-from networks import imports
 from networks.models import ContactPerson, Partner, PartnerRole, Sector, validate_phone
 from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
 
@@ -187,10 +187,7 @@ class PartnerImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(imports.EXTENSIONS):
-            raise forms.ValidationError(_("Upload a CSV or an Excel (.xlsx) file."))
-        if upload.size > imports.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        validate_upload(upload)
         return upload
 
 

@@ -19,12 +19,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
+from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES, validate_upload
 from localities.admin.common import WithoutViewsMixin, object_view_url
 from localities.permissions import scoped
-from networks.imports import EXTENSIONS, MAX_UPLOAD_BYTES
 from stats import aggregation, imports, selectors, services
 from stats.models import (
     FIGURES,
@@ -297,15 +297,12 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(EXTENSIONS):
-            raise ValidationError(_("Upload a CSV or an Excel (.xlsx) file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        validate_upload(upload)
         return upload
 
 
 @admin.register(LocalityReport)
-class LocalityReportAdmin(WithoutViewsMixin, ExportMixin, SimpleHistoryAdmin):
+class LocalityReportAdmin(WithoutViewsMixin, SpreadsheetAdminMixin, ExportMixin, SimpleHistoryAdmin):
     # Reports are made by opening a round or by an import, changed by the coordinators and by the review
     # services; here they are read (and the history keeps every version).
     without_views = ("add", "change", "delete")
@@ -346,9 +343,6 @@ class LocalityReportAdmin(WithoutViewsMixin, ExportMixin, SimpleHistoryAdmin):
 
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).select_related("round", "locality")
-
-    def get_export_formats(self):
-        return [CSV, XLSX]
 
     @admin.display(description=_("on time"), boolean=True)
     def timeliness(self, report):

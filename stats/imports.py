@@ -6,8 +6,10 @@
 `services.reports_import` applies a plan without a bad row, all or nothing. The command `import_reports` and the
 admin's import page both come here.
 
-The file is read by the networks' bounded reader (`networks.imports.read_rows`: size, zip parts, rows, columns
-and cell length checked before and while parsing), so a hostile file gets a message, not the server's memory.
+The file is read by the core's bounded reader (`kaikukeskus.spreadsheet_reader`: size, zip parts, rows, columns,
+cell length and all the text checked before and while parsing), so a hostile file gets a message, not the
+server's memory. A message quotes at most an excerpt of a bad value, and the plan keeps the first
+`MAX_ERRORS_SHOWN` problems and counts the rest: a small file of long bad cells cannot make a page of 100 MB.
 
 Rules for a row, besides the figures' own (`validation.check_figures`, `check_period`):
 - the locality must exist; the same locality and period may appear once in the file;
@@ -23,18 +25,20 @@ Warnings (year-on-year change, uses per card, uses without venues) are listed an
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from kaikukeskus.spreadsheet_reader import MAX_ROWS, SpreadsheetError, excerpt, read_rows
 from localities.models import Locality
-from networks.imports import MAX_ROWS, SpreadsheetError, read_rows
 from stats import validation
 from stats.models import FIGURES, LocalityReport, ReportingRound
 
 HEADER = ("locality", "period_start", "period_end", *FIGURES)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?\d{1,18}$")  # longer is not a count, and int() refuses 4,300 digits
+MAX_ERRORS_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,25 @@ class PlannedRow:
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # the first MAX_ERRORS_SHOWN by line
+    more_errors: int = 0  # problems beyond those, counted and not kept
     warnings: list[Problem] = field(default_factory=list)
     rounds: dict[tuple[datetime.date, datetime.date], ReportingRound | None] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def add_errors(self, problems: Iterable[Problem]) -> None:
+        self.errors.extend(problems)
+        if len(self.errors) > 2 * MAX_ERRORS_SHOWN:
+            self._keep_first_errors()
+
+    def _keep_first_errors(self) -> None:
+        """The first problems by line (the sort is stable: a row's own problems stay in order)."""
+        self.errors.sort(key=lambda problem: problem.line or 0)
+        self.more_errors += max(0, len(self.errors) - MAX_ERRORS_SHOWN)
+        del self.errors[MAX_ERRORS_SHOWN:]
 
     @property
     def new_rounds(self) -> list[tuple[datetime.date, datetime.date]]:
@@ -99,22 +119,22 @@ def plan_import(*, name: str, content: bytes) -> ImportPlan:
     try:
         lines = list(_data_lines(name=name, content=content))
     except SpreadsheetError as error:
-        plan.errors.append(Problem(None, str(error)))
+        plan.add_errors([Problem(None, str(error))])
         return plan
     if not lines:
-        plan.errors.append(Problem(None, _("The file has a header row but no reports below it.")))
+        plan.add_errors([Problem(None, _("The file has a header row but no reports below it."))])
         return plan
 
     parsed = []
     for line, cells in lines:
         row, problems = _parse_row(line, cells)
-        plan.errors.extend(problems)
+        plan.add_errors(problems)
         if row is not None:
             parsed.append(row)
 
-    localities = {
-        locality.slug: locality for locality in Locality.objects.filter(slug__in={row["slug"] for row in parsed})
-    }
+    longest = Locality._meta.get_field("slug").max_length
+    slugs = {row["slug"] for row in parsed if len(row["slug"]) <= longest}
+    localities = {locality.slug: locality for locality in Locality.objects.filter(slug__in=slugs)}
     periods = {row["period"] for row in parsed}
     rounds = {
         (reporting_round.period_start, reporting_round.period_end): reporting_round
@@ -133,7 +153,7 @@ def plan_import(*, name: str, content: bytes) -> ImportPlan:
         locality = localities.get(row["slug"])
         problems = []
         if locality is None:
-            problems.append(_("There is no locality with the identifier “%(slug)s”.") % {"slug": row["slug"]})
+            problems.append(_("There is no locality with the identifier “%(slug)s”.") % {"slug": excerpt(row["slug"])})
         key = (row["slug"], period)
         if key in seen:
             problems.append(_("The same locality and period as on line %(line)d.") % {"line": seen[key]})
@@ -165,7 +185,7 @@ def plan_import(*, name: str, content: bytes) -> ImportPlan:
                         % {"locality": locality, "round": other.round}
                     )
         if problems:
-            plan.errors.extend(Problem(line, message) for message in problems)
+            plan.add_errors(Problem(line, message) for message in problems)
             continue
         plan.rounds.setdefault(period, rounds.get(period))
         plan.rows.append(PlannedRow(line=line, locality=locality, period=period, figures=row["figures"], report=report))
@@ -176,13 +196,13 @@ def plan_import(*, name: str, content: bytes) -> ImportPlan:
             if warning.code == "uses_without_venues" and report is None:
                 continue  # a new report's venues are counted from the network when it is written
             plan.warnings.append(Problem(line, warning.message))
-    plan.errors.sort(key=lambda problem: problem.line or 0)
+    plan._keep_first_errors()
     return plan
 
 
 def _data_lines(*, name: str, content: bytes):
     """The data rows after a header that must be exactly `HEADER`."""
-    rows = read_rows(name=name, content=content)
+    rows = read_rows(name=name, content=content, subject=LocalityReport._meta.verbose_name_plural)
     header = next(rows, None)
     if header is None:
         raise SpreadsheetError(_("The file has no header row."))
@@ -218,7 +238,7 @@ def _parse_row(line: int, cells: list[str]):
                 Problem(
                     line,
                     _("%(column)s must be a date written YYYY-MM-DD, not “%(value)s”.")
-                    % {"column": name, "value": text[:40]},
+                    % {"column": name, "value": excerpt(text)},
                 )
             )
     figures = {}

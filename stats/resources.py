@@ -2,12 +2,12 @@
 own locality's reports, one column list for both. The first columns are the import's header (DESIGN §6), so
 that a file cut to them imports again; the round's title and the report's status follow.
 
-The admin's import does not go through django-import-export: its readers (tablib, openpyxl) are not bounded
-against hostile files. It uses `stats.imports`, the same code as `manage.py import_reports`."""
+The admin's import is not django-import-export's: it is `stats.imports`, the same code as `manage.py
+import_reports` (a round per period, the overwrite rule). The admin's export writes through
+`kaikukeskus.admin_spreadsheets`, which neutralises formula-like text as every spreadsheet of the portal."""
 
 from import_export import fields, resources, widgets
 
-from kaikukeskus.api import neutralise_cell
 from stats.imports import HEADER
 from stats.models import LocalityReport
 
@@ -29,10 +29,6 @@ class ReportResource(resources.ModelResource):
         model = LocalityReport
         fields = COLUMNS
         export_order = COLUMNS
-
-    def export_field(self, field, instance, **kwargs):
-        # Text that a spreadsheet would run as a formula (a round titled "=…") is neutralised as everywhere.
-        return neutralise_cell(super().export_field(field, instance, **kwargs))
 
 
 def report_rows(reports) -> list[list]:

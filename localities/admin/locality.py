@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
 from localities import services
 from localities.admin.agreements import AgreementInline
 from localities.admin.common import RegionFilter, WithoutViewsMixin, object_view_url
@@ -24,7 +25,7 @@ from localities.resources import LocalityResource
 
 
 @admin.register(Locality)
-class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class LocalityAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [LocalityResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a web page typed without a scheme
     list_display = ["name_fi", "kind", "status", "county", "pilot_start_on", "permanent_since", "ended_on"]

@@ -1,19 +1,12 @@
 """The partner spreadsheet, read only: `columns` (what the template has and the exports write), `reading` (an
-upload read safely: type, size, encoding, bounded .xlsx stream, header) and `planning` (what each row would do,
+upload read by the core's bounded reader, then its header) and `planning` (what each row would do,
 validated by the models' rules). `services` stores the preview and applies the plan; callers use the names below.
 """
 
+from kaikukeskus.spreadsheet_reader import EXTENSIONS, MAX_ROWS, MAX_UPLOAD_BYTES, SpreadsheetError
 from networks.imports.columns import COLUMN_KEYS, COLUMNS, EXAMPLES, Column, column_labels, example_rows
 from networks.imports.planning import ERROR, NEW, UNCHANGED, UPDATE, ImportPlan, RowPlan, partner_import_plan
-from networks.imports.reading import (
-    EXTENSIONS,
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    ParsedSheet,
-    SpreadsheetError,
-    parse_upload,
-    read_rows,
-)
+from networks.imports.reading import ParsedSheet, parse_upload
 
 __all__ = [
     "COLUMNS",
@@ -35,5 +28,4 @@ __all__ = [
     "example_rows",
     "parse_upload",
     "partner_import_plan",
-    "read_rows",
 ]

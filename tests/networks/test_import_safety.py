@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from kaikukeskus.spreadsheet_reader import MAX_TEXT_CHARS, read_rows
 from networks import imports, services
 from networks.models import Partner, PartnerImport
+from tests.spreadsheet_bombs import MAIN, amplified, bounded, repeated, sheet, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -27,53 +29,6 @@ SECONDS = 8.0
 PEAK_BYTES = 200 * 1024 * 1024
 
 HEADER_CELLS = '<row r="1"><c r="A1" t="inlineStr"><is><t>role</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c><c r="C1" t="inlineStr"><is><t>municipality</t></is></c></row>'  # noqa: E501
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def xlsx(sheet_chunks, *, shared_chunks=None, sheet_type="worksheet") -> bytes:
-    """A minimal workbook whose sheet (and shared strings) are written from chunks, so that a test can
-    build a part of hundreds of megabytes that compresses to a few kilobytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
-            '<sheet name="Kumppanit" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{RELS}/{sheet_type}" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            for chunk in sheet_chunks:
-                part.write(chunk.encode())
-        if shared_chunks is not None:
-            with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
-                for chunk in shared_chunks:
-                    part.write(chunk.encode())
-    return buffer.getvalue()
-
-
-def repeated(head: str, body: str, times: int, tail: str):
-    yield head
-    block = body * 10_000
-    for _ in range(times // 10_000):
-        yield block
-    yield tail
-
-
-def sheet(body_chunks, *, dimension="A1:C2"):
-    yield f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/><sheetData>'
-    yield from body_chunks
-    yield "</sheetData></worksheet>"
 
 
 BOMBS = {
@@ -111,6 +66,14 @@ BOMBS = {
         sheet([HEADER_CELLS, '<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>'])
     ),
     "fifty thousand empty parts": lambda: many_parts(50_000),
+    # 19 KB: one shared string of 9,999 characters in 10,000 rows of 21 cells, 2.1 GB of text.
+    "one shared string in every cell": lambda: amplified(["role", "name", "municipality"]),
+    "ten thousand shared strings of 500 characters": lambda: xlsx(
+        sheet([HEADER_CELLS]),
+        shared_chunks=repeated(
+            f'<?xml version="1.0"?><sst xmlns="{MAIN}">', f"<si><t>{'y' * 500}</t></si>", 11_000, "</sst>"
+        ),
+    ),
 }
 
 
@@ -165,6 +128,39 @@ def test_spreadsheet_bombs_are_refused_fast_and_in_bounded_memory(name):
     else:
         assert isinstance(outcome, imports.SpreadsheetError), name
         assert str(outcome)
+    if name in TEXT_BOMBS:
+        assert "characters of text in all" in str(outcome)
+
+
+TEXT_BOMBS = ("one shared string in every cell", "ten thousand shared strings of 500 characters")
+
+
+def test_text_handed_out_is_bounded_however_often_a_shared_string_is_used():
+    """The reader counts every use of a shared string: the 19 KB file that was 2.1 GB of text is refused
+    within a second, after reading about 5 million characters (530 rows), not 2.1 billion."""
+    content = bomb("one shared string in every cell")
+    handed_out = 0
+    started = time.perf_counter()
+    with pytest.raises(imports.SpreadsheetError, match="characters of text in all"):
+        for _line, cells in read_rows(name="k.xlsx", content=content, subject="partners"):
+            handed_out += sum(map(len, cells))
+    assert time.perf_counter() - started < 1.0
+    assert handed_out <= MAX_TEXT_CHARS
+
+
+def test_the_portal_import_refuses_the_amplified_file_and_stores_nothing(coordinator, locality):
+    with bounded(), pytest.raises(imports.SpreadsheetError, match="characters of text in all"):
+        services.partner_import_create(
+            actor=coordinator, locality=locality, file_name="k.xlsx", content=bomb("one shared string in every cell")
+        )
+    assert not PartnerImport.objects.exists()
+
+
+def test_a_file_of_nearly_the_whole_text_budget_is_read():
+    """Just under the bound is an ordinary (if large) file: 500 rows of 21 cells of 490 characters."""
+    content = amplified(["role", "name", "municipality"], rows=500, characters=490)
+    rows = list(read_rows(name="k.xlsx", content=content, subject="partners"))
+    assert len(rows) == 501 and sum(len(cell) for _line, cells in rows for cell in cells) > 5_000_000
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -249,7 +245,7 @@ def chart_only_workbook() -> bytes:
             "A cell on line 2 is longer than 10000 characters.",
         ),
         ("k.csv", b"role;name;municipality\nvenue;Ko\x00hde;Kajaani\n", "The file is not a text file."),
-        ("k.csv", "role;name;municipality\n".encode("utf-16"), "The file is not a text file."),
+        ("k.csv", "role;name;municipality\n".encode("utf-16-le"), "UTF-16 text without a byte order mark"),
         ("k.csv", b"role;name;municipality\nvenue;\x81\x8d\x8f\x90\x9d;Kajaani\n", "encoding is not UTF-8"),
         ("k.xlsx", chart_only_workbook(), "The Excel file has no sheet of cells"),
         ("k.xlsx", b"PK\x03\x04" + b"\x00" * 100, "not a valid Excel"),
@@ -266,7 +262,7 @@ def chart_only_workbook() -> bytes:
         "cell over the csv field limit",
         "cell over our limit",
         "NUL byte",
-        "UTF-16",
+        "UTF-16 without its BOM",
         "neither UTF-8 nor cp1252",
         "chart only",
         "broken zip",

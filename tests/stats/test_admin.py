@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from stats import imports, services
-from stats.models import LocalityReport, ReportEvent, ReportingRound, ReportReminder
+from stats.models import FIGURES, LocalityReport, ReportEvent, ReportingRound, ReportReminder
 from stats.resources import COLUMNS
 from tests.localities.factories import CoordinatorFactory
 from tests.stats.factories import ReportFactory, RoundFactory
@@ -364,6 +364,30 @@ def test_admin_import_lists_bad_rows_by_line_and_imports_nothing(staff_client, l
     problems = [str(problem) for problem in response.context["plan"].errors]
     assert len(problems) == 1 and problems[0].startswith(("Line 3", "Rivi 3"))
     assert not LocalityReport.objects.exists()
+
+
+def test_admin_import_quotes_excerpts_and_counts_the_problems_it_leaves_out(staff_client, locality):
+    """A small file of long bad cells once made a page of 101 MB (each error quoted its value whole): now each
+    quote is an excerpt, the first 100 problems are listed and the rest counted."""
+    header = ",".join(imports.HEADER)
+    figures = ",1" * len(FIGURES)
+    rows = "".join(
+        f"{'x' * 200}{number},2025-01-01,2025-12-31{figures}\nkajaani,{'9' * 200},2025-12-31{figures}\n"
+        for number in range(2_500)
+    )
+    content = (header + "\n" + rows).encode()
+    response = _upload(staff_client, content, check=True)
+    assert response.status_code == 200
+    plan = response.context["plan"]
+    assert len(plan.errors) == imports.MAX_ERRORS_SHOWN and plan.error_count == 5_000
+    assert plan.more_errors == 5_000 - imports.MAX_ERRORS_SHOWN
+    assert all(len(problem.message) < 200 for problem in plan.errors)
+    assert [problem.line for problem in plan.errors] == sorted(problem.line for problem in plan.errors)
+    assert plan.errors[0].line == 2
+    html = response.content.decode()
+    assert len(html) < 100_000
+    assert "5000 problems: nothing was imported." in html and "… and 4900 more problems." in html
+    assert f"“{'x' * 59}…”" in html and f"“{'9' * 59}…”" in html
 
 
 def test_admin_import_refuses_a_wrong_file_type_beside_the_field(staff_client):

@@ -14,6 +14,7 @@ from stats import imports, services
 from stats.models import FIGURES, LocalityReport, ReportEvent, ReportingRound
 from tests.networks.factories import PartnerFactory
 from tests.networks.test_import_safety import bomb
+from tests.spreadsheet_bombs import bounded
 from tests.stats.factories import ReportFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,13 @@ def test_semicolons_a_bom_and_windows_encoding_are_read(locality, tmp_path):
     assert error is None, err
 
 
+def test_utf16_with_its_byte_order_mark_is_read(locality, tmp_path):
+    path = tmp_path / "raportit.csv"
+    path.write_bytes((HEADER + "\n" + f"kajaani,2025-01-01,2025-12-31,{GOOD}\n").encode("utf-16"))
+    error, _out, err = run(str(path))
+    assert error is None, err
+
+
 def test_xlsx_with_dates_and_numbers_as_excel_stores_them(locality, tmp_path):
     workbook = Workbook()
     sheet = workbook.active
@@ -212,7 +220,8 @@ def test_xlsx_with_dates_and_numbers_as_excel_stores_them(locality, tmp_path):
         ("reports.txt", b"anything", "Upload a CSV or an Excel"),
         ("reports.xlsx", "one giant cell", "longer than 10000 characters"),
         ("reports.xlsx", "millions of empty rows", "unpacks to too much data"),
-        ("reports.xlsx", "fifty thousand empty parts", "unpacks to too much data"),
+        ("reports.xlsx", "fifty thousand empty parts", "Save only the sheet of locality reports"),
+        ("reports.xlsx", "one shared string in every cell", "characters of text in all"),
     ],
 )
 def test_hostile_files_are_refused_fast_with_a_message(locality, tmp_path, name, content, message):
@@ -226,6 +235,19 @@ def test_hostile_files_are_refused_fast_with_a_message(locality, tmp_path, name,
     assert time.perf_counter() - started < 8
     assert error is not None and message in err
     assert snapshot() == before
+
+
+def test_a_statistics_file_is_not_called_a_partner_list(locality):
+    plan = imports.plan_import(name="reports.xlsx", content=bomb("fifty thousand empty parts"))
+    assert [problem.message for problem in plan.errors] == [
+        "The Excel file unpacks to too much data. Save only the sheet of locality reports, or save it as CSV."
+    ]
+
+
+def test_the_amplified_file_is_refused_by_the_plan_within_bounds(locality):
+    with bounded():
+        plan = imports.plan_import(name="reports.xlsx", content=bomb("one shared string in every cell"))
+    assert len(plan.errors) == 1 and "characters of text in all" in plan.errors[0].message
 
 
 def test_a_file_over_the_size_limit_is_not_read_whole(tmp_path, locality):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from networks.imports import MAX_UPLOAD_BYTES
+from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES
 from stats import imports, services
 
 
@@ -38,7 +38,9 @@ class Command(BaseCommand):
         if plan.errors:
             for problem in plan.errors:
                 self.stderr.write(f"error: {problem}")
-            raise CommandError(f"{len(plan.errors)} problem(s) in {path.name}: nothing was imported.", returncode=1)
+            if plan.more_errors:
+                self.stderr.write(f"error: ... and {plan.more_errors} more")
+            raise CommandError(f"{plan.error_count} problem(s) in {path.name}: nothing was imported.", returncode=1)
         rounds = ", ".join(imports.round_title(*period) for period in plan.new_rounds) or "none"
         verb = "would import" if dry_run else "imported"
         self.stdout.write(
