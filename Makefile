@@ -17,6 +17,9 @@ $(BIN)/uv:
 install: $(BIN)/uv ## create .venv and install the locked dependencies (safe to run again)
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet --compile-bytecode
 
+# The links in e-mails (printed on the console) and anything else built from SITE_URL point where this server
+# answers: `make run PORT=8123` serves and links http://127.0.0.1:8123 unless SITE_URL is given.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: install ## migrate, load demo data and serve http://127.0.0.1:$(PORT) on the embedded default
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -2,12 +2,15 @@
 JSON by default, CSV with `?format=csv`, CORS-open; the OpenAPI document and its docs page come from
 drf-spectacular, generated from the same serializers that shape the responses.
 
-An app adds an endpoint with a serializer (its field list, the one place) and an `OpenDataListView`."""
+An app adds an endpoint with a serializer (its field list, the one place), an `OpenDataListView` and, when it takes
+filters, a `query_class` (its query parameters, the one place: documented in the schema and checked on every
+request, so that whatever the schema forbids answers 400)."""
 
 import csv
 import io
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
     OpenApiJsonRenderer2,
@@ -15,9 +18,11 @@ from drf_spectacular.renderers import (
     OpenApiYamlRenderer2,
 )
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotAcceptable, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -95,16 +100,78 @@ class Pages(PageNumberPagination):
         }
 
 
-FORMAT_PARAMETER = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv"],
-    description=(
-        "csv: every row of the filtered list in one CSV file (not paged), one column per JSON field in the "
-        "same order, the field names as the header; lists separated by spaces, formula-like cells prefixed "
-        "with an apostrophe."
-    ),
-)
+class QueryInteger(serializers.IntegerField):
+    """A whole number in a query, read as `int()` reads it, which is how the paginator reads `page` and
+    `page_size` itself (and how openapi-core reads an integer parameter). DRF's `IntegerField` also takes "5.0",
+    which the paginator then refuses with a 404."""
+
+    def to_internal_value(self, data):
+        if len(str(data)) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
+        try:
+            return int(data)
+        except (TypeError, ValueError):
+            self.fail("invalid")
+
+
+class ListQuery(serializers.Serializer):
+    """The query parameters of every list: its fields are the operation's parameters in the schema (drf-spectacular
+    explodes a serializer given as parameters) and what `OpenDataListView` checks. Each parameter at most once and
+    never empty: a client that sends `format=` or two `page_size` has a bug it should hear about."""
+
+    format = serializers.ChoiceField(
+        choices=["json", "csv"],
+        required=False,
+        help_text=(
+            "csv: every row of the filtered list in one CSV file (not paged), one column per JSON field in the "
+            "same order, the field names as the header; lists separated by spaces, formula-like cells prefixed "
+            "with an apostrophe."
+        ),
+    )
+
+
+class PagedQuery(ListQuery):
+    """A list in pages (`Pages`)."""
+
+    page = QueryInteger(required=False, min_value=1, help_text="A page number, from 1. Past the last page: 404.")
+    page_size = QueryInteger(
+        required=False, min_value=1, max_value=Pages.max_page_size, help_text="Rows per page; 100 unless given."
+    )
+
+
+def validated_query(query_class: type[serializers.Serializer], params) -> dict:
+    """The query checked against `query_class`, or a `ValidationError` (400) naming each bad parameter.
+    Parameters the class does not declare are ignored, as OpenAPI allows."""
+    names = query_class().fields
+    # One value per name, and a plain dict: DRF reads a QueryDict as a form, where an empty optional value counts as
+    # not sent.
+    query = query_class(data={name: params[name] for name in names if name in params})
+    errors = {} if query.is_valid() else dict(query.errors)
+    for name in names:
+        if len(params.getlist(name)) > 1:
+            errors[name] = [_("Give this parameter once.")]
+    if errors:
+        raise ValidationError({"detail": _("The query is not valid."), "parameters": errors})
+    return query.validated_data
+
+
+class OpenDataNegotiation(DefaultContentNegotiation):
+    """`?format=` chooses the renderer (the query was checked before), else the `Accept` header, else JSON: an
+    `Accept` that no renderer matches gets JSON rather than a 406 the schema does not document. The answer to
+    OPTIONS describes the endpoint and is JSON whatever the format (the CSV renderer has no rows to write)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if request.method == "OPTIONS":
+            chosen = renderers[0]
+        elif format:
+            chosen = self.filter_renderers(renderers, format)[0]
+        else:
+            try:
+                return super().select_renderer(request, renderers, format_suffix)
+            except NotAcceptable:
+                chosen = renderers[0]
+        return chosen, chosen.media_type
 
 
 class OpenData:
@@ -122,11 +189,19 @@ class OpenDataListView(OpenData, generics.ListAPIView):
     """A public list: GET, HEAD and OPTIONS.
 
     JSON is paged by `pagination_class`; CSV is the whole filtered list, since a CSV consumer wants one file of
-    the data set, not page 1 of it. Errors (404 for an unknown filter value, a page out of range) are JSON
-    whatever the format, so that an error is never read as data."""
+    the data set, not page 1 of it. The query is checked against `query_class` first (a `PagedQuery` with `Pages`):
+    400 for what the schema forbids. Errors (400; 404 for an unknown filter value, a page out of range) are JSON
+    whatever the format, so that an error is never read as data. OPTIONS takes any query: a browser's preflight
+    must not fail before the request it announces can be told what is wrong."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
+    content_negotiation_class = OpenDataNegotiation
+    query_class: type[serializers.Serializer] = ListQuery
     csv_filename = ""
+
+    def initial(self, request, *args, **kwargs):
+        self.query = {} if request.method == "OPTIONS" else validated_query(self.query_class, request.query_params)
+        super().initial(request, *args, **kwargs)
 
     def get_csv_filename(self) -> str:
         return self.csv_filename
@@ -149,20 +224,36 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
 
 
-def open_data_schema(*, summary: str, description: str, serializer, parameters=(), not_found: str = ""):
-    """`extend_schema` for an `OpenDataListView`: the JSON response is the serializer in the view's envelope
-    (drf-spectacular adds it from the pagination class), CSV a text body; `not_found` tells when it answers 404."""
-    errors = {(404, JSONRenderer.media_type): OpenApiResponse(ErrorSerializer, description=not_found)}
-    return extend_schema(
-        summary=summary,
-        description=description,
-        parameters=[*parameters, FORMAT_PARAMETER],
-        responses={
-            (200, JSONRenderer.media_type): OpenApiResponse(serializer(many=True), description=description),
-            (200, CSVRenderer.media_type): OpenApiResponse(OpenApiTypes.STR, description=description),
-            **(errors if not_found else {}),
-        },
+class QueryErrorSerializer(ErrorSerializer):
+    """A query the schema forbids: what is wrong with each parameter."""
+
+    parameters = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        help_text="Each bad parameter with what is wrong with it.",
     )
+
+
+def open_data_schema(*, summary: str, description: str, serializer, not_found: str = ""):
+    """`extend_schema` for an `OpenDataListView`: the parameters are the view's `query_class`; the JSON response is
+    the serializer in the view's envelope (drf-spectacular adds it from the pagination class), CSV a text body; a
+    query the parameters forbid answers 400; `not_found` tells when it answers 404."""
+
+    def decorate(view: type[OpenDataListView]) -> type[OpenDataListView]:
+        json = JSONRenderer.media_type
+        responses = {
+            (200, json): OpenApiResponse(serializer(many=True), description=description),
+            (200, CSVRenderer.media_type): OpenApiResponse(OpenApiTypes.STR, description=description),
+            (400, json): OpenApiResponse(QueryErrorSerializer, description="A parameter the schema does not allow."),
+        }
+        if not_found:
+            responses[404, json] = OpenApiResponse(ErrorSerializer, description=not_found)
+        schema = extend_schema(
+            summary=summary, description=description, parameters=[view.query_class], responses=responses
+        )
+        return schema(view)
+
+    return decorate
 
 
 class SchemaView(OpenData, SpectacularAPIView):

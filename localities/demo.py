@@ -1,7 +1,7 @@
 """Demo localities named after real municipalities and counties, with one coordinator each; their pilots at
 different stages (some milestones overdue), feedback meetings with follow-up actions, agreements, the lifecycle
 log, prospects with a contact log and an access request waiting for staff. Idempotent: rows are found by natural
-keys, and nothing is added twice."""
+keys, nothing is added twice and nothing that exists is changed (unless `--reset`)."""
 
 import datetime
 import itertools
@@ -133,25 +133,29 @@ DEMO_COORDINATOR_NAMES = {
 
 def seed(context: DemoContext) -> None:
     for row in DEMO_LOCALITIES:
-        values = {key: value for key, value in row.items() if key not in {"slug", "municipalities", "county"}}
-        values["county"] = WellbeingServicesCounty.objects.get(name_fi=row["county"])
-        values["website"] = f"https://www.example.fi/kaikukortti/{row['slug']}"
-        values["feedback_email"] = f"kaikukortti@{row['slug']}.example.fi"
-        locality, _created = Locality.objects.update_or_create(slug=row["slug"], defaults=values)
-        locality.municipalities.set(Municipality.objects.filter(name_fi__in=row["municipalities"]))
+        locality = Locality.objects.filter(slug=row["slug"]).first()
+        if not context.keeps(locality):
+            values = {key: value for key, value in row.items() if key not in {"slug", "municipalities", "county"}}
+            values["county"] = WellbeingServicesCounty.objects.get(name_fi=row["county"])
+            values["website"] = f"https://www.example.fi/kaikukortti/{row['slug']}"
+            values["feedback_email"] = f"kaikukortti@{row['slug']}.example.fi"
+            locality, _created = Locality.objects.update_or_create(slug=row["slug"], defaults=values)
+            locality.municipalities.set(Municipality.objects.filter(name_fi__in=row["municipalities"]))
         first_name, last_name = DEMO_COORDINATOR_NAMES[row["slug"]]
         email = coordinator_email(row["slug"])
-        user = ensure_user(email=email, password=context.password, first_name=first_name, last_name=last_name)
-        Coordinator.objects.get_or_create(
-            user=user,
-            locality=locality,
-            ended_on=None,
-            defaults={
-                "side": Side.CULTURE,
-                # A planned pilot start lies ahead: the coordinator of a preparing locality works already.
-                "started_on": min(filter(None, [row.get("pilot_start_on"), timezone.localdate()])),
-            },
-        )
+        user = ensure_user(context, email=email, first_name=first_name, last_name=last_name)
+        # Once a coordinator (staff may have ended the demo coordinator's term since: that stays so).
+        if context.reset or not Coordinator.objects.filter(user=user, locality=locality).exists():
+            Coordinator.objects.get_or_create(
+                user=user,
+                locality=locality,
+                ended_on=None,
+                defaults={
+                    "side": Side.CULTURE,
+                    # A planned pilot start lies ahead: the coordinator of a preparing locality works already.
+                    "started_on": min(filter(None, [row.get("pilot_start_on"), timezone.localdate()])),
+                },
+            )
         context.say(f"Coordinator of {locality.name_fi}: {email}")
     _seed_pilots(context)
     if context.scale > 1:
@@ -308,10 +312,15 @@ def _seed_pilots(context: DemoContext) -> None:
     for locality in Locality.objects.filter(slug__in=[row["slug"] for row in DEMO_LOCALITIES]):
         coordinator = Coordinator.objects.active().filter(locality=locality).select_related("user").first()
         _seed_status_log(locality, staff)
+        pilot = None
         if locality.pilot_start_on and locality.status in (S.PREPARING, S.PILOTING, S.PERMANENT):
-            pilot = Pilot.objects.filter(locality=locality).first() or services.pilot_create(
-                actor=staff, locality=locality, planned_start_on=locality.pilot_start_on
-            )
+            existing = Pilot.objects.filter(locality=locality).first()
+            # An existing checklist is the coordinator's: a milestone they opened again stays open.
+            if not context.keeps(existing):
+                pilot = existing or services.pilot_create(
+                    actor=staff, locality=locality, planned_start_on=locality.pilot_start_on
+                )
+        if pilot is not None:
             open_on_purpose = OPEN_ON_PURPOSE.get(locality.slug, set())
             for milestone in pilot.milestones.filter(done_on__isnull=True, due_on__lte=today):
                 if milestone.position in open_on_purpose:

@@ -1,6 +1,7 @@
 """Open data: the public materials with their current version, languages and download links (DESIGN §6). No login;
 JSON, or CSV with `?format=csv`. The serializer is the endpoint's one field list: response, CSV columns and
-OpenAPI schema."""
+OpenAPI schema. Links are built from the request, so they work wherever the portal answers (another port, host or
+proxy), whatever `SITE_URL` says."""
 
 from django.conf import settings
 from django.utils import translation
@@ -11,10 +12,6 @@ from rest_framework import serializers
 from kaikukeskus.api import CountedList, OpenDataListView, open_data_schema
 from materials import selectors
 from materials.models import Audience, Kind, Language
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -40,6 +37,9 @@ class MaterialSerializer(serializers.Serializer):
     def _current(material):
         return material.current_versions[0]
 
+    def _absolute(self, path: str) -> str:
+        return self.context["request"].build_absolute_uri(path)
+
     @extend_schema_field(OpenApiTypes.STR)
     def get_version(self, material) -> str:
         return self._current(material).label
@@ -61,14 +61,14 @@ class MaterialSerializer(serializers.Serializer):
         from materials.views import download_url
 
         with translation.override(settings.LANGUAGE_CODE):
-            return [_absolute(download_url(file)) for file in self._current(material).files.all()]
+            return [self._absolute(download_url(file)) for file in self._current(material).files.all()]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, material) -> str:
         from django.urls import reverse
 
         with translation.override(settings.LANGUAGE_CODE):
-            return _absolute(reverse("materials:detail", kwargs={"slug": material.slug}))
+            return self._absolute(reverse("materials:detail", kwargs={"slug": material.slug}))
 
 
 @open_data_schema(

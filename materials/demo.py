@@ -2,9 +2,9 @@
 2024 Finnish one, as demo records of the real documents) and a 2026 draft open for comments with a few comments,
 and eight other materials of different kinds, audiences and languages, one for coordinators only. Every file is
 real: PDFs rendered by WeasyPrint from demo text (each once per process: `_pdf` is cached), a minimal DOCX, an
-SVG and a PNG logo. Rows are found by natural keys (slug; material and label; version, language and format), so
-a second run changes nothing. The demo versions are written as records with their real dates, not published
-through the service, so seeding e-mails nobody."""
+SVG and a PNG logo. Rows are found by natural keys (slug; material and label; version, language and format); what
+is missing is added, what exists is left as staff may have edited it (unless `--reset`). The demo versions are
+written as records with their real dates, not published through the service, so seeding e-mails nobody."""
 
 import datetime
 import functools
@@ -313,6 +313,8 @@ def _content(material: Material, version: MaterialVersion, language: str, fmt: s
 def _material(context: DemoContext, row) -> Material:
     slug, kind, audience, visibility, titles, descriptions = row
     material = Material.objects.filter(slug=slug).first() or Material(slug=slug)
+    if context.keeps(material):
+        return material
     values = {
         "kind": kind,
         "audience": audience,
@@ -371,7 +373,7 @@ def _consultation(context: DemoContext, draft: MaterialVersion) -> None:
         )
         consultation.full_clean()
         consultation.save()
-    elif consultation.closes_on < timezone.localdate():
+    elif context.reset and consultation.closes_on < timezone.localdate():
         consultation.closes_on = timezone.localdate() + datetime.timedelta(days=21)
         consultation.save(update_fields=["closes_on"])
     partner, _created = ConsultationPartner.objects.get_or_create(

@@ -2,10 +2,9 @@
 JSON in pages, or the whole filtered list as CSV with `?format=csv`. The serializer is the endpoint's one field
 list: response, CSV columns and OpenAPI schema."""
 
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from kaikukeskus.api import OpenDataListView, Pages, open_data_schema
+from kaikukeskus.api import OpenDataListView, PagedQuery, Pages, open_data_schema
 from localities.models import Locality
 from localities.permissions import public_locality_or_404
 from networks import selectors
@@ -34,28 +33,29 @@ class VenueSerializer(serializers.Serializer):
     joined_on = serializers.DateField(help_text="When the venue joined the locality's network.")
 
 
-LOCALITY_PARAMETER = OpenApiParameter(
-    "locality", str, description="Only this locality's venues (slug). Unknown or not public: 404."
-)
+class VenueQuery(PagedQuery):
+    locality = serializers.SlugField(
+        required=False, help_text="Only this locality's venues (slug). Unknown or not public: 404."
+    )
 
 
 @open_data_schema(
     summary="Venues that take Kaikukortti (public listing; never contact persons)",
     description="Active, publicly listed venues of public localities, ordered by name.",
     serializer=VenueSerializer,
-    parameters=[LOCALITY_PARAMETER],
     not_found="No public locality with that slug, or no such page.",
 )
 class VenueList(OpenDataListView):
     serializer_class = VenueSerializer
     pagination_class = Pages
+    query_class = VenueQuery
 
     def get_queryset(self):
         return selectors.public_venues(locality=self.locality).order_by("name", "pk")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        slug = request.query_params.get("locality", "").strip()
+        slug = self.query.get("locality")
         self.locality: Locality | None = public_locality_or_404(slug=slug) if slug else None
 
     def get_csv_filename(self) -> str:

@@ -2,8 +2,9 @@
 
 Prospects get none (they have not started); every other status does: a preparing locality recruits its partners
 before launch, a piloting or permanent one runs them, and a paused or ended one keeps them for its history and
-statistics. Rows are found by their natural key (locality, role, name) and updated, so a second run changes
-nothing. Writes go through the services, as staff, so history shows who created them."""
+statistics. Rows are found by their natural key (locality, role, name); one that exists is left as a coordinator
+may have edited it (its offer, its contacts) unless `--reset`. Writes go through the services, as staff, so
+history shows who created them."""
 
 import datetime
 
@@ -232,6 +233,8 @@ def _seed_locality(context: DemoContext, *, locality: Locality, municipalities: 
 
 def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts: list[dict]) -> Partner:
     partner = Partner.objects.filter(locality=locality, role=values["role"], name__iexact=values["name"]).first()
+    if context.keeps(partner):
+        return partner
     defaults = {
         "parent_organisation": "",
         "address": "",
@@ -261,4 +264,9 @@ def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts:
     if partner_same and contacts_same:
         return partner
     changes = [ContactChange(pk=existing[c["name"]].pk if c["name"] in existing else None, values=c) for c in contacts]
+    # A reset puts the demo's contacts back: one a coordinator added or renamed goes.
+    demo_names = {contact["name"] for contact in contacts}
+    changes += [
+        ContactChange(pk=contact.pk, delete=True) for name, contact in existing.items() if name not in demo_names
+    ]
     return services.partner_update(actor=context.staff, partner=partner, values=values, contacts=changes)

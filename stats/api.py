@@ -5,11 +5,11 @@ columns and OpenAPI schema; the figures' names come from `stats.models.FIGURES`.
 
 import copy
 
-from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
-from kaikukeskus.api import CountedList, OpenDataListView, Pages, open_data_schema
+from kaikukeskus.api import CountedList, OpenDataListView, PagedQuery, Pages, QueryInteger, open_data_schema
 from stats import selectors
 from stats.models import FIGURES, NationalYear
 
@@ -69,12 +69,14 @@ LocalityYearSerializer = _figures_serializer(
     },
 )
 
-YEAR_PARAMETER = OpenApiParameter(
-    "year",
-    int,
-    description="Only this year's localities. Not a published year (or not a year): 404. A year of the "
-    "published history: no rows.",
-)
+
+class LocalityYearQuery(PagedQuery):
+    year = QueryInteger(
+        required=False,
+        min_value=1,
+        max_value=9999,
+        help_text="Only this year's localities. Not a published year: 404. A year of the published history: no rows.",
+    )
 
 
 @open_data_schema(
@@ -96,21 +98,18 @@ class NationalYearList(OpenDataListView):
     description="Each locality's approved figures of the published years aggregated from reports, by year and "
     "locality. The published history 2015-2023 has national figures only.",
     serializer=LocalityYearSerializer,
-    parameters=[YEAR_PARAMETER],
     not_found="Not a published year, or no such page.",
 )
 class LocalityYearList(OpenDataListView):
     serializer_class = LocalityYearSerializer
     pagination_class = Pages
+    query_class = LocalityYearQuery
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        value = request.query_params.get("year", "").strip()
-        self.year: int | None = None
-        if value:
-            self.year = int(value) if value.isdigit() and len(value) <= 4 else None
-            if self.year is None or not selectors.published_years().filter(year=self.year).exists():
-                raise Http404("no such published year")
+        self.year: int | None = self.query.get("year")
+        if self.year is not None and not selectors.published_years().filter(year=self.year).exists():
+            raise NotFound(_("This year's statistics are not published."))
 
     def get_queryset(self):
         return selectors.published_locality_years(year=self.year)

@@ -77,8 +77,9 @@ def seed(context: DemoContext) -> None:
             _seed_demo_reports(context, reporting_round, today=today)
             if year < today.year:
                 services.round_close(actor=context.staff, reporting_round=reporting_round)
-        elif year == today.year:
-            services.round_open(actor=context.staff, reporting_round=reporting_round)  # localities started since
+        elif year == today.year and (context.reset or reporting_round.status == ReportingRound.Status.OPEN):
+            # Reports for localities started since; a round staff closed stays closed.
+            services.round_open(actor=context.staff, reporting_round=reporting_round)
         context.say(
             f"Statistics {year}: {reporting_round.reports.count()} reports"
             + (f" ({added} approved in bulk)" if added else "")

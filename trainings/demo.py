@@ -2,8 +2,9 @@
 training for new coordinators, a partner briefing, a workshop that is full with a waitlist, and past trainings
 with attendance marked (for certificates and the coverage report).
 
-Times are days from today at fixed hours, so a second run on the same day changes nothing; trainings are found by
-their Finnish title, registrations by training and e-mail address. Rows are written directly (no e-mails go out to
+Times are days from the day of seeding at fixed hours; trainings are found by their Finnish title, registrations by
+training and e-mail address, and one that exists is left as it is (staff may have moved a training, a registrant
+cancelled): only `seed_demo --reset` moves the dates to today's. Rows are written directly (no e-mails go out to
 the demo addresses), as staff in the history."""
 
 import datetime
@@ -37,6 +38,8 @@ def _training(context: DemoContext, *, title: tuple[str, str, str], days: int, h
         **values,
     }
     training = Training.objects.filter(title_fi=title[0]).first() or Training(title_fi=title[0])
+    if context.keeps(training):
+        return training
     changed = training.pk is None or any(getattr(training, key) != value for key, value in defaults.items())
     if changed:
         for key, value in defaults.items():
@@ -47,22 +50,24 @@ def _training(context: DemoContext, *, title: tuple[str, str, str], days: int, h
     return training
 
 
-def _register(training: Training, *, email: str, name: str, status: str, locality_slug: str = "", **values) -> None:
+def _register(
+    context: DemoContext, training: Training, *, email: str, name: str, status: str, locality_slug: str = "", **values
+) -> None:
     user = get_user_model().objects.filter(email=email).first()
     locality = Locality.objects.filter(slug=locality_slug).first() if locality_slug else None
     defaults = {"user": user, "name": name, "locality": locality, "status": status, "organisation": "", **values}
     registration = Registration.objects.filter(training=training, email=email).first()
     if registration is None:
         Registration.objects.create(training=training, email=email, **defaults)
-    elif any(getattr(registration, key) != value for key, value in defaults.items()):
+    elif context.reset and any(getattr(registration, key) != value for key, value in defaults.items()):
         for key, value in defaults.items():
             setattr(registration, key, value)
         registration.save()
 
 
-def _coordinator(training: Training, slug: str, status: str) -> None:
+def _coordinator(context: DemoContext, training: Training, slug: str, status: str) -> None:
     user = get_user_model().objects.get(email=coordinator_email(slug))
-    _register(training, email=user.email, name=user.display_name, status=status, locality_slug=slug)
+    _register(context, training, email=user.email, name=user.display_name, status=status, locality_slug=slug)
 
 
 def seed(context: DemoContext) -> None:
@@ -86,7 +91,7 @@ def seed(context: DemoContext) -> None:
         capacity=None,
     )
     for slug in ("kainuu", "tornio"):
-        _coordinator(meeting, slug, S.CONFIRMED)
+        _coordinator(context, meeting, slug, S.CONFIRMED)
     _training(
         context,
         title=(
@@ -124,6 +129,7 @@ def seed(context: DemoContext) -> None:
         capacity=40,
     )
     _register(
+        context,
         briefing,
         email=f"teatteri.kainuu@{DEMO_DOMAIN}",
         name="Outi Teatteri",
@@ -148,6 +154,7 @@ def seed(context: DemoContext) -> None:
     )
     for number, status in enumerate([S.CONFIRMED] * 3 + [S.WAITLISTED] * 2, start=1):
         _register(
+            context,
             workshop,
             email=f"osallistuja{number}@{DEMO_DOMAIN}",
             name=f"Osallistuja {number}",
@@ -170,7 +177,7 @@ def seed(context: DemoContext) -> None:
         capacity=20,
     )
     for slug, status in [("kainuu", S.ATTENDED), ("tornio", S.ATTENDED), ("vaasa", S.ATTENDED), ("nokia", S.NO_SHOW)]:
-        _coordinator(past_onboarding, slug, status)
+        _coordinator(context, past_onboarding, slug, status)
     past_meeting = _training(
         context,
         title=(
@@ -187,5 +194,5 @@ def seed(context: DemoContext) -> None:
         capacity=None,
     )
     for slug in ("kainuu", "vaasa"):
-        _coordinator(past_meeting, slug, S.ATTENDED)
+        _coordinator(context, past_meeting, slug, S.ATTENDED)
     context.say("Trainings: the national meeting, onboarding, a partner briefing, a full workshop, two past ones")
