@@ -81,15 +81,19 @@ class RawMember:
     declared_size: int
     crc: int = 0
     flags: int = 0
+    overlap: bool = False  # no data of its own: the entry points at the previous member's (a "better zip bomb")
 
 
 def raw_zip(*members: RawMember) -> bytes:
     """An archive of deflated members written by hand, so that its headers can say what the data is not."""
-    data, directory = b"", b""
+    data, directory, offset = b"", b"", 0
     for member in members:
         name = member.name.encode()
         sizes = (member.crc, len(member.deflated), member.declared_size, len(name))
-        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, member.flags, zipfile.ZIP_DEFLATED, 0, 0, *sizes, 0)
+        if not member.overlap:
+            offset = len(data)
+            local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, member.flags, zipfile.ZIP_DEFLATED, 0, 0, *sizes, 0)
+            data += local + name + member.deflated
         central = struct.pack(
             "<4s6H3L5H2L",
             b"PK\x01\x02",
@@ -105,9 +109,8 @@ def raw_zip(*members: RawMember) -> bytes:
             0,
             0,
             0,
-            len(data),
+            offset,
         )
-        data += local + name + member.deflated
         directory += central + name
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(data), 0)
     return data + directory + end

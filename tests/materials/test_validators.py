@@ -124,6 +124,16 @@ def test_many_small_members_that_together_expand_too_much_are_refused():
     assert codes("paketti.zip", content) == ["zip_bomb"]
 
 
+def test_members_that_overlap_one_compressed_kernel_are_each_counted():
+    """100 directory entries that all point at one deflated megabyte: 100 MiB from 6 KB."""
+    megabyte = deflated_zeros(1)
+    kernel = RawMember("zeros.bin", megabyte, 1024 * 1024, ZEROS_CRC)
+    overlapping = [RawMember("zeros.bin", megabyte, 1024 * 1024, ZEROS_CRC, overlap=True) for _n in range(99)]
+    content = raw_zip(kernel, *overlapping)
+    assert len(content) < 8 * 1024
+    assert codes("paketti.zip", content) == ["zip_bomb"]
+
+
 def test_a_member_whose_header_understates_its_size_is_refused():
     """The directory says 1 KB; the data is 64 MiB of zeros (from 64 KB), or 300 KB of text (a small ratio)."""
     assert codes("paketti.zip", raw_zip(RawMember("zeros.bin", deflated_zeros(64), 1024))) == ["zip_bomb"]
