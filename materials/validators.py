@@ -182,7 +182,8 @@ def _zip_bomb() -> ValidationError:
 
 @dataclass
 class _ArchiveBudget:
-    """What an upload may still expand to, shared by the upload and every archive inside it."""
+    """What an upload has expanded to and how many members it has so far, against its limit: one for the upload
+    and every archive inside it."""
 
     limit: int
     expanded: int = 0
