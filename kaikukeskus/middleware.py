@@ -1,7 +1,6 @@
 """Small middleware of our own: security headers Django does not set, NUL bytes refused, personal pages never
 cached, and the staff MFA rule."""
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -73,7 +72,9 @@ def private_cache_control(get_response):
 
 class StaffMfaRequired:
     """Staff must set up TOTP before the admin or the portal opens for them (setting `STAFF_MFA_REQUIRED`): in
-    the portal they see every locality's partners, exports and agreements. Coordinators are not affected."""
+    the portal they see every locality's partners, exports and agreements. Coordinators are not affected. Outside
+    these two routes (a material's page, a download, the API) nothing redirects; there the staff scope itself
+    waits for the second factor (`User.acts_as_national_staff`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,7 +88,7 @@ class StaffMfaRequired:
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return None  # the views' own login and permission checks answer
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if user.has_second_factor:
             return None
         messages.warning(
             request, _("Set up two-factor authentication before you use the portal or the administration.")

@@ -2,6 +2,8 @@
 
 import uuid
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -74,7 +76,8 @@ class User(AbstractUser):
 
     @property
     def is_national_staff(self) -> bool:
-        """Kaikukeskus staff (`User.objects.national_staff()`); asked once per user object."""
+        """Kaikukeskus staff (`User.objects.national_staff()`); asked once per user object. Who belongs, as lists of
+        staff to e-mail or to choose from need it; what staff may see and do asks `acts_as_national_staff`."""
         if not (self.pk and self.is_active and self.is_staff):
             return False
         cached = getattr(self, "_is_national_staff", None)
@@ -82,6 +85,27 @@ class User(AbstractUser):
             cached = type(self).objects.national_staff().filter(pk=self.pk).exists()
             self._is_national_staff = cached
         return cached
+
+    @property
+    def has_second_factor(self) -> bool:
+        """The person has set up TOTP (allauth's MFA), so their logins ask for it; asked once per user object."""
+        if not self.pk:
+            return False
+        cached = getattr(self, "_has_second_factor", None)
+        if cached is None:
+            cached = Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+            self._has_second_factor = cached
+        return cached
+
+    @property
+    def acts_as_national_staff(self) -> bool:
+        """National staff whose staff scope is in force: every locality, staff-only materials, drafts. Where
+        `STAFF_MFA_REQUIRED` is on, only once the second factor is set: without it a staff member is stopped at
+        the portal and the admin (kaikukeskus.middleware) and counts as nobody special anywhere else. Every scope
+        check asks this, through `localities.permissions.acts_as_national_staff`."""
+        if not self.is_national_staff:
+            return False
+        return not settings.STAFF_MFA_REQUIRED or self.has_second_factor
 
 
 def national_staff_choices() -> Q:

@@ -177,7 +177,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-# allauth keeps the counters in the cache: per IP and per e-mail address.
+# allauth keeps the counters in the cache. Failed logins: per client address, and per account and address
+# together (the "key", kaikukeskus/adapters.py), so that nobody can lock another person out from elsewhere.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

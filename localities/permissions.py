@@ -1,7 +1,9 @@
 """The one permission rule (DESIGN §2), in one module that every app imports.
 
 - Who is national staff: `User.objects.national_staff()` and `user.is_national_staff` (kaikukeskus.models, one
-  definition: active, staff status, and the staff group or superuser).
+  definition: active, staff status, and the staff group or superuser). Who acts as staff, with the wider scope:
+  `acts_as_national_staff(user)`, the same and, where `STAFF_MFA_REQUIRED` is on, the second factor set. Every
+  scope check here and in the apps asks the latter; lists of staff (to e-mail, to choose) the former.
 - What a user may work on: `localities_for(user)`. Every query made for a coordinator passes through it (views,
   forms' choice fields, exports, the admin's `get_queryset`, services), so an object outside the user's localities
   is never found and answers 404; a service called out of scope raises `PermissionDenied`.
@@ -20,9 +22,9 @@ def _is_signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def is_national_staff(user) -> bool:
-    """`user.is_national_staff` for any user object, anonymous ones included."""
-    return _is_signed_in(user) and user.is_national_staff
+def acts_as_national_staff(user) -> bool:
+    """`user.acts_as_national_staff` for any user object, anonymous ones included."""
+    return _is_signed_in(user) and user.acts_as_national_staff
 
 
 def localities_for(user) -> QuerySet[Locality]:
@@ -30,14 +32,14 @@ def localities_for(user) -> QuerySet[Locality]:
     coordinator (an ended membership reaches nothing), none for anybody else."""
     if not _is_signed_in(user):
         return Locality.objects.none()
-    if user.is_national_staff:
+    if acts_as_national_staff(user):
         return Locality.objects.all()
     return Locality.objects.filter(pk__in=Coordinator.objects.active().filter(user=user).values("locality_id"))
 
 
 def scoped(queryset: QuerySet, *, user, locality_path: str = "locality") -> QuerySet:
     """Filter any queryset to rows whose `locality_path` lies in the user's scope."""
-    if is_national_staff(user):
+    if acts_as_national_staff(user):
         return queryset
     return queryset.filter(**{f"{locality_path}__in": localities_for(user)})
 
@@ -52,7 +54,7 @@ def locality_for_user_or_404(*, user, slug: str) -> Locality:
 
 def require_staff(actor) -> None:
     """Services trust no caller: only national staff pass."""
-    if not is_national_staff(actor):
+    if not acts_as_national_staff(actor):
         raise PermissionDenied(_("Only Kaikukeskus staff can do this."))
 
 

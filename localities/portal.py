@@ -13,7 +13,7 @@ PANEL_ROWS = 10
 
 def panels(user) -> list[Panel]:
     localities = list(selectors.coordinator_localities(user=user))
-    is_staff = user.is_national_staff
+    is_staff = user.acts_as_national_staff
     result = [
         Panel(
             title=_("Your localities"),

@@ -24,7 +24,7 @@ from localities.models import (
     Region,
     WellbeingServicesCounty,
 )
-from localities.permissions import get_scoped_or_404, is_national_staff, localities_for, scoped
+from localities.permissions import acts_as_national_staff, get_scoped_or_404, localities_for, scoped
 
 
 def coordinator_localities(*, user) -> QuerySet[Locality]:
@@ -224,7 +224,7 @@ def pilot_board(*, user, on: datetime.date | None = None, base: QuerySet | None 
     """Every preparing or piloting locality with its progress (staff only; empty for anybody else). `base`
     lets the admin pass its proxy model's queryset."""
     base = Locality.objects.all() if base is None else base
-    if not is_national_staff(user):
+    if not acts_as_national_staff(user):
         return base.none()
     return with_pilot_progress(base.filter(status__in=BOARD_STATUSES).select_related("county"), on=on)
 
@@ -247,7 +247,7 @@ def with_next_step(queryset: QuerySet[Locality]) -> QuerySet[Locality]:
 def prospect_pipeline(*, user, base: QuerySet | None = None) -> QuerySet[Locality]:
     """Prospects ordered by their next step: the soonest first, those with no next step last."""
     base = Locality.objects.all() if base is None else base
-    if not is_national_staff(user):
+    if not acts_as_national_staff(user):
         return base.none()
     return with_next_step(base.filter(status=Locality.Status.PROSPECT).select_related("county")).order_by(
         F("next_step_on").asc(nulls_last=True), "name_fi"

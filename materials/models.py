@@ -20,7 +20,7 @@ from localities.models import (
     person_field,
     private_storage,  # a callable: migrations name it, not a machine's path
 )
-from localities.permissions import is_coordinator, is_national_staff
+from localities.permissions import acts_as_national_staff, is_coordinator
 from materials import validators
 
 
@@ -63,7 +63,7 @@ class MaterialQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one visibility rule: staff see every material, coordinators the public and coordinators' ones,
         everybody else the public ones. Everything else answers 404, by page, link, download and API alike."""
-        if is_national_staff(user):
+        if acts_as_national_staff(user):
             return self
         if is_coordinator(user=user):
             return self.filter(visibility__in=[Visibility.PUBLIC, Visibility.COORDINATORS])

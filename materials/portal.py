@@ -9,7 +9,7 @@ from materials import selectors, services
 
 
 def panels(user) -> list[Panel]:
-    if not (is_coordinator(user=user) or user.is_national_staff):
+    if not (is_coordinator(user=user) or user.acts_as_national_staff):
         return []
     result = []
     consultations = selectors.open_consultations_for(user=user)
@@ -22,7 +22,7 @@ def panels(user) -> list[Panel]:
                 kind="todo",
             )
         )
-    if user.is_national_staff:
+    if user.acts_as_national_staff:
         waiting = selectors.comments_awaiting_answer()
         if waiting:
             result.append(

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from localities.models import Coordinator
-from localities.permissions import is_coordinator, is_national_staff
+from localities.permissions import acts_as_national_staff, is_coordinator
 from materials.models import (
     Consultation,
     ConsultationComment,
@@ -148,7 +148,7 @@ def downloadable_file_or_404(*, user, slug: str, pk: int) -> MaterialFile:
     """A file of a shown version of a material the user may see. Staff also reach drafts' and withdrawn files
     (to check them before publishing); consultation commenters reach the draft's through the consultation."""
     statuses = [Status.PUBLISHED, Status.SUPERSEDED]
-    if is_national_staff(user):
+    if acts_as_national_staff(user):
         statuses += [Status.DRAFT, Status.WITHDRAWN]
     files = MaterialFile.objects.filter(
         version__material__in=Material.objects.visible_to(user), version__status__in=statuses
@@ -195,7 +195,7 @@ def news_since(*, user, since: datetime.datetime | None, limit: int = 10) -> lis
 
 def open_consultations_for(*, user) -> list[Consultation]:
     """Open rounds the user may comment on: coordinators and staff, materials they may see."""
-    if not (is_coordinator(user=user) or is_national_staff(user)):
+    if not (is_coordinator(user=user) or acts_as_national_staff(user)):
         return []
     return list(
         Consultation.objects.filter(
@@ -223,7 +223,7 @@ def comments_awaiting_answer() -> list[Consultation]:
 
 def consultation_for_user_or_404(*, user, pk: int) -> Consultation:
     """A consultation a coordinator or staff member may read (open or closed); everyone else 404."""
-    if not (is_coordinator(user=user) or is_national_staff(user)):
+    if not (is_coordinator(user=user) or acts_as_national_staff(user)):
         raise Http404("not a commenter")
     return get_object_or_404(
         Consultation.objects.filter(version__material__in=Material.objects.visible_to(user)).select_related(
@@ -238,6 +238,6 @@ def consultation_comments(*, consultation: Consultation, user=None, partner=None
     comments = consultation.comments.select_related("author", "partner", "locality", "replied_by")
     if partner is not None:
         return comments.filter(partner=partner)
-    if is_national_staff(user):
+    if acts_as_national_staff(user):
         return comments
     return comments.filter(author=user)

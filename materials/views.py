@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
-from localities.permissions import is_coordinator, is_national_staff
+from localities.permissions import acts_as_national_staff, is_coordinator
 from materials import selectors, services
 from materials.forms import CommentForm, LibraryFilterForm
 from materials.models import Language, MaterialFile
@@ -48,7 +48,7 @@ def library(request):
 @require_safe
 def detail(request, slug: str):
     material, current, older = selectors.material_detail(user=request.user, slug=slug)
-    is_staff = is_national_staff(request.user)
+    is_staff = acts_as_national_staff(request.user)
     can_follow = is_staff or is_coordinator(user=request.user)
     context = {
         "material": material,

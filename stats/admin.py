@@ -640,7 +640,7 @@ class NationalYearAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         ]
 
     def aggregate_view(self, request):
-        if not self.has_view_permission(request) or not request.user.is_national_staff:
+        if not self.has_view_permission(request) or not request.user.acts_as_national_staff:
             raise PermissionDenied
         form = AggregateYearForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
         if request.method == "POST" and form.is_valid():

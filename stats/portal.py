@@ -12,7 +12,7 @@ PANEL_ROWS = 10
 
 
 def panels(user) -> list[Panel]:
-    if user.is_national_staff:
+    if user.acts_as_national_staff:
         return _review_panels()
     reports = selectors.reports_to_do(user=user)
     rows = list(reports[:PANEL_ROWS])

@@ -47,7 +47,7 @@ class RegistrationForm(HumanCheckMixin, forms.Form):
         localities = services.locality_choices(actor=user).order_by("name_fi")
         if signed_in:
             initial.setdefault("name", user.get_full_name())
-            own = list(localities_for(user)[:2]) if not user.is_national_staff else []
+            own = list(localities_for(user)[:2]) if not user.acts_as_national_staff else []
             if len(own) == 1:
                 initial.setdefault("locality", own[0].pk)
         super().__init__(*args, **kwargs)
@@ -56,7 +56,7 @@ class RegistrationForm(HumanCheckMixin, forms.Form):
             # Their account's address, shown on the page: a registration of theirs is always theirs.
             del self.fields["email"]
             self.fields["organisation"].required = False
-            self.fields["locality"].required = not user.is_national_staff
+            self.fields["locality"].required = not user.acts_as_national_staff
         else:
             self.add_human_check()
         if not training.is_on_site:

@@ -12,7 +12,7 @@ PANEL_ROWS = 5
 
 
 def panels(user) -> list[Panel]:
-    is_staff = user.is_national_staff
+    is_staff = user.acts_as_national_staff
     coordinator = is_coordinator(user=user)
     registrations = list(
         selectors.registrations_of(user=user)

@@ -52,7 +52,7 @@ def registrations_of(*, user) -> QuerySet[Registration]:
 def own_registration_or_404(*, user, pk: int) -> Registration:
     """A registration of the user's own; staff reach every registration."""
     queryset = Registration.objects.select_related("training", "locality")
-    if not user.is_national_staff:
+    if not user.acts_as_national_staff:
         queryset = queryset.filter(user=user)
     return get_object_or_404(queryset, pk=pk)
 

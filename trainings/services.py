@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from kaikukeskus import history, ratelimit
 from kaikukeskus.locking import check_and_bump
 from localities.models import Locality
-from localities.permissions import is_national_staff, localities_for, require_staff
+from localities.permissions import acts_as_national_staff, localities_for, require_staff
 from trainings import emails, links
 from trainings.models import Registration, Training
 
@@ -146,7 +146,7 @@ def _may_cancel(*, actor, registration: Registration, token: str | None) -> bool
     if token is not None:
         found = links.registration_from_token(token, queryset=Registration.objects.all())
         return found is not None and found.pk == registration.pk
-    return _signed_in(actor) and (registration.user_id == actor.pk or is_national_staff(actor))
+    return _signed_in(actor) and (registration.user_id == actor.pk or acts_as_national_staff(actor))
 
 
 @transaction.atomic

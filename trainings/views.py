@@ -14,7 +14,7 @@ from kaikukeskus import pdf as pdf_files
 from kaikukeskus import ratelimit, spreadsheets
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
-from localities.permissions import is_national_staff
+from localities.permissions import acts_as_national_staff
 from trainings import links, pdf, selectors, services
 from trainings.forms import AttendanceForm, CancelForm, RegistrationForm
 from trainings.models import Registration
@@ -24,7 +24,7 @@ ARCHIVE_PAGE_SIZE = 20
 
 def _staff_only(request) -> None:
     """Staff's pages answer 404 to everybody else, like anything outside one's scope."""
-    if not is_national_staff(request.user):
+    if not acts_as_national_staff(request.user):
         raise Http404("staff only")
 
 

@@ -153,7 +153,7 @@ class PilotBoardAdmin(WithoutViewsMixin, admin.ModelAdmin):
         return ["-milestones_overdue", "next_milestone_due_on", "name_fi"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_national_staff
+        return request.user.is_active and request.user.acts_as_national_staff
 
     @admin.display(description=_("locality"), ordering="name_fi")
     def board_name(self, locality):

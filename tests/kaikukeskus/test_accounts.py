@@ -153,3 +153,27 @@ def test_staff_group_has_permissions_on_portal_models(staff):
     assert staff.has_perm("localities.change_locality")
     assert staff.has_perm("localities.add_invitation")
     assert not staff.has_perm("auth.change_group")
+
+
+def test_failed_logins_lock_an_account_only_for_the_address_they_came_from(client, coordinator, password, settings):
+    """Five wrong passwords from one address: that address is refused for this account, even with the right
+    password; the person, from their own address, logs in. Another account from the attacker's address is
+    limited by the per-address count (10 a minute) only."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    attacker, owner = {"REMOTE_ADDR": "203.0.113.7"}, {"REMOTE_ADDR": "198.51.100.20"}
+    limited = "Liian monta"
+    for _attempt in range(5):
+        answer = client.post("/accounts/login/", {"login": coordinator.email, "password": "wrong"}, **attacker)
+        assert limited not in answer.content.decode()
+    refused = client.post("/accounts/login/", {"login": coordinator.email, "password": password}, **attacker)
+    assert refused.status_code == 200 and limited in refused.content.decode()
+    # The same account from the owner's address: not locked.
+    response = client.post("/accounts/login/", {"login": coordinator.email, "password": password}, **owner)
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/"
+    client.logout()
+    # Another account from the attacker's address: 4 more failures fit in its per-address 10 a minute.
+    for _attempt in range(4):
+        answer = client.post("/accounts/login/", {"login": "someone@example.fi", "password": "wrong"}, **attacker)
+        assert limited not in answer.content.decode()
+    answer = client.post("/accounts/login/", {"login": "someone@example.fi", "password": "wrong"}, **attacker)
+    assert limited in answer.content.decode()

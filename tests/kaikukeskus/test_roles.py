@@ -2,10 +2,15 @@
 the overdue reminders, the feedback meeting's participant choices and the admin link alike."""
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from kaikukeskus.models import User, national_staff_choices
-from localities.models import FeedbackMeeting
+from localities.models import FeedbackMeeting, Locality
+from localities.permissions import acts_as_national_staff, localities_for, require_staff
 from tests.kaikukeskus.factories import StaffFactory, UserFactory
+from tests.localities.factories import LocalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +49,23 @@ def test_the_administration_link_is_for_national_staff_only(client, people):
     assert "/admin/" not in client.get("/portal/").content.decode()
     client.force_login(people["staff"])
     assert "/admin/" in client.get("/portal/").content.decode()
+
+
+def test_staff_act_as_staff_only_with_the_second_factor_where_it_is_required(people, settings):
+    """Membership stays (lists of staff to e-mail or to choose); the scope it gives waits for the second factor."""
+    staff = people["staff"]
+    LocalityFactory()
+    settings.STAFF_MFA_REQUIRED = False
+    assert acts_as_national_staff(staff) and localities_for(staff).count() == Locality.objects.count()
+    settings.STAFF_MFA_REQUIRED = True
+    staff = User.objects.get(pk=staff.pk)
+    assert staff.is_national_staff and staff in User.objects.national_staff()
+    assert not acts_as_national_staff(staff)
+    assert not localities_for(staff).exists()
+    with pytest.raises(PermissionDenied):
+        require_staff(staff)
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    staff = User.objects.get(pk=staff.pk)
+    assert acts_as_national_staff(staff) and localities_for(staff).count() == Locality.objects.count()
+    require_staff(staff)
+    assert not acts_as_national_staff(AnonymousUser()) and not acts_as_national_staff(people["nobody"])

@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -100,3 +103,18 @@ def test_the_version_page_shows_each_files_downloads(staff_client):
     import re
 
     assert re.search(r'field-downloads">\s*<p>3</p>', page.content.decode())
+
+
+def test_a_zip_bomb_is_refused_next_to_the_field_and_nothing_saved(staff_client):
+    """A document whose embedded archive expands to 20 MiB: the message stands by the file field."""
+    material = MaterialFactory()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as inner:
+        inner.writestr("zeros.bin", b"\x00" * (20 * 1024 * 1024))
+    document = ooxml_bytes("docx", parts={"word/embeddings/a.zip": buffer.getvalue()})
+    data = _version_data(material, [("fi", upload("ohje.docx", document))])
+    response = staff_client.post(reverse("admin:materials_materialversion_add"), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][1].formset.forms[0].errors
+    assert errors["file"] == ["The archive expands too much when unpacked. It looks like a zip bomb."]
+    assert not MaterialVersion.objects.filter(material=material).exists()

@@ -1,4 +1,5 @@
 import pytest
+from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from materials.models import MaterialDownloadDay, MaterialVersion
@@ -78,6 +79,26 @@ def test_a_staff_only_material_answers_404_by_every_url_but_to_staff(client, rol
     assert "internal" not in client.get("/api/v1/materials/").content.decode()
     client.force_login(staff)
     assert [client.get(url).status_code for url in urls] == [200, 302, 200]
+
+
+def test_staff_reach_staff_only_materials_and_drafts_only_with_the_second_factor_set(client, staff, settings):
+    """Where two-factor authentication is required, staff without it are nobody special outside the portal and
+    the admin too: a staff-only material and drafts' files answer 404 as to a visitor."""
+    settings.STAFF_MFA_REQUIRED = True
+    material = MaterialFactory(slug="internal", visibility="staff")
+    add_file(PublishedVersionFactory(material=material), "fi")
+    draft_file = add_file(VersionFactory(material=material, label="draft"), "sv")
+    public_draft = add_file(VersionFactory(material=MaterialFactory(slug="public-one")), "fi")
+    urls = [
+        reverse("materials:detail", kwargs={"slug": "internal"}),
+        reverse("materials:download", kwargs={"slug": "internal", "pk": draft_file.pk, "name": "x.pdf"}),
+        reverse("materials:download", kwargs={"slug": "public-one", "pk": public_draft.pk, "name": "x.pdf"}),
+    ]
+    client.force_login(staff)
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    assert [client.get(url).status_code for url in urls] == [200, 302, 302]  # the file, by its right name
 
 
 def test_the_detail_shows_current_files_and_older_versions_with_their_changes(client):

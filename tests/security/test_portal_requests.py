@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.security import test_authorization_matrix as matrix
 from tests.security.authz import ADMIN_LOGIN, LOGIN
-from tests.security.test_authorization_matrix import APP_PATTERNS, CASES, request_case
+from tests.security.test_authorization_matrix import APP_PATTERNS, CASES, _assert_answer, request_case
 
 # The matrix's world: every role and the objects of every app.
 world = matrix.world
@@ -89,3 +89,18 @@ def test_staff_without_two_factor_authentication_still_reach_public_pages_and_th
     assert client.get("/sv/portal/").status_code == 302
     assert client.get("/").status_code == 200
     assert urlsplit(client.get(TOTP_SETUP).get("Location", "")).path != TOTP_SETUP
+
+
+OUTSIDE_THE_PORTAL_KEYS = sorted(key for key, route in APP_PATTERNS if not route.startswith("portal/"))
+
+
+@pytest.mark.parametrize("key", OUTSIDE_THE_PORTAL_KEYS)
+def test_outside_the_portal_staff_without_two_factor_authentication_reach_what_a_former_coordinator_does(
+    client, world, settings, key
+):
+    """Nothing redirects them there: the staff scope itself waits for the second factor (pages, downloads, the
+    API), so they reach what a signed-in person without any role reaches."""
+    settings.STAFF_MFA_REQUIRED = True
+    response = request_case(client, world, key, "staff")
+    where = f"{key} as staff without MFA: {response.status_code} {response.headers.get('Location', '')}"
+    _assert_answer(response, CASES[key].expect["former"], login_url=reverse("account_login"), where=where)
