@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from post_office.admin import EmailAdmin as PostOfficeEmailAdmin
+from post_office.admin import LogInline
 from post_office.models import STATUS, Email, EmailTemplate
 from post_office.models import Attachment as EmailAttachment
 
@@ -63,6 +64,7 @@ class OutboxEmailAdmin(PostOfficeEmailAdmin):
     list_display = ["to_display", "shortened_subject", "status", "tries", "last_attempt", "next_attempt"]
     list_filter = ["status"]
     actions = ["send_again"]
+    inlines = [LogInline]  # post_office's attachment inline looks attachments up in an admin left out here
 
     @admin.display(description=_("Retries"), ordering="number_of_retries")
     def tries(self, email: Email) -> int:
