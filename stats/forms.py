@@ -2,6 +2,7 @@
 writes in `stats/services.py` (a negative figure, a breakdown that does not add up, a warning without its
 explanation are the services' answers, put beside their fields by the view)."""
 
+import re
 from dataclasses import dataclass
 
 from django import forms
@@ -23,7 +24,7 @@ from stats.models import (
     USE_FIELDS,
     LocalityReport,
 )
-from stats.selectors import Breakdown
+from stats.selectors import BREAKDOWN_PAGE_SIZE, Breakdown
 
 # The largest count a PositiveIntegerField holds everywhere: a bigger number is a typing mistake, said as such
 # instead of reaching the database.
@@ -140,6 +141,7 @@ class SumCheck:
     breakdown: int
     total: int
     given: bool
+    saved_elsewhere: int = 0  # the part of `breakdown` saved on the breakdown's other pages
 
     STATES = {
         "equal": _("equal to the total"),
@@ -168,15 +170,32 @@ class IssuerRowForm(forms.Form):
     cards_registered = _count_field(label=_("Cards registered"), min_value=0)
 
 
+# The names a posted breakdown row is recognised by (the partner's id is in its prefix).
+POSTED_ROW = {"venue": re.compile(r"^venue-(\d+)-sector$"), "issuer": re.compile(r"^issuer-(\d+)-cards_registered$")}
+
+
+def posted_partner_ids(data) -> dict[str, list[int]]:
+    """The partners whose breakdown rows were posted, by kind (`venue`, `issuer`): what the page showed."""
+    found: dict[str, list[int]] = {kind: [] for kind in POSTED_ROW}
+    for key in data:
+        for kind, pattern in POSTED_ROW.items():
+            match = pattern.match(key)
+            if match:
+                found[kind].append(int(match.group(1)))
+    return found
+
+
 class BreakdownForms:
-    """A row for each venue and issuer of the locality's network in the period, prefilled with what the report
-    says of it. The partners are the server's (a row's partner comes from its prefix, never from the post), and
-    a blank row counts as zero: leaving every row blank means no breakdown."""
+    """A row for each venue and issuer of the breakdowns' pages, prefilled with what the report says of it. The
+    partners are the server's (a row's partner comes from its prefix, and only the network's are read), and a
+    blank row counts as zero: leaving every row blank means no breakdown. The page's rows replace what is saved
+    of its partners; the other pages' rows stay as saved and count in the sums."""
 
     def __init__(self, data, *, breakdown: Breakdown):
+        self.breakdown = breakdown
         self.venues = [
             (partner, VenueRowForm(data, prefix=f"venue-{partner.pk}", initial=self._venue_initial(partner, row)))
-            for partner, row in breakdown.venues
+            for partner, row in breakdown.venues.rows
         ]
         self.issuers = [
             (
@@ -187,7 +206,7 @@ class BreakdownForms:
                     initial={"cards_registered": row.cards_registered if row else None},
                 ),
             )
-            for partner, row in breakdown.issuers
+            for partner, row in breakdown.issuers.rows
         ]
 
     @staticmethod
@@ -195,6 +214,16 @@ class BreakdownForms:
         if row is None:
             return {"sector": partner.sector or Sector.CULTURE}
         return {"sector": row.sector, "adult": row.adult, "child": row.child}
+
+    page_size = BREAKDOWN_PAGE_SIZE
+
+    @property
+    def is_paged(self) -> bool:
+        return any(page.page.paginator.num_pages > 1 for page in (self.breakdown.venues, self.breakdown.issuers))
+
+    def partner_ids(self) -> list[int]:
+        """The partners of the pages shown: their saved rows are the ones a save replaces."""
+        return [*self.breakdown.venues.partner_ids, *self.breakdown.issuers.partner_ids]
 
     def forms(self):
         return [form for _partner, form in (*self.venues, *self.issuers)]
@@ -205,8 +234,10 @@ class BreakdownForms:
 
     @property
     def is_given(self) -> bool:
-        """Something is in a breakdown row (as typed, or as saved): the page opens the breakdown section."""
-        return any(
+        """Something is in a breakdown row (as typed, or as saved on any page): the page opens the breakdown
+        section."""
+        rest = (*self.breakdown.venues.rest.values(), *self.breakdown.issuers.rest.values())
+        return any(rest) or any(
             form[name].value() not in (None, "", "0", 0)
             for form in self.forms()
             for name in form.fields
@@ -234,7 +265,7 @@ class BreakdownForms:
 
     def checks(self, form: ReportForm) -> dict:
         """The breakdowns' sums as typed, beside the totals (the script updates them while typing)."""
-        venue_sums = dict.fromkeys(USE_FIELDS, 0)
+        venue_sums = dict(self.breakdown.venues.rest)
         for _partner, row in self.venues:
             sector = row["sector"].value()
             for age in AGE_GROUPS:
@@ -242,10 +273,12 @@ class BreakdownForms:
                 if name in venue_sums:
                     venue_sums[name] += _as_int(row[age].value())
         venues_given = any(venue_sums.values())
-        issuers = sum(_as_int(row["cards_registered"].value()) for _partner, row in self.issuers)
+        issuers_rest = self.breakdown.issuers.rest["cards_registered"]
+        issuers = issuers_rest + sum(_as_int(row["cards_registered"].value()) for _partner, row in self.issuers)
+        venues_rest = self.breakdown.venues.rest
         return {
             "venues": [
-                SumCheck(name, form[name].label, venue_sums[name], form.typed(name), venues_given)
+                SumCheck(name, form[name].label, venue_sums[name], form.typed(name), venues_given, venues_rest[name])
                 for name in USE_FIELDS
             ],
             "issuers": [
@@ -255,6 +288,7 @@ class BreakdownForms:
                     issuers,
                     form.typed("cards_registered"),
                     bool(issuers),
+                    issuers_rest,
                 )
             ],
         }

@@ -96,9 +96,10 @@ def check_figures(
     allowed_venues: set[int] | None = None,
     allowed_issuers: set[int] | None = None,
 ) -> list[Finding]:
-    """The hard errors. `required`: every figure must be given (a submission or an import; a draft may leave
-    some blank). `allowed_*`: the partner ids of the locality's network, when the breakdown is checked against
-    it."""
+    """The hard errors. `required`: the report is complete (a submission or an import): every figure is given
+    and the breakdowns add up to the totals. A draft may leave figures blank and a breakdown partial (it is
+    filled in page by page); its values must still be right. `allowed_*`: the partner ids of the locality's
+    network, when the breakdown is checked against it."""
     errors: list[Finding] = []
     for name in FIGURES:
         value = figures.get(name)
@@ -128,7 +129,7 @@ def check_figures(
             errors.append(
                 Finding("venue_outside", None, _("The breakdown by venue names a venue outside this network."))
             )
-        for age in AGE_GROUPS:
+        for age in AGE_GROUPS if required else ():
             for sector in SECTORS:
                 name = f"{age}_{sector}"
                 total = figures.get(name)
@@ -149,7 +150,7 @@ def check_figures(
             )
         total = figures.get("cards_registered")
         breakdown = sum(row.cards_registered for row in issuer_rows)
-        if total is not None and breakdown != total:
+        if required and total is not None and breakdown != total:
             errors.append(
                 Finding(
                     "issuer_sum",

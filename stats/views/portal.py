@@ -2,6 +2,8 @@
 coordinators may still change it, a read-only page once it is locked). Thin views: the report comes through
 the scoping selector (another locality's report answers 404), the form reads, one service writes."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from localities.permissions import locality_for_user_or_404
 from stats import selectors, services, validation
-from stats.forms import BreakdownForms, ReportForm, explanation_field
+from stats.forms import BreakdownForms, ReportForm, explanation_field, posted_partner_ids
 from stats.models import FIGURES, NETWORK_FIELDS, LocalityReport
 
 EXPLANATION = "explanation:"
@@ -36,7 +38,12 @@ def report_edit(request, slug: str, pk: int):
     form = ReportForm(data, report=report, previous=previous)
     if not report.editable_by_coordinators():
         return _locked(request, report, previous, form)
-    breakdown = BreakdownForms(data, breakdown=selectors.report_breakdown(report))
+    pages = _breakdown_pages(request)
+    posted = posted_partner_ids(request.POST) if data is not None else {"venue": None, "issuer": None}
+    breakdown = BreakdownForms(
+        data,
+        breakdown=selectors.report_breakdown(report, **pages, venue_ids=posted["venue"], issuer_ids=posted["issuer"]),
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -53,6 +60,7 @@ def report_edit(request, slug: str, pk: int):
                     data=form.values(),
                     venue_rows=breakdown.venue_rows(),
                     issuer_rows=breakdown.issuer_rows(),
+                    breakdown_partners=breakdown.partner_ids(),
                     explanations=form.explanations(warning.code for warning in warnings),
                     expected_version=form.expected_version,
                 )
@@ -71,7 +79,7 @@ def report_edit(request, slug: str, pk: int):
                     messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
                 else:
                     messages.success(request, _("The draft was saved."))
-                return redirect(request.path)
+                return redirect(_with_pages(request.path, _breakdown_pages(request, moving=True)))
     else:
         warnings = _warnings(report.figures(), previous=previous, venues=report.venues)
     return render(
@@ -83,6 +91,7 @@ def report_edit(request, slug: str, pk: int):
             "previous": previous,
             "form": form,
             "breakdown": breakdown,
+            "pages": pages,
             "warnings": [(warning, form.explanation_of(warning.code)) for warning in warnings],
             "events": selectors.report_events(report),
             "breakdown_checks": breakdown.checks(form),
@@ -90,6 +99,36 @@ def report_edit(request, slug: str, pk: int):
         },
         status=status,
     )
+
+
+PAGE_PARAMETERS = ("venue_page", "issuer_page")
+
+
+def _breakdown_pages(request, *, moving: bool = False) -> dict[str, str]:
+    """The breakdowns' pages the form shows: from the address, or from the form posted (its hidden fields say
+    which pages it showed). `moving`: a pager's button was pressed ("Save and show the next venues"): the page
+    it leads to, after the save."""
+    source = request.POST if request.method == "POST" else request.GET
+    pages = {name: _page_number(source.get(name)) for name in PAGE_PARAMETERS}
+    if moving:
+        pages.update(
+            {
+                name: _page_number(request.POST[f"show_{name}"])
+                for name in PAGE_PARAMETERS
+                if f"show_{name}" in request.POST
+            }
+        )
+    return pages
+
+
+def _page_number(value: str | None) -> str:
+    """A page's number as typed into an address, or 1 (the paginator gives the last page for one too large)."""
+    return value if value and value.isdecimal() and len(value) <= 6 else "1"
+
+
+def _with_pages(path: str, pages: dict[str, str]) -> str:
+    query = urlencode({name: number for name, number in pages.items() if number not in ("", "1")})
+    return f"{path}?{query}" if query else path
 
 
 def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[validation.Finding]:
@@ -114,7 +153,7 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
     what is saved."""
     conflict_rows = []
     status = 200
-    breakdown = selectors.report_breakdown(report)
+    venue_figures, issuer_figures = selectors.report_figures(report)
     if request.method == "POST":
         if "submit" in request.POST and report.status == LocalityReport.Status.SUBMITTED:
             messages.info(request, _("The report has been submitted."))
@@ -136,8 +175,8 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
                 for warning in _warnings(report.figures(), previous=previous, venues=report.venues)
             ],
             "events": selectors.report_events(report),
-            "venue_figures": [(partner, row) for partner, row in breakdown.venues if row is not None],
-            "issuer_figures": [(partner, row) for partner, row in breakdown.issuers if row is not None],
+            "venue_figures": venue_figures,
+            "issuer_figures": issuer_figures,
             "conflict_rows": conflict_rows,
         },
         status=status,

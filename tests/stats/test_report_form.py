@@ -149,7 +149,7 @@ def test_a_saved_explanation_is_kept_while_its_warning_stands(coordinator_client
     assert "Uusi jakaja." in page
 
 
-def test_the_breakdown_must_add_up_and_is_saved_when_it_does(coordinator_client, report, locality):
+def test_a_partial_breakdown_is_saved_as_a_draft_and_must_add_up_to_submit(coordinator_client, report, locality):
     venue = PartnerFactory(locality=locality, joined_on=datetime.date(2024, 1, 1))
     other = PartnerFactory(locality=locality, joined_on=datetime.date(2024, 1, 1), sector="sports")
     rows = {
@@ -160,15 +160,24 @@ def test_the_breakdown_must_add_up_and_is_saved_when_it_does(coordinator_client,
         f"venue-{other.pk}-adult": "60",
         f"venue-{other.pk}-child": "50",
     }
-    response = coordinator_client.post(edit_url(report, prefix="/en"), {**form_data(report, save="1"), **rows})
+    url = edit_url(report, prefix="/en")
+    assert coordinator_client.post(url, {**form_data(report, save="1"), **rows}).status_code == 302
+    assert sorted(VenueFigure.objects.values_list("partner_id", "adult", "child")) == sorted(
+        [(venue.pk, 300, 199), (other.pk, 60, 50)]
+    )
+    report.refresh_from_db()
+    response = coordinator_client.post(url, {**form_data(report, submit="1"), **rows})
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "add up to 199, but the total is 200" in errors["child_culture"][0]
     assert {"adult_education", "child_science"} <= set(errors)  # sectors without a venue row
-    assert not VenueFigure.objects.exists()
-    data = form_data(report, save="1", adult_education=0, adult_science=0, child_education=0, child_science=0)
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.DRAFT
+    data = form_data(report, submit="1", adult_education=0, adult_science=0, child_education=0, child_science=0)
     rows[f"venue-{venue.pk}-child"] = "200"
-    assert coordinator_client.post(edit_url(report), {**data, **rows}).status_code == 302
+    assert coordinator_client.post(url, {**data, **rows}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.SUBMITTED
     assert sorted(VenueFigure.objects.values_list("partner_id", "adult", "child")) == sorted(
         [(venue.pk, 300, 200), (other.pk, 60, 50)]
     )
