@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -109,15 +110,35 @@ class ReportForm(VersionFormMixin, forms.Form):
             FieldGroup("texts", _("Highlights and challenges"), [self[name] for name in TEXT_FIELDS]),
         ]
 
+    def clean(self):
+        """A figure's own rules (a negative count), beside the other fields' problems: every value typed is
+        judged in one go, so that the person fixes them all in one round."""
+        cleaned = super().clean()
+        figures = {name: cleaned[name] for name in FIGURES if name in cleaned}
+        for finding in validation.check_figures(figures, required=False):
+            if finding.field in cleaned:
+                self.add_error(finding.field, finding.message)
+        return cleaned
+
     def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
+        """The report's values that were typed right (a draft saves these and keeps the rest as typed)."""
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+
+    def unreadable(self) -> list[str]:
+        """The fields whose typed values are wrong (left out of `values`)."""
+        return [name for name in self.errors if name != NON_FIELD_ERRORS]
 
     def figures(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in FIGURES}
 
     def explanations(self, codes) -> dict[str, str]:
-        """The explanations typed for the warnings `codes` (those of the figures as they are now)."""
-        return {code: self.cleaned_data.get(explanation_field(code)) or "" for code in codes}
+        """The explanations typed for the warnings `codes` (those of the figures as they are now); the saved
+        one where what was typed cannot be kept (too long)."""
+        return {
+            code: self.cleaned_data[name] if name in self.cleaned_data else self.initial.get(name) or ""
+            for code in codes
+            for name in [explanation_field(code)]
+        }
 
     def explanation_of(self, code: str):
         return self[explanation_field(code)]
@@ -222,8 +243,9 @@ class BreakdownForms:
         return any(page.page.paginator.num_pages > 1 for page in (self.breakdown.venues, self.breakdown.issuers))
 
     def partner_ids(self) -> list[int]:
-        """The partners of the pages shown: their saved rows are the ones a save replaces."""
-        return [*self.breakdown.venues.partner_ids, *self.breakdown.issuers.partner_ids]
+        """The partners of the rows typed right: their saved rows are the ones a save replaces (a row typed
+        wrong keeps what is saved of it, and shows what was typed)."""
+        return [partner.pk for partner, form in (*self.venues, *self.issuers) if not form.errors]
 
     def forms(self):
         return [form for _partner, form in (*self.venues, *self.issuers)]
@@ -253,6 +275,7 @@ class BreakdownForms:
                 form.cleaned_data["child"] or 0,
             )
             for partner, form in self.venues
+            if not form.errors
         ]
         return [row for row in rows if row.adult or row.child]
 
@@ -260,6 +283,7 @@ class BreakdownForms:
         rows = [
             validation.IssuerRow(partner.pk, form.cleaned_data["cards_registered"] or 0)
             for partner, form in self.issuers
+            if not form.errors
         ]
         return [row for row in rows if row.cards_registered]
 

@@ -298,11 +298,13 @@ def report_submit(
     issuer_rows: Iterable[validation.IssuerRow] | None = None,
     breakdown_partners: Collection[int] | None = None,
     explanations: Mapping[str, str] | None = None,
+    unreadable: Collection[str] = (),
     expected_version: int | None,
 ) -> LocalityReport:
-    """Save (as `report_save` does) and submit for review. Refused (a `ValidationError` by field, nothing
-    changed) while a figure is missing or wrong, a breakdown does not add up, or a warning has no written
-    explanation."""
+    """Save (as `report_save` does) and submit for review. Refused (a `ValidationError` by field with every
+    problem at once, nothing changed) while a figure is missing or wrong, a breakdown does not add up, or a
+    warning has no written explanation. `unreadable`: the fields the caller could not read from what was typed
+    (left out of `data`; the caller says why): the submission is refused, and their own findings left out."""
     report, network = _save(
         actor=actor,
         report=report,
@@ -314,17 +316,13 @@ def report_submit(
         expected_version=expected_version,
     )
     findings = report_findings(report, network=network)
-    if findings.errors:
-        raise ValidationError(findings.error_dict())
-    unexplained = findings.unexplained(report.explanations)
-    if unexplained:
-        raise ValidationError(
-            {
-                f"explanation:{warning.code}": _("Explain this before submitting: %(warning)s")
-                % {"warning": warning.message}
-                for warning in unexplained
-            }
-        )
+    problems: dict = {field: errors for field, errors in findings.error_dict().items() if field not in unreadable}
+    for warning in findings.unexplained(report.explanations):
+        problems[f"explanation:{warning.code}"] = _("Explain this before submitting: %(warning)s") % {
+            "warning": warning.message
+        }
+    if problems or unreadable:
+        raise ValidationError(problems or _("Correct the values marked before submitting."))
     now = timezone.now()
     report.status = LocalityReport.Status.SUBMITTED
     report.submitted_at = now

@@ -19,6 +19,7 @@ from stats.forms import BreakdownForms, ReportForm, explanation_field, posted_pa
 from stats.models import FIGURES, NETWORK_FIELDS, LocalityReport
 
 EXPLANATION = "explanation:"
+BREAKDOWN_ROWS = "breakdown"  # what `report_submit(unreadable=)` is told when a breakdown row is typed wrong
 
 
 @login_required
@@ -47,33 +48,45 @@ def report_edit(request, slug: str, pk: int):
     status = 200
     if request.method == "POST":
         status = 400
-        valid = form.is_valid()
-        valid = breakdown.is_valid() and valid
+        form.is_valid()
+        rows_valid = breakdown.is_valid()
         warnings = _warnings(form.figures(), previous=previous, venues=form.cleaned_data.get("venues"))
-        if valid:
-            submitting = "submit" in request.POST
-            service = services.report_submit if submitting else services.report_save
-            try:
-                service(
-                    actor=request.user,
-                    report=report,
-                    data=form.values(),
-                    venue_rows=breakdown.venue_rows(),
-                    issuer_rows=breakdown.issuer_rows(),
-                    breakdown_partners=breakdown.partner_ids(),
-                    explanations=form.explanations(warning.code for warning in warnings),
-                    expected_version=form.expected_version,
+        submitting = "submit" in request.POST
+        # A draft saves every value typed right and keeps the rest as typed, with their problems; a submission
+        # is all or nothing, with every problem at once (what was typed wrong, and the report's own).
+        unreadable = form.unreadable() + ([] if rows_valid else [BREAKDOWN_ROWS])
+        changes = {
+            "actor": request.user,
+            "report": report,
+            "data": form.values(),
+            "venue_rows": breakdown.venue_rows(),
+            "issuer_rows": breakdown.issuer_rows(),
+            "breakdown_partners": breakdown.partner_ids(),
+            "explanations": form.explanations(warning.code for warning in warnings),
+            "expected_version": form.expected_version,
+        }
+        try:
+            if submitting:
+                saved = services.report_submit(**changes, unreadable=unreadable)
+            else:
+                saved = services.report_save(**changes)
+        except StaleVersionError as error:
+            # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
+            # other saved beside it; saving again overwrites knowingly.
+            form.show_conflict(error)
+            status = 409
+        except services.ReportLockedError:
+            report.refresh_from_db()
+            return _locked(request, report, previous, form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if unreadable:
+                messages.warning(
+                    request, _("The draft was saved, except the values marked below: they are shown as you typed them.")
                 )
-            except StaleVersionError as error:
-                # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
-                # other saved beside it; saving again overwrites knowingly.
-                form.show_conflict(error)
-                status = 409
-            except services.ReportLockedError:
-                report.refresh_from_db()
-                return _locked(request, report, previous, form)
-            except ValidationError as error:
-                _add_service_errors(form, error)
+                form.based_on(saved)
+                status = 200
             else:
                 if submitting:
                     messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
@@ -91,7 +104,6 @@ def report_edit(request, slug: str, pk: int):
             "previous": previous,
             "form": form,
             "breakdown": breakdown,
-            "pages": pages,
             "warnings": [(warning, form.explanation_of(warning.code)) for warning in warnings],
             "events": selectors.report_events(report),
             "breakdown_checks": breakdown.checks(form),
@@ -143,7 +155,16 @@ def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
         return explanation_field(name.removeprefix(EXPLANATION)) if name and name.startswith(EXPLANATION) else name
 
     if hasattr(error, "error_dict"):
-        error = ValidationError({field_of(name): errors for name, errors in error.error_dict.items()})
+        # A field the form found wrong already says why; the report's other problems go beside theirs.
+        error = ValidationError(
+            {
+                field_of(name): errors
+                for name, errors in error.error_dict.items()
+                if field_of(name) is None or field_of(name) not in form.errors
+            }
+        )
+    elif form.errors:
+        return  # the service's "correct the values marked": the form marks them already
     add_service_errors(form, error)
 
 
