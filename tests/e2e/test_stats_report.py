@@ -128,3 +128,43 @@ def test_a_large_network_fills_in_its_breakdown_page_by_page(page, kajaani, pass
     page.wait_for_load_state()
     expect(page.get_by_label("Kajaanin kaupunginteatteri: Vuxna")).to_have_value("5")
     expect(culture).to_have_text("7")  # now the second page's row is the one saved elsewhere
+
+
+def test_a_partial_draft_is_saved_then_completed_and_submitted_on_a_phone(page, kajaani, kajaani_last_year, password):
+    """A draft with a value typed wrong saves the rest and keeps the wrong one as typed, marked; the
+    coordinator comes back later, corrects it and submits. Finnish at 390 px, axe-clean."""
+    figures = kajaani_last_year  # the same as a year earlier: no warning to explain
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, email=kajaani.coordinator.email, password=password)
+    url = f"/portal/localities/kajaani/statistics/{kajaani.report.pk}/"
+    page.goto(url)
+    page.get_by_label("Rekisteröidyt kortit:", exact=True).fill(str(figures["cards_registered"]))
+    page.get_by_label("Kulttuuri, aikuiset:", exact=True).fill("-3")
+    page.get_by_role("button", name="Tallenna luonnos").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Luonnos tallennettiin lukuun ottamatta alla merkittyjä arvoja")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_label("Kulttuuri, aikuiset:", exact=True)).to_have_value("-3")
+    expect(page.locator(".error-summary")).to_contain_text("Kulttuuri, aikuiset: luku ei voi olla negatiivinen.")
+    assert_accessible(page)
+
+    page.goto(url)  # later: what was typed right is there
+    expect(page.get_by_label("Rekisteröidyt kortit:", exact=True)).to_have_value(str(figures["cards_registered"]))
+    expect(page.get_by_label("Kulttuuri, aikuiset:", exact=True)).to_have_value("")
+    labels = {
+        "cards_activated": "Käyttöönotetut kortit",
+        "adult_culture": "Kulttuuri, aikuiset",
+        "adult_education": "Koulutus, aikuiset",
+        "adult_science": "Tiede, aikuiset",
+        "adult_sports": "Liikunta, aikuiset",
+        "child_culture": "Kulttuuri, lapset",
+        "child_education": "Koulutus, lapset",
+        "child_science": "Tiede, lapset",
+        "child_sports": "Liikunta, lapset",
+    }
+    for name, label in labels.items():
+        page.get_by_label(f"{label}:", exact=True).fill(str(figures[name]))
+    page.get_by_role("button", name="Lähetä tarkastettavaksi").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Raportti lähetettiin. Kaikukeskus tarkastaa sen.")).to_be_visible()
+    assert_accessible(page)
