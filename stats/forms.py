@@ -1,6 +1,8 @@
 """The coordinators' report form. Forms read what was typed; the rules live in `stats/validation.py` and the
-writes in `stats/services.py` (a negative figure, a breakdown that does not add up, a warning without its
-explanation are the services' answers, put beside their fields by the view)."""
+writes in `stats/services.py`. The form judges each value on its own (a whole number, not negative: the
+validation module's rule), so that a draft saves the values typed right; what needs the whole report (a
+breakdown that does not add up, a missing figure, a warning without its explanation) is the submitting
+service's answer, put beside its field by the view."""
 
 import re
 from dataclasses import dataclass
