@@ -127,9 +127,14 @@ class VersionFormMixin:
     def show_conflict(self, error: StaleVersionError) -> None:
         """Keep the posted values, say what happened, and let the next save overwrite knowingly."""
         self.add_error(None, error)
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(error.current.version)
+        self.based_on(error.current)
         self.conflict_rows = self.differences(error.current)
+
+    def based_on(self, instance: models.Model) -> None:
+        """The page shows the form again with what was typed, and its next save is based on `instance` as saved
+        now (after a conflict, or a draft saved in part)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(instance.version)
 
     def differences(self, current: models.Model) -> list[tuple[str, str, str]]:
         """(label, saved now, yours) for each visible field where the saved row and the form differ."""

@@ -33,13 +33,18 @@ def _has_nul(request) -> bool:
     return any("\x00" in key for key in request.FILES)
 
 
+class NulByteInRequest(BadRequest):
+    """A request with a NUL byte: the 400 page (`kaikukeskus.views.bad_request`) names the cause."""
+
+
 def reject_nul_bytes(get_response):
     """A NUL byte in the path, a query or form field answers 400 here, for every view: PostgreSQL refuses NUL in
-    text, so a filter or a search with `%00` would otherwise answer 500. Django's 400 handler renders 400.html."""
+    text, so a filter or a search with `%00` would otherwise answer 500. Reading the form here also meets
+    Django's limits on a form (fields, size) before any view: those answer 400 too, each with its cause."""
 
     def middleware(request):
         if _has_nul(request):
-            raise BadRequest("NUL byte in the request")
+            raise NulByteInRequest("NUL byte in the request")
         return get_response(request)
 
     return middleware

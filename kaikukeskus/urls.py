@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from kaikukeskus import api, views
 
+handler400 = views.bad_request
+
 admin.site.site_header = "Kaikukeskus"
 admin.site.site_title = "Kaikukeskus"
 

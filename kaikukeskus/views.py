@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from kaikukeskus import jobs, portal
 from kaikukeskus.health import health_report
+from kaikukeskus.middleware import NulByteInRequest
 from kaikukeskus.public_cache import public_page
 from localities.forms import PublicLocalityFilterForm
 
@@ -107,3 +109,25 @@ def job_download(request, pk):
     if not job.is_ready:
         raise Http404
     return FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name)
+
+
+# The causes of a 400 the page names (anything else is "could not be read"): Django's limits on a form and our
+# refusal of NUL bytes. The page says no more than the cause and the limit, never the request's content.
+BAD_REQUEST_CAUSES = (
+    (TooManyFieldsSent, "too_many_fields"),
+    (TooManyFilesSent, "too_many_files"),
+    (RequestDataTooBig, "too_big"),
+    (NulByteInRequest, "nul_byte"),
+)
+
+
+def bad_request(request, exception):
+    """The 400 page (`handler400`), in the language of the address, naming which limit the request met."""
+    cause = next((name for kind, name in BAD_REQUEST_CAUSES if isinstance(exception, kind)), "unreadable")
+    context = {
+        "cause": cause,
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "max_size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    }
+    return render(request, "400.html", context, status=400)

@@ -1,11 +1,15 @@
 """The coordinators' report form. Forms read what was typed; the rules live in `stats/validation.py` and the
-writes in `stats/services.py` (a negative figure, a breakdown that does not add up, a warning without its
-explanation are the services' answers, put beside their fields by the view)."""
+writes in `stats/services.py`. The form judges each value on its own (a whole number, not negative: the
+validation module's rule), so that a draft saves the values typed right; what needs the whole report (a
+breakdown that does not add up, a missing figure, a warning without its explanation) is the submitting
+service's answer, put beside its field by the view."""
 
+import re
 from dataclasses import dataclass
 
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +27,7 @@ from stats.models import (
     USE_FIELDS,
     LocalityReport,
 )
-from stats.selectors import Breakdown
+from stats.selectors import BREAKDOWN_PAGE_SIZE, Breakdown
 
 # The largest count a PositiveIntegerField holds everywhere: a bigger number is a typing mistake, said as such
 # instead of reaching the database.
@@ -108,15 +112,35 @@ class ReportForm(VersionFormMixin, forms.Form):
             FieldGroup("texts", _("Highlights and challenges"), [self[name] for name in TEXT_FIELDS]),
         ]
 
+    def clean(self):
+        """A figure's own rules (a negative count), beside the other fields' problems: every value typed is
+        judged in one go, so that the person fixes them all in one round."""
+        cleaned = super().clean()
+        figures = {name: cleaned[name] for name in FIGURES if name in cleaned}
+        for finding in validation.check_figures(figures, required=False):
+            if finding.field in cleaned:
+                self.add_error(finding.field, finding.message)
+        return cleaned
+
     def values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS}
+        """The report's values that were typed right (a draft saves these and keeps the rest as typed)."""
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+
+    def unreadable(self) -> list[str]:
+        """The fields whose typed values are wrong (left out of `values`)."""
+        return [name for name in self.errors if name != NON_FIELD_ERRORS]
 
     def figures(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in FIGURES}
 
     def explanations(self, codes) -> dict[str, str]:
-        """The explanations typed for the warnings `codes` (those of the figures as they are now)."""
-        return {code: self.cleaned_data.get(explanation_field(code)) or "" for code in codes}
+        """The explanations typed for the warnings `codes` (those of the figures as they are now); the saved
+        one where what was typed cannot be kept (too long)."""
+        return {
+            code: self.cleaned_data[name] if name in self.cleaned_data else self.initial.get(name) or ""
+            for code in codes
+            for name in [explanation_field(code)]
+        }
 
     def explanation_of(self, code: str):
         return self[explanation_field(code)]
@@ -140,6 +164,7 @@ class SumCheck:
     breakdown: int
     total: int
     given: bool
+    saved_elsewhere: int = 0  # the part of `breakdown` saved on the breakdown's other pages
 
     STATES = {
         "equal": _("equal to the total"),
@@ -168,15 +193,32 @@ class IssuerRowForm(forms.Form):
     cards_registered = _count_field(label=_("Cards registered"), min_value=0)
 
 
+# The names a posted breakdown row is recognised by (the partner's id is in its prefix).
+POSTED_ROW = {"venue": re.compile(r"^venue-(\d+)-sector$"), "issuer": re.compile(r"^issuer-(\d+)-cards_registered$")}
+
+
+def posted_partner_ids(data) -> dict[str, list[int]]:
+    """The partners whose breakdown rows were posted, by kind (`venue`, `issuer`): what the page showed."""
+    found: dict[str, list[int]] = {kind: [] for kind in POSTED_ROW}
+    for key in data:
+        for kind, pattern in POSTED_ROW.items():
+            match = pattern.match(key)
+            if match:
+                found[kind].append(int(match.group(1)))
+    return found
+
+
 class BreakdownForms:
-    """A row for each venue and issuer of the locality's network in the period, prefilled with what the report
-    says of it. The partners are the server's (a row's partner comes from its prefix, never from the post), and
-    a blank row counts as zero: leaving every row blank means no breakdown."""
+    """A row for each venue and issuer of the breakdowns' pages, prefilled with what the report says of it. The
+    partners are the server's (a row's partner comes from its prefix, and only the network's are read), and a
+    blank row counts as zero: leaving every row blank means no breakdown. The page's rows replace what is saved
+    of its partners; the other pages' rows stay as saved and count in the sums."""
 
     def __init__(self, data, *, breakdown: Breakdown):
+        self.breakdown = breakdown
         self.venues = [
             (partner, VenueRowForm(data, prefix=f"venue-{partner.pk}", initial=self._venue_initial(partner, row)))
-            for partner, row in breakdown.venues
+            for partner, row in breakdown.venues.rows
         ]
         self.issuers = [
             (
@@ -187,7 +229,7 @@ class BreakdownForms:
                     initial={"cards_registered": row.cards_registered if row else None},
                 ),
             )
-            for partner, row in breakdown.issuers
+            for partner, row in breakdown.issuers.rows
         ]
 
     @staticmethod
@@ -195,6 +237,17 @@ class BreakdownForms:
         if row is None:
             return {"sector": partner.sector or Sector.CULTURE}
         return {"sector": row.sector, "adult": row.adult, "child": row.child}
+
+    page_size = BREAKDOWN_PAGE_SIZE
+
+    @property
+    def is_paged(self) -> bool:
+        return any(page.page.paginator.num_pages > 1 for page in (self.breakdown.venues, self.breakdown.issuers))
+
+    def partner_ids(self) -> list[int]:
+        """The partners of the rows typed right: their saved rows are the ones a save replaces (a row typed
+        wrong keeps what is saved of it, and shows what was typed)."""
+        return [partner.pk for partner, form in (*self.venues, *self.issuers) if not form.errors]
 
     def forms(self):
         return [form for _partner, form in (*self.venues, *self.issuers)]
@@ -205,8 +258,10 @@ class BreakdownForms:
 
     @property
     def is_given(self) -> bool:
-        """Something is in a breakdown row (as typed, or as saved): the page opens the breakdown section."""
-        return any(
+        """Something is in a breakdown row (as typed, or as saved on any page): the page opens the breakdown
+        section."""
+        rest = (*self.breakdown.venues.rest.values(), *self.breakdown.issuers.rest.values())
+        return any(rest) or any(
             form[name].value() not in (None, "", "0", 0)
             for form in self.forms()
             for name in form.fields
@@ -222,6 +277,7 @@ class BreakdownForms:
                 form.cleaned_data["child"] or 0,
             )
             for partner, form in self.venues
+            if not form.errors
         ]
         return [row for row in rows if row.adult or row.child]
 
@@ -229,12 +285,13 @@ class BreakdownForms:
         rows = [
             validation.IssuerRow(partner.pk, form.cleaned_data["cards_registered"] or 0)
             for partner, form in self.issuers
+            if not form.errors
         ]
         return [row for row in rows if row.cards_registered]
 
     def checks(self, form: ReportForm) -> dict:
         """The breakdowns' sums as typed, beside the totals (the script updates them while typing)."""
-        venue_sums = dict.fromkeys(USE_FIELDS, 0)
+        venue_sums = dict(self.breakdown.venues.rest)
         for _partner, row in self.venues:
             sector = row["sector"].value()
             for age in AGE_GROUPS:
@@ -242,10 +299,12 @@ class BreakdownForms:
                 if name in venue_sums:
                     venue_sums[name] += _as_int(row[age].value())
         venues_given = any(venue_sums.values())
-        issuers = sum(_as_int(row["cards_registered"].value()) for _partner, row in self.issuers)
+        issuers_rest = self.breakdown.issuers.rest["cards_registered"]
+        issuers = issuers_rest + sum(_as_int(row["cards_registered"].value()) for _partner, row in self.issuers)
+        venues_rest = self.breakdown.venues.rest
         return {
             "venues": [
-                SumCheck(name, form[name].label, venue_sums[name], form.typed(name), venues_given)
+                SumCheck(name, form[name].label, venue_sums[name], form.typed(name), venues_given, venues_rest[name])
                 for name in USE_FIELDS
             ],
             "issuers": [
@@ -255,6 +314,7 @@ class BreakdownForms:
                     issuers,
                     form.typed("cards_registered"),
                     bool(issuers),
+                    issuers_rest,
                 )
             ],
         }

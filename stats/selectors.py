@@ -1,15 +1,18 @@
 """Reads for the statistics, scoped through `localities/permissions.py`: a coordinator's query never reaches
 another locality's report."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Func, OuterRef, Q, QuerySet, Subquery, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, When
 
 from localities.models import Locality
 from localities.permissions import get_scoped_or_404, scoped
 from networks.models import Partner, PartnerRole
 from stats.models import (
     FIGURES,
+    USE_FIELDS,
     IssuerFigure,
     LocalityReport,
     LocalityYear,
@@ -60,13 +63,30 @@ def report_events(report: LocalityReport) -> list[ReportEvent]:
     return list(report.events.select_related("actor"))
 
 
+BREAKDOWN_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class BreakdownPage:
+    """One page of a breakdown (the venues' or the issuers'): its partners, each with what the report says of it
+    (None when nothing yet), Django's `Page` for the pager, and `rest`: the sums of the saved rows of the
+    partners on the other pages, by figure (`adult_culture`, ..., `cards_registered`). A page of any network is a
+    few queries and `BREAKDOWN_PAGE_SIZE` rows, so that a locality of 10,000 partners opens its report as fast
+    as one of 10, and its post stays far under Django's limit on the number of fields."""
+
+    rows: list[tuple[Partner, VenueFigure | IssuerFigure | None]]
+    page: Page
+    rest: dict[str, int]
+
+    @property
+    def partner_ids(self) -> list[int]:
+        return [partner.pk for partner, _row in self.rows]
+
+
 @dataclass(frozen=True)
 class Breakdown:
-    """The rows a report's breakdowns offer: the locality's venues and issuers in the network on some day of the
-    period, each with what the report says of it (None when nothing yet)."""
-
-    venues: list[tuple[Partner, VenueFigure | None]]
-    issuers: list[tuple[Partner, IssuerFigure | None]]
+    venues: BreakdownPage
+    issuers: BreakdownPage
 
 
 def report_partners(report: LocalityReport) -> QuerySet[Partner]:
@@ -77,17 +97,56 @@ def report_partners(report: LocalityReport) -> QuerySet[Partner]:
     )
 
 
-def report_breakdown(report: LocalityReport) -> Breakdown:
-    partners = report_partners(report).order_by("name", "pk")
-    venue_figures = {row.partner_id: row for row in report.venue_figures.all()}
-    issuer_figures = {row.partner_id: row for row in report.issuer_figures.all()}
-    venues, issuers = [], []
-    for partner in partners:
-        if partner.role == PartnerRole.VENUE:
-            venues.append((partner, venue_figures.get(partner.pk)))
-        else:
-            issuers.append((partner, issuer_figures.get(partner.pk)))
-    return Breakdown(venues=venues, issuers=issuers)
+def report_breakdown(
+    report: LocalityReport,
+    *,
+    venue_page: int | str = 1,
+    issuer_page: int | str = 1,
+    venue_ids: Iterable[int] | None = None,
+    issuer_ids: Iterable[int] | None = None,
+) -> Breakdown:
+    """The breakdowns' pages the report form shows: page `venue_page` of the venues and `issuer_page` of the
+    issuers, by name (a page number out of range gives the nearest page). `*_ids`: the partners whose rows were
+    posted instead, those of the network among them (a partner added meanwhile does not shift a posted row onto
+    another partner's)."""
+    return Breakdown(
+        venues=_breakdown_page(report, role=PartnerRole.VENUE, number=venue_page, partner_ids=venue_ids),
+        issuers=_breakdown_page(report, role=PartnerRole.ISSUER, number=issuer_page, partner_ids=issuer_ids),
+    )
+
+
+def _breakdown_page(report: LocalityReport, *, role: str, number, partner_ids) -> BreakdownPage:
+    partners = report_partners(report).filter(role=role).order_by("name", "pk")
+    page = Paginator(partners, BREAKDOWN_PAGE_SIZE).get_page(number)
+    shown = list(page.object_list if partner_ids is None else partners.filter(pk__in=list(partner_ids)))
+    ids = [partner.pk for partner in shown]
+    if role == PartnerRole.VENUE:
+        figures = report.venue_figures.all()
+        saved = {row.partner_id: row for row in figures.filter(partner_id__in=ids)}
+        rest = dict.fromkeys(USE_FIELDS, 0)
+        others = figures.exclude(partner_id__in=ids).filter(partner__in=partners.order_by().values("pk"))
+        for sector, adult, child in (
+            others.order_by()
+            .values("sector")
+            .annotate(Sum("adult"), Sum("child"))
+            .values_list("sector", "adult__sum", "child__sum")
+        ):
+            rest[f"adult_{sector}"], rest[f"child_{sector}"] = adult or 0, child or 0
+    else:
+        figures = report.issuer_figures.all()
+        saved = {row.partner_id: row for row in figures.filter(partner_id__in=ids)}
+        others = figures.exclude(partner_id__in=ids).filter(partner__in=partners.order_by().values("pk"))
+        rest = {"cards_registered": others.aggregate(total=Sum("cards_registered"))["total"] or 0}
+    return BreakdownPage(rows=[(partner, saved.get(partner.pk)) for partner in shown], page=page, rest=rest)
+
+
+def report_figures(
+    report: LocalityReport,
+) -> tuple[list[tuple[Partner, VenueFigure]], list[tuple[Partner, IssuerFigure]]]:
+    """The breakdowns' saved rows with their partners, by name (the read-only report: only the rows given)."""
+    venues = report.venue_figures.select_related("partner").order_by("partner__name", "partner_id")
+    issuers = report.issuer_figures.select_related("partner").order_by("partner__name", "partner_id")
+    return [(row.partner, row) for row in venues], [(row.partner, row) for row in issuers]
 
 
 # --- Public -----------------------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ Coordinators fill in and submit; only staff approve, return and reopen. What may
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -188,17 +188,21 @@ def report_save(
     data: Mapping[str, object],
     venue_rows: Iterable[validation.VenueRow] | None = None,
     issuer_rows: Iterable[validation.IssuerRow] | None = None,
+    breakdown_partners: Collection[int] | None = None,
     explanations: Mapping[str, str] | None = None,
     expected_version: int | None,
 ) -> LocalityReport:
-    """Save what the coordinator typed, as a draft: blanks are allowed, wrong values are not. Breakdowns given
-    replace the saved ones (None leaves them). Raises `StaleVersionError` when someone saved in between."""
+    """Save what the coordinator typed, as a draft: blanks are allowed, wrong values are not, and a breakdown
+    need not add up yet (it is filled in page by page; a submission checks the sums). Breakdowns given replace
+    the saved rows of `breakdown_partners` (the form's page; None: the whole breakdown) and keep the others;
+    None leaves them. Raises `StaleVersionError` when someone saved in between."""
     saved, _network = _save(
         actor=actor,
         report=report,
         data=data,
         venue_rows=venue_rows,
         issuer_rows=issuer_rows,
+        breakdown_partners=breakdown_partners,
         explanations=explanations,
         expected_version=expected_version,
     )
@@ -206,7 +210,7 @@ def report_save(
 
 
 def _save(
-    *, actor, report, data, venue_rows, issuer_rows, explanations, expected_version
+    *, actor, report, data, venue_rows, issuer_rows, breakdown_partners, explanations, expected_version
 ) -> tuple[LocalityReport, dict[str, set[int]]]:
     """`report_save`'s work; also returns the network it checked the breakdowns against, so that a submission
     checks the report against the same partners without reading them again."""
@@ -232,7 +236,7 @@ def _save(
         current.explanations = {code: text.strip() for code, text in explanations.items() if text and text.strip()}
     current.full_clean(exclude=["round", "locality"])
     history.save(current, actor=actor, reason="report.saved", clean=False)
-    _replace_breakdowns(current, venue_rows=venue_rows, issuer_rows=issuer_rows)
+    _replace_breakdowns(current, venue_rows=venue_rows, issuer_rows=issuer_rows, partners=breakdown_partners)
     return current, network
 
 
@@ -245,21 +249,30 @@ def _network_of(report: LocalityReport) -> dict[str, set[int]]:
     return {"allowed_venues": venues, "allowed_issuers": issuers}
 
 
-def _replace_breakdowns(report, *, venue_rows, issuer_rows) -> None:
+def _replace_breakdowns(report, *, venue_rows, issuer_rows, partners: Collection[int] | None) -> None:
+    """The rows given replace the saved rows of `partners` (None: all); a row of zeros is no row. Rows of
+    partners no longer in the period's network go too: no page of the form shows them to be corrected."""
+    network = report_partners(report).order_by().values("pk")
     if venue_rows is not None:
-        report.venue_figures.all().delete()
+        _replaced(report.venue_figures, partners, network).delete()
         VenueFigure.objects.bulk_create(
             VenueFigure(report=report, partner_id=row.partner_id, sector=row.sector, adult=row.adult, child=row.child)
             for row in venue_rows
             if row.adult or row.child
         )
     if issuer_rows is not None:
-        report.issuer_figures.all().delete()
+        _replaced(report.issuer_figures, partners, network).delete()
         IssuerFigure.objects.bulk_create(
             IssuerFigure(report=report, partner_id=row.partner_id, cards_registered=row.cards_registered)
             for row in issuer_rows
             if row.cards_registered
         )
+
+
+def _replaced(figures, partners: Collection[int] | None, network) -> QuerySet:
+    if partners is None:
+        return figures.all()
+    return figures.filter(Q(partner_id__in=list(partners)) | ~Q(partner__in=network))
 
 
 def report_findings(report: LocalityReport, *, network: dict[str, set[int]] | None = None) -> validation.Findings:
@@ -287,32 +300,33 @@ def report_submit(
     data: Mapping[str, object] | None = None,
     venue_rows: Iterable[validation.VenueRow] | None = None,
     issuer_rows: Iterable[validation.IssuerRow] | None = None,
+    breakdown_partners: Collection[int] | None = None,
     explanations: Mapping[str, str] | None = None,
+    unreadable: Collection[str] = (),
     expected_version: int | None,
 ) -> LocalityReport:
-    """Save and submit for review. Refused (a `ValidationError` by field, nothing changed) while a figure is
-    missing or wrong, or a warning has no written explanation."""
+    """Save (as `report_save` does) and submit for review. Refused (a `ValidationError` by field with every
+    problem at once, nothing changed) while a figure is missing or wrong, a breakdown does not add up, or a
+    warning has no written explanation. `unreadable`: the fields the caller could not read from what was typed
+    (left out of `data`; the caller says why): the submission is refused, and their own findings left out."""
     report, network = _save(
         actor=actor,
         report=report,
         data=data or {},
         venue_rows=venue_rows,
         issuer_rows=issuer_rows,
+        breakdown_partners=breakdown_partners,
         explanations=explanations,
         expected_version=expected_version,
     )
     findings = report_findings(report, network=network)
-    if findings.errors:
-        raise ValidationError(findings.error_dict())
-    unexplained = findings.unexplained(report.explanations)
-    if unexplained:
-        raise ValidationError(
-            {
-                f"explanation:{warning.code}": _("Explain this before submitting: %(warning)s")
-                % {"warning": warning.message}
-                for warning in unexplained
-            }
-        )
+    problems: dict = {field: errors for field, errors in findings.error_dict().items() if field not in unreadable}
+    for warning in findings.unexplained(report.explanations):
+        problems[f"explanation:{warning.code}"] = _("Explain this before submitting: %(warning)s") % {
+            "warning": warning.message
+        }
+    if problems or unreadable:
+        raise ValidationError(problems or _("Correct the values marked before submitting."))
     now = timezone.now()
     report.status = LocalityReport.Status.SUBMITTED
     report.submitted_at = now

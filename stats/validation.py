@@ -96,9 +96,10 @@ def check_figures(
     allowed_venues: set[int] | None = None,
     allowed_issuers: set[int] | None = None,
 ) -> list[Finding]:
-    """The hard errors. `required`: every figure must be given (a submission or an import; a draft may leave
-    some blank). `allowed_*`: the partner ids of the locality's network, when the breakdown is checked against
-    it."""
+    """The hard errors. `required`: the report is complete (a submission or an import): every figure is given
+    and the breakdowns add up to the totals. A draft may leave figures blank and a breakdown partial (it is
+    filled in page by page); its values must still be right. `allowed_*`: the partner ids of the locality's
+    network, when the breakdown is checked against it."""
     errors: list[Finding] = []
     for name in FIGURES:
         value = figures.get(name)
@@ -113,8 +114,8 @@ def check_figures(
             errors.append(
                 Finding("negative", name, _("%(figure)s cannot be negative.") % {"figure": _label(name, first=True)})
             )
-    if errors:
-        return errors  # sums of bad figures would only repeat the same complaint
+    # Every problem at once, but a bad or missing figure's sum is not checked: it would only repeat the complaint.
+    unsure = {finding.field for finding in errors}
 
     venue_rows, issuer_rows = list(venue_rows), list(issuer_rows)
     row_values = [row.adult for row in venue_rows] + [row.child for row in venue_rows]
@@ -122,18 +123,21 @@ def check_figures(
     if any(isinstance(value, bool) or not isinstance(value, int) or value < 0 for value in row_values):
         # A breakdown row must be a whole number too: a negative one would otherwise cancel another out in the sum
         # and reach the database's check constraint.
-        return [Finding("breakdown_value", None, _("Each figure of a breakdown must be a whole number, 0 or more."))]
+        errors.append(
+            Finding("breakdown_value", None, _("Each figure of a breakdown must be a whole number, 0 or more."))
+        )
+        return errors
     if venue_rows:
         if allowed_venues is not None and any(row.partner_id not in allowed_venues for row in venue_rows):
             errors.append(
                 Finding("venue_outside", None, _("The breakdown by venue names a venue outside this network."))
             )
-        for age in AGE_GROUPS:
+        for age in AGE_GROUPS if required else ():
             for sector in SECTORS:
                 name = f"{age}_{sector}"
                 total = figures.get(name)
                 breakdown = sum(getattr(row, age) for row in venue_rows if row.sector == sector)
-                if total is not None and breakdown != total:
+                if name not in unsure and total is not None and breakdown != total:
                     errors.append(
                         Finding(
                             "venue_sum",
@@ -149,7 +153,7 @@ def check_figures(
             )
         total = figures.get("cards_registered")
         breakdown = sum(row.cards_registered for row in issuer_rows)
-        if total is not None and breakdown != total:
+        if required and "cards_registered" not in unsure and total is not None and breakdown != total:
             errors.append(
                 Finding(
                     "issuer_sum",

@@ -2,7 +2,7 @@
 // sums are then those of the page as it was sent, and the server checks every sum on saving).
 // 1. After a refused save, the focus goes to the error summary, whose links lead to the fields.
 // 2. The uses in total (adults, children, all) and the breakdowns' sums beside their totals update as the
-//    person types. They sit in polite live regions, so a screen reader reads the new sum after the typing.
+//    person types (a paged breakdown's sum starts from the rows saved on its other pages, `data-saved-elsewhere`). They sit in polite live regions, so a screen reader reads the new sum after the typing.
 (function () {
   "use strict";
 
@@ -32,9 +32,21 @@
     }
   }
 
-  function venueSums() {
+  function savedElsewhere(kind) {
     var sums = {};
     var given = false;
+    form.querySelectorAll("output[data-" + kind + "-sum]").forEach(function (output) {
+      var value = parseInt(output.getAttribute("data-saved-elsewhere"), 10) || 0;
+      sums[output.getAttribute("data-" + kind + "-sum")] = value;
+      given = given || value !== 0;
+    });
+    return { sums: sums, given: given };
+  }
+
+  function venueSums() {
+    var saved = savedElsewhere("venue");
+    var sums = saved.sums;
+    var given = saved.given;
     form.querySelectorAll("tr[data-venue-row]").forEach(function (row) {
       var sector = row.querySelector("select").value;
       ["adult", "child"].forEach(function (age) {
@@ -48,7 +60,7 @@
   }
 
   function issuerSum() {
-    var sum = 0;
+    var sum = savedElsewhere("issuer").sums.cards_registered || 0;
     form.querySelectorAll("tr[data-issuer-row] input").forEach(function (input) {
       sum += count(input);
     });

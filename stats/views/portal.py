@@ -2,6 +2,8 @@
 coordinators may still change it, a read-only page once it is locked). Thin views: the report comes through
 the scoping selector (another locality's report answers 404), the form reads, one service writes."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,10 +15,11 @@ from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from localities.permissions import locality_for_user_or_404
 from stats import selectors, services, validation
-from stats.forms import BreakdownForms, ReportForm, explanation_field
+from stats.forms import BreakdownForms, ReportForm, explanation_field, posted_partner_ids
 from stats.models import FIGURES, NETWORK_FIELDS, LocalityReport
 
 EXPLANATION = "explanation:"
+BREAKDOWN_ROWS = "breakdown"  # what `report_submit(unreadable=)` is told when a breakdown row is typed wrong
 
 
 @login_required
@@ -36,42 +39,60 @@ def report_edit(request, slug: str, pk: int):
     form = ReportForm(data, report=report, previous=previous)
     if not report.editable_by_coordinators():
         return _locked(request, report, previous, form)
-    breakdown = BreakdownForms(data, breakdown=selectors.report_breakdown(report))
+    pages = _breakdown_pages(request)
+    posted = posted_partner_ids(request.POST) if data is not None else {"venue": None, "issuer": None}
+    breakdown = BreakdownForms(
+        data,
+        breakdown=selectors.report_breakdown(report, **pages, venue_ids=posted["venue"], issuer_ids=posted["issuer"]),
+    )
     status = 200
     if request.method == "POST":
         status = 400
-        valid = form.is_valid()
-        valid = breakdown.is_valid() and valid
+        form.is_valid()
+        rows_valid = breakdown.is_valid()
         warnings = _warnings(form.figures(), previous=previous, venues=form.cleaned_data.get("venues"))
-        if valid:
-            submitting = "submit" in request.POST
-            service = services.report_submit if submitting else services.report_save
-            try:
-                service(
-                    actor=request.user,
-                    report=report,
-                    data=form.values(),
-                    venue_rows=breakdown.venue_rows(),
-                    issuer_rows=breakdown.issuer_rows(),
-                    explanations=form.explanations(warning.code for warning in warnings),
-                    expected_version=form.expected_version,
+        submitting = "submit" in request.POST
+        # A draft saves every value typed right and keeps the rest as typed, with their problems; a submission
+        # is all or nothing, with every problem at once (what was typed wrong, and the report's own).
+        unreadable = form.unreadable() + ([] if rows_valid else [BREAKDOWN_ROWS])
+        changes = {
+            "actor": request.user,
+            "report": report,
+            "data": form.values(),
+            "venue_rows": breakdown.venue_rows(),
+            "issuer_rows": breakdown.issuer_rows(),
+            "breakdown_partners": breakdown.partner_ids(),
+            "explanations": form.explanations(warning.code for warning in warnings),
+            "expected_version": form.expected_version,
+        }
+        try:
+            if submitting:
+                saved = services.report_submit(**changes, unreadable=unreadable)
+            else:
+                saved = services.report_save(**changes)
+        except StaleVersionError as error:
+            # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
+            # other saved beside it; saving again overwrites knowingly.
+            form.show_conflict(error)
+            status = 409
+        except services.ReportLockedError:
+            report.refresh_from_db()
+            return _locked(request, report, previous, form)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if unreadable:
+                messages.warning(
+                    request, _("The draft was saved, except the values marked below: they are shown as you typed them.")
                 )
-            except StaleVersionError as error:
-                # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
-                # other saved beside it; saving again overwrites knowingly.
-                form.show_conflict(error)
-                status = 409
-            except services.ReportLockedError:
-                report.refresh_from_db()
-                return _locked(request, report, previous, form)
-            except ValidationError as error:
-                _add_service_errors(form, error)
+                form.based_on(saved)
+                status = 200
             else:
                 if submitting:
                     messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
                 else:
                     messages.success(request, _("The draft was saved."))
-                return redirect(request.path)
+                return redirect(_with_pages(request.path, _breakdown_pages(request, moving=True)))
     else:
         warnings = _warnings(report.figures(), previous=previous, venues=report.venues)
     return render(
@@ -92,6 +113,36 @@ def report_edit(request, slug: str, pk: int):
     )
 
 
+PAGE_PARAMETERS = ("venue_page", "issuer_page")
+
+
+def _breakdown_pages(request, *, moving: bool = False) -> dict[str, str]:
+    """The breakdowns' pages the form shows: from the address, or from the form posted (its hidden fields say
+    which pages it showed). `moving`: a pager's button was pressed ("Save and show the next venues"): the page
+    it leads to, after the save."""
+    source = request.POST if request.method == "POST" else request.GET
+    pages = {name: _page_number(source.get(name)) for name in PAGE_PARAMETERS}
+    if moving:
+        pages.update(
+            {
+                name: _page_number(request.POST[f"show_{name}"])
+                for name in PAGE_PARAMETERS
+                if f"show_{name}" in request.POST
+            }
+        )
+    return pages
+
+
+def _page_number(value: str | None) -> str:
+    """A page's number as typed into an address, or 1 (the paginator gives the last page for one too large)."""
+    return value if value and value.isdecimal() and len(value) <= 6 else "1"
+
+
+def _with_pages(path: str, pages: dict[str, str]) -> str:
+    query = urlencode({name: number for name, number in pages.items() if number not in ("", "1")})
+    return f"{path}?{query}" if query else path
+
+
 def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[validation.Finding]:
     return validation.check_warnings(figures, previous=previous.figures() if previous else None, venues=venues)
 
@@ -104,7 +155,16 @@ def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
         return explanation_field(name.removeprefix(EXPLANATION)) if name and name.startswith(EXPLANATION) else name
 
     if hasattr(error, "error_dict"):
-        error = ValidationError({field_of(name): errors for name, errors in error.error_dict.items()})
+        # A field the form found wrong already says why; the report's other problems go beside theirs.
+        error = ValidationError(
+            {
+                field_of(name): errors
+                for name, errors in error.error_dict.items()
+                if field_of(name) is None or field_of(name) not in form.errors
+            }
+        )
+    elif form.errors:
+        return  # the service's "correct the values marked": the form marks them already
     add_service_errors(form, error)
 
 
@@ -114,7 +174,7 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
     what is saved."""
     conflict_rows = []
     status = 200
-    breakdown = selectors.report_breakdown(report)
+    venue_figures, issuer_figures = selectors.report_figures(report)
     if request.method == "POST":
         if "submit" in request.POST and report.status == LocalityReport.Status.SUBMITTED:
             messages.info(request, _("The report has been submitted."))
@@ -136,8 +196,8 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
                 for warning in _warnings(report.figures(), previous=previous, venues=report.venues)
             ],
             "events": selectors.report_events(report),
-            "venue_figures": [(partner, row) for partner, row in breakdown.venues if row is not None],
-            "issuer_figures": [(partner, row) for partner, row in breakdown.issuers if row is not None],
+            "venue_figures": venue_figures,
+            "issuer_figures": issuer_figures,
             "conflict_rows": conflict_rows,
         },
         status=status,

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.test_ui_narrow_screens import MEASURE
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +95,76 @@ def test_coordinator_fills_in_the_report_with_live_sums_and_submits_it(page, kaj
     report.refresh_from_db()
     assert report.status == "submitted" and report.cards_registered == 400
     assert list(report.issuer_figures.values_list("cards_registered", flat=True)) == [400]
+
+
+def test_a_large_network_fills_in_its_breakdown_page_by_page(page, kajaani, password):
+    """61 venues: the breakdown comes 50 rows at a time; moving to the next page saves the draft, and the sums
+    there count the rows saved on the first page. In Swedish, axe-clean at a desktop and a phone width."""
+    from tests.networks.factories import create_partners
+
+    create_partners(kajaani.locality, 60)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, email=kajaani.coordinator.email, password=password, language_prefix="/sv")
+    page.goto(f"/sv/portal/localities/kajaani/statistics/{kajaani.report.pk}/")
+    page.get_by_label("Kultur, vuxna:", exact=True).fill("7")
+    page.locator(".report-breakdown summary").click()
+    expect(page.get_by_text("Raderna 1–50 av 61 (sida 1 av 2).")).to_be_visible()
+    page.get_by_label("Kajaanin kaupunginteatteri: Vuxna").fill("5")
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara och visa nästa sida").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Utkastet sparades.")).to_be_visible()
+    expect(page.get_by_text("Raderna 51–61 av 61 (sida 2 av 2).")).to_be_visible()
+    culture = page.locator('output[data-venue-sum="adult_culture"]')
+    expect(culture).to_have_text("5")  # the first page's row, saved
+    page.get_by_label("venue 00059: Vuxna").fill("2")
+    expect(culture).to_have_text("7")
+    expect(page.locator('[data-check="adult_culture"]')).to_have_text("samma som totalen")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    assert page.evaluate(MEASURE) == []  # the open breakdown fits the phone's screen, its table scrolls
+    page.get_by_role("button", name="Spara och visa föregående sida").click()
+    page.wait_for_load_state()
+    expect(page.get_by_label("Kajaanin kaupunginteatteri: Vuxna")).to_have_value("5")
+    expect(culture).to_have_text("7")  # now the second page's row is the one saved elsewhere
+
+
+def test_a_partial_draft_is_saved_then_completed_and_submitted_on_a_phone(page, kajaani, kajaani_last_year, password):
+    """A draft with a value typed wrong saves the rest and keeps the wrong one as typed, marked; the
+    coordinator comes back later, corrects it and submits. Finnish at 390 px, axe-clean."""
+    figures = kajaani_last_year  # the same as a year earlier: no warning to explain
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, email=kajaani.coordinator.email, password=password)
+    url = f"/portal/localities/kajaani/statistics/{kajaani.report.pk}/"
+    page.goto(url)
+    page.get_by_label("Rekisteröidyt kortit:", exact=True).fill(str(figures["cards_registered"]))
+    page.get_by_label("Kulttuuri, aikuiset:", exact=True).fill("-3")
+    page.get_by_role("button", name="Tallenna luonnos").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Luonnos tallennettiin lukuun ottamatta alla merkittyjä arvoja")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_label("Kulttuuri, aikuiset:", exact=True)).to_have_value("-3")
+    expect(page.locator(".error-summary")).to_contain_text("Kulttuuri, aikuiset: luku ei voi olla negatiivinen.")
+    assert_accessible(page)
+
+    page.goto(url)  # later: what was typed right is there
+    expect(page.get_by_label("Rekisteröidyt kortit:", exact=True)).to_have_value(str(figures["cards_registered"]))
+    expect(page.get_by_label("Kulttuuri, aikuiset:", exact=True)).to_have_value("")
+    labels = {
+        "cards_activated": "Käyttöönotetut kortit",
+        "adult_culture": "Kulttuuri, aikuiset",
+        "adult_education": "Koulutus, aikuiset",
+        "adult_science": "Tiede, aikuiset",
+        "adult_sports": "Liikunta, aikuiset",
+        "child_culture": "Kulttuuri, lapset",
+        "child_education": "Koulutus, lapset",
+        "child_science": "Tiede, lapset",
+        "child_sports": "Liikunta, lapset",
+    }
+    for name, label in labels.items():
+        page.get_by_label(f"{label}:", exact=True).fill(str(figures[name]))
+    page.get_by_role("button", name="Lähetä tarkastettavaksi").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Raportti lähetettiin. Kaikukeskus tarkastaa sen.")).to_be_visible()
+    assert_accessible(page)

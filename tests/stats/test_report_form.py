@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from stats import services
-from stats.models import FIGURES, LocalityReport, ReportEvent, ReportingRound, VenueFigure
+from stats.models import FIGURES, IssuerFigure, LocalityReport, ReportEvent, ReportingRound, VenueFigure
 from tests.kaikukeskus.factories import StaffFactory
 from tests.networks.factories import IssuerFactory, PartnerFactory
 from tests.stats.factories import FILLED, ReportFactory, yearly_round
@@ -97,24 +97,51 @@ def test_a_draft_is_saved_without_javascript(coordinator_client, report, coordin
     assert "Luonnos tallennettiin." in page
 
 
-def test_hard_errors_are_beside_their_fields_with_a_summary_and_nothing_is_saved(coordinator_client, report):
+def test_a_draft_saves_what_is_typed_right_and_keeps_the_rest_as_typed_with_every_problem(coordinator_client, report):
     data = form_data(report, cards_registered="-3", adult_sports="1,5", highlights="Säilyy", save="1")
     response = coordinator_client.post(edit_url(report), data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.content.decode()
     assert page.count("data-error-summary") == 1
-    assert 'href="#id_adult_sports"' in page
-    assert response.context["form"].errors["adult_sports"]
+    assert 'href="#id_adult_sports"' in page and 'href="#id_cards_registered"' in page  # both at once
+    errors = response.context["form"].errors
+    assert errors["adult_sports"] == ["Syötä kokonaisluku."]
+    assert errors["cards_registered"] == ["Rekisteröidyt kortit: luku ei voi olla negatiivinen."]
+    assert "Luonnos tallennettiin lukuun ottamatta alla merkittyjä arvoja" in page
+    assert 'value="-3"' in page and 'value="1,5"' in page and "Säilyy" in page  # what was typed stays
     report.refresh_from_db()
-    assert report.highlights == "" and report.version == 1
-    assert 'value="-3"' in page and "Säilyy" in page  # what was typed stays
+    assert report.highlights == "Säilyy" and report.adult_culture == 300 and report.version == 2
+    assert report.cards_registered is None and report.adult_sports is None
+    assert f'name="version" value="{report.version}"' in page  # the next save is not a conflict
+    data.update(cards_registered="3", adult_sports="15", version=str(report.version))
+    assert coordinator_client.post(edit_url(report), data).status_code == 302
+    report.refresh_from_db()
+    assert report.cards_registered == 3 and report.adult_sports == 15
 
 
 def test_a_negative_figure_is_the_validation_modules_error_on_its_field(coordinator_client, report):
     response = coordinator_client.post(edit_url(report, prefix="/en"), form_data(report, child_sports="-1", save="1"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["child_sports"] == ["Sports, children cannot be negative."]
     assert 'href="#id_child_sports"' in response.content.decode()
+    report.refresh_from_db()
+    assert report.child_sports is None and report.child_culture == 200
+
+
+def test_a_submission_lists_every_problem_at_once_and_saves_nothing(coordinator_client, report, locality):
+    venue = PartnerFactory(locality=locality, joined_on=datetime.date(2024, 1, 1))
+    data = form_data(report, submit="1", adult_sports="1,5", cards_activated="", venues="0")
+    rows = {f"venue-{venue.pk}-sector": "culture", f"venue-{venue.pk}-adult": "299", f"venue-{venue.pk}-child": ""}
+    response = coordinator_client.post(edit_url(report, prefix="/sv"), {**data, **rows})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["adult_sports"] == ["Fyll i ett heltal."]  # typed wrong
+    assert errors["cards_activated"] == ["Ange ett tal för aktiverade kort (0 om inga)."]  # missing
+    assert "Besöksmålens tal för kultur, vuxna blir sammanlagt 299, men totalen är 300." in errors["adult_culture"][0]
+    assert errors["explanation_uses_without_venues"]  # a warning to explain
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.DRAFT and report.version == 1
+    assert not VenueFigure.objects.exists()
 
 
 def test_submitting_with_a_warning_asks_for_its_explanation_then_submits(coordinator_client, report, coordinator):
@@ -149,7 +176,7 @@ def test_a_saved_explanation_is_kept_while_its_warning_stands(coordinator_client
     assert "Uusi jakaja." in page
 
 
-def test_the_breakdown_must_add_up_and_is_saved_when_it_does(coordinator_client, report, locality):
+def test_a_partial_breakdown_is_saved_as_a_draft_and_must_add_up_to_submit(coordinator_client, report, locality):
     venue = PartnerFactory(locality=locality, joined_on=datetime.date(2024, 1, 1))
     other = PartnerFactory(locality=locality, joined_on=datetime.date(2024, 1, 1), sector="sports")
     rows = {
@@ -160,15 +187,24 @@ def test_the_breakdown_must_add_up_and_is_saved_when_it_does(coordinator_client,
         f"venue-{other.pk}-adult": "60",
         f"venue-{other.pk}-child": "50",
     }
-    response = coordinator_client.post(edit_url(report, prefix="/en"), {**form_data(report, save="1"), **rows})
+    url = edit_url(report, prefix="/en")
+    assert coordinator_client.post(url, {**form_data(report, save="1"), **rows}).status_code == 302
+    assert sorted(VenueFigure.objects.values_list("partner_id", "adult", "child")) == sorted(
+        [(venue.pk, 300, 199), (other.pk, 60, 50)]
+    )
+    report.refresh_from_db()
+    response = coordinator_client.post(url, {**form_data(report, submit="1"), **rows})
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert "add up to 199, but the total is 200" in errors["child_culture"][0]
     assert {"adult_education", "child_science"} <= set(errors)  # sectors without a venue row
-    assert not VenueFigure.objects.exists()
-    data = form_data(report, save="1", adult_education=0, adult_science=0, child_education=0, child_science=0)
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.DRAFT
+    data = form_data(report, submit="1", adult_education=0, adult_science=0, child_education=0, child_science=0)
     rows[f"venue-{venue.pk}-child"] = "200"
-    assert coordinator_client.post(edit_url(report), {**data, **rows}).status_code == 302
+    assert coordinator_client.post(url, {**data, **rows}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.SUBMITTED
     assert sorted(VenueFigure.objects.values_list("partner_id", "adult", "child")) == sorted(
         [(venue.pk, 300, 200), (other.pk, 60, 50)]
     )
@@ -184,10 +220,12 @@ def test_a_breakdown_row_of_another_network_cannot_be_posted(coordinator_client,
 
 def test_a_negative_breakdown_row_is_an_error_on_its_row(coordinator_client, report, locality):
     issuer = IssuerFactory(locality=locality, name="Sosiaalitoimi", joined_on=datetime.date(2024, 1, 1))
+    IssuerFigure.objects.create(report=report, partner=issuer, cards_registered=4)
     data = {**form_data(report, save="1"), f"issuer-{issuer.pk}-cards_registered": "-5"}
     response = coordinator_client.post(edit_url(report), data)
-    assert response.status_code == 400
+    assert response.status_code == 200  # the rest of the draft is saved
     assert f'href="#id_issuer-{issuer.pk}-cards_registered"' in response.content.decode()
+    assert IssuerFigure.objects.get().cards_registered == 4  # the row typed wrong keeps what is saved
 
 
 # --- Two people saving the same report ---------------------------------------------------------------------
@@ -300,7 +338,7 @@ def test_a_nul_byte_is_a_bad_request_and_saves_nothing(coordinator_client, repor
 
 def test_a_megabyte_of_text_is_refused_beside_its_field(coordinator_client, report):
     response = coordinator_client.post(edit_url(report), form_data(report, challenges="x" * 1_000_000, save="1"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["challenges"]
     assert 'href="#id_challenges"' in response.content.decode()
     report.refresh_from_db()
@@ -309,7 +347,7 @@ def test_a_megabyte_of_text_is_refused_beside_its_field(coordinator_client, repo
 
 def test_a_huge_number_is_refused_beside_its_field(coordinator_client, report):
     response = coordinator_client.post(edit_url(report), form_data(report, adult_culture="9" * 30, save="1"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["adult_culture"]
 
 

@@ -47,10 +47,12 @@ def test_a_figure_cannot_be_negative_but_zero_is_fine():
     assert check_figures(figures(child_sports=0)) == []
 
 
-def test_bad_figures_are_reported_without_the_sums_they_would_spoil():
-    rows = [VenueRow(1, "culture", 1, 1)]
-    found = check_figures(figures(adult_culture=-5), venue_rows=rows)
-    assert codes(found) == [("negative", "adult_culture")]
+def test_every_problem_is_reported_at_once_but_a_bad_figures_sum_is_not_checked():
+    rows = [VenueRow(1, "culture", 1, 200), *venue_rows_matching()[1:]]
+    found = check_figures(figures(adult_culture=-5, child_sports=None), venue_rows=rows)
+    assert codes(found) == [("negative", "adult_culture"), ("required", "child_sports")]
+    found = check_figures(figures(adult_culture=-5, child_culture=199), venue_rows=rows)
+    assert codes(found) == [("negative", "adult_culture"), ("venue_sum", "child_culture")]
 
 
 def venue_rows_matching(values=FILLED):
