@@ -1,9 +1,10 @@
 from celery import shared_task
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=False)
 def ping() -> str:
-    """A round trip through the broker for health checks and the worker test."""
+    """A round trip through the broker for health checks and the worker test (the one task whose result is
+    read)."""
     return "pong"
 
 

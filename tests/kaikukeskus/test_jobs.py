@@ -257,3 +257,47 @@ def test_a_job_no_worker_has_started_for_minutes_says_so_and_checks_less_often(c
     Job.objects.filter(pk=running.pk).update(created_at=stalled.created_at)
     running.refresh_from_db()
     assert not jobs.is_stalled(running)  # a long job that has started is not stalled
+
+
+# --- A broker that does not answer is known at once --------------------------------------------------------
+
+
+@pytest.fixture
+def closed_broker(settings):
+    """The project's Celery app publishing to a port where nothing listens, as with Redis down (its pools are
+    made again for the address, and again after the test)."""
+    from kaikukeskus.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
+    reset_pools()
+    yield app
+    app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
+    reset_pools()
+
+
+def test_with_the_broker_down_starting_a_job_answers_503_in_well_under_2_seconds(client, closed_broker):
+    """Before the settings' fail-fast policy the same request waited 19 s (the result backend's reconnections)."""
+    import time
+
+    from kaikukeskus.views import job_start_response
+
+    request = RequestFactory().post("/")
+    request.user = _user(client)
+    request.session = client.session
+    started = time.monotonic()
+    response = job_start_response(request, kind="tests.echo", params={"n": 11})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert elapsed < 5, f"{elapsed:.1f} s"
+    assert Job.objects.get().status == Job.Status.FAILED
+    # Any other task published with the default retries (an e-mail) gives up as soon.
+    started = time.monotonic()
+    with pytest.raises(BrokerError):
+        tasks.purge_old_jobs.delay()
+    assert time.monotonic() - started < 5
