@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "networks.tasks.purge_partner_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # A background job whose worker died is run once more or failed within minutes (kaikukeskus/jobs.py).
+    "watch-jobs": {
+        "task": "kaikukeskus.tasks.watch_jobs",
+        "schedule": 60.0,
+    },
     # Background jobs' files (kaikukeskus/jobs.py) may be personal: gone after a week.
     "purge-old-jobs": {
         "task": "kaikukeskus.tasks.purge_old_jobs",

@@ -15,15 +15,24 @@ def purge_old_jobs() -> int:
     return jobs.jobs_purge()
 
 
-@shared_task(bind=True, acks_late=True, max_retries=3)
-def run_job(self, job_id: str) -> None:
-    """A background job (kaikukeskus/jobs.py): retried with backoff on a transient error, then failed."""
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def run_job(self, job_id: str, attempt: int | None = None) -> None:
+    """A background job's run `attempt` (kaikukeskus/jobs.py): retried with backoff on a transient error, then
+    failed. Acknowledged when it ends, and handed back to the queue when its worker process dies."""
     from kaikukeskus import jobs
 
     try:
-        jobs.job_run(job_id)
+        jobs.job_run(job_id, attempt)
     except jobs.TRANSIENT_ERRORS as error:
         if self.request.is_eager or self.request.retries >= self.max_retries:
-            jobs.job_fail(job_id, error=repr(error))
+            jobs.job_fail(job_id, error=repr(error), attempt=attempt)
             return
         raise self.retry(exc=error, countdown=5 * 2**self.request.retries) from error
+
+
+@shared_task(acks_late=True)
+def watch_jobs() -> dict:
+    """Every minute: jobs whose worker is gone are run once more or failed (`jobs.jobs_watch`)."""
+    from kaikukeskus import jobs
+
+    return jobs.jobs_watch()
