@@ -2,6 +2,7 @@
 else sees it; with eager Celery the job has run when its page opens; a broker that does not answer is a clear
 message, not a 500."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -262,10 +263,10 @@ def test_a_job_no_worker_has_started_for_minutes_says_so_and_checks_less_often(c
 # --- A broker that does not answer is known at once --------------------------------------------------------
 
 
-@pytest.fixture
-def closed_broker(settings):
-    """The project's Celery app publishing to a port where nothing listens, as with Redis down (its pools are
-    made again for the address, and again after the test)."""
+@contextmanager
+def project_app_on(settings, broker_url: str):
+    """The project's Celery app publishing to `broker_url`, not eager (its pools are made again for the address,
+    and again after)."""
     from kaikukeskus.celery import app
 
     def reset_pools():
@@ -274,11 +275,20 @@ def closed_broker(settings):
 
     previous = app.conf.broker_url, app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url="redis://127.0.0.1:6399/0", task_always_eager=False)
+    app.conf.update(broker_url=broker_url, task_always_eager=False)
     reset_pools()
-    yield app
-    app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
-    reset_pools()
+    try:
+        yield app
+    finally:
+        app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
+        reset_pools()
+
+
+@pytest.fixture
+def closed_broker(settings):
+    """A port where nothing listens, as with Redis down."""
+    with project_app_on(settings, "redis://127.0.0.1:6399/0") as app:
+        yield app
 
 
 def test_with_the_broker_down_starting_a_job_answers_503_in_well_under_2_seconds(client, closed_broker):
@@ -386,3 +396,25 @@ def test_a_worker_beats_while_the_function_runs(coordinator, settings, monkeypat
     ((start, later),) = beats
     assert later > start
     assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_job_is_run_again_by_a_real_worker_through_redis(coordinator, settings):
+    """The watchdog's second run goes through Redis to a real worker, which takes it as the job's current run."""
+    import os
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    job = _lost(coordinator, n=15)
+    with (
+        project_app_on(settings, os.environ["REDIS_URL"]) as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        assert jobs.jobs_watch() == {"requeued": 1, "failed": 0}
+        deadline = time.monotonic() + 30
+        while Job.objects.get(pk=job.pk).status != Job.Status.DONE and time.monotonic() < deadline:
+            time.sleep(0.05)
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.result_name) == (Job.Status.DONE, 2, "echo-15.txt")
