@@ -193,12 +193,16 @@ def cache_name(year: NationalYear) -> str:
     return f"{CACHE_FOLDER}/{year.year}-{get_language()}-{edition(year)}.pdf"
 
 
+def is_kept(national_year: NationalYear) -> bool:
+    """This publication's report in the active language has been rendered before."""
+    return private_storage.exists(cache_name(national_year))
+
+
 def cached(national_year: NationalYear) -> bytes | None:
     """This publication's report in the active language if it has been rendered before."""
-    name = cache_name(national_year)
-    if not private_storage.exists(name):
+    if not is_kept(national_year):
         return None
-    with private_storage.open(name, "rb") as file:
+    with private_storage.open(cache_name(national_year), "rb") as file:
         return file.read()
 
 
@@ -208,7 +212,7 @@ def annual_report_file(year: int, *, progress: Callable[[int, str], None] | None
     progress = progress or (lambda percent, message="": None)
     national_year = selectors.published_years().get(year=year)
     name = cache_name(national_year)
-    if private_storage.exists(name):
+    if is_kept(national_year):
         return name
     progress(10, _("Collecting the figures"))
     html = render_html(national_year)

@@ -43,13 +43,13 @@ def _annual_report(request, year: int):
         national_year = selectors.published_years().get(year=year)
     except NationalYear.DoesNotExist as error:
         raise Http404 from error
-    content = pdf.cached(national_year)
     if request.method == "POST":
-        if content is not None:
+        if pdf.is_kept(national_year):
             return redirect(request.path)  # made already: the file, at the address that serves it
         return job_start_response(
             request, kind=pdf.JOB_KIND, params={"year": year, "edition": pdf.edition(national_year)}
         )
+    content = pdf.cached(national_year)
     if content is None:
         return render(request, "stats/annual_report_prepare.html", {"year": national_year})
     return pdf_files.response(content, filename=pdf.filename(year), private=False)  # the same for everybody
