@@ -418,3 +418,39 @@ def test_a_lost_job_is_run_again_by_a_real_worker_through_redis(coordinator, set
             time.sleep(0.05)
     job.refresh_from_db()
     assert (job.status, job.attempt, job.result_name) == (Job.Status.DONE, 2, "echo-15.txt")
+
+
+jobs.register("tests.shared", _echo, title="Shared echo", shared=True)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_requests_at_the_same_moment_meet_one_shared_job(settings, monkeypatch):
+    """Each request in a transaction of its own: the partial unique index lets one create the job, the others
+    wait for its commit and take that job."""
+    import threading
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(tasks.run_job, "apply_async", lambda *args, **kwargs: None)  # queued, no worker yet
+    start, got = threading.Barrier(20), []
+
+    def visitor(number):
+        try:
+            request = RequestFactory().post("/", REMOTE_ADDR=f"203.0.113.{number}")
+            request.user, request.session = AnonymousUser(), SessionStore()
+            start.wait()
+            got.append(jobs.job_start(request=request, kind="tests.shared", params={"n": 16}).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visitor, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    job = Job.objects.get()
+    assert got == [job.pk] * 20 and job.status == Job.Status.QUEUED
