@@ -222,7 +222,8 @@ def job_run(job_id: str, attempt: int | None = None) -> None:
     if job is None:
         return
     run = _run_of(job.pk, job.attempt)
-    run.update(status=Job.Status.RUNNING, progress=0, error="", heartbeat_at=timezone.now())
+    if not run.update(status=Job.Status.RUNNING, progress=0, error="", heartbeat_at=timezone.now()):
+        return  # finished or replaced a moment ago
 
     def progress(percent: int, message: str = "") -> None:
         run.update(progress=max(0, min(100, percent)), message=str(message)[:200], heartbeat_at=timezone.now())
