@@ -124,7 +124,7 @@ def _job_result_storage():
 
 
 def _job_result_path(job: "Job", filename: str) -> str:
-    return f"jobs/{job.pk}/{filename}"
+    return f"{job.result_folder}{filename}"
 
 
 class Job(models.Model):
@@ -163,6 +163,23 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("When the worker running it last reported that it is still working."),
+    )
+    attempt = models.PositiveSmallIntegerField(
+        _("attempt"), default=1, help_text=_("Which run this is: a job whose worker was lost runs once more.")
+    )
+    key = models.CharField(
+        _("shared key"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "For a job whose result is the same for everybody: its kind and parameters, so that one serves all."
+        ),
+    )
 
     class Meta:
         verbose_name = _("background job")
@@ -173,7 +190,14 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=Q(owner__isnull=False) | ~Q(session_key=""), name="job_has_an_owner_or_a_session"
             ),
+            # One unfinished job for each shared result: the same request while it runs gets that job.
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(status__in=["queued", "running"]) & ~Q(key=""),
+                name="job_one_unfinished_per_shared_key",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
@@ -185,3 +209,8 @@ class Job(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.result)
+
+    @property
+    def result_folder(self) -> str:
+        """Where the job's own file goes (a file kept for everybody that it hands out is elsewhere)."""
+        return f"jobs/{self.pk}/"

@@ -330,8 +330,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# Nothing reads tasks' results (a job keeps its state in the database): a task that wants one says so
+# (`ignore_result=False`). So publishing touches only the broker, never the result backend, whose default
+# reconnection policy kept a request waiting 19 s for a Redis that was down.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis that does not answer is known in well under 2 s wherever a task is published (a job's button, an
+# e-mail), so the page answers with its clear 503 or the work waits for the next try, instead of hanging:
+# a connection attempt gives up after 1 s, and publishing retries once, at once.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+_CELERY_FAIL_FAST = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _CELERY_FAIL_FAST
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _CELERY_FAIL_FAST}
+# A message a worker has taken is handed to another worker when it has not been acknowledged within the
+# visibility timeout (tasks acknowledge late: a worker that dies mid-task loses nothing). It must outlast the
+# longest task, or a task still running would be started a second time: the hard time limit and a margin.
+# A job whose worker died is noticed sooner, by its heartbeat (kaikukeskus/jobs.py `jobs_watch`).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    **_CELERY_FAIL_FAST,
+}
 CELERY_BEAT_SCHEDULE = {
     # The outbox: whatever a broker outage or a failed delivery left queued goes now (each message once).
     "send-queued-mail": {
@@ -350,6 +373,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-partner-imports": {
         "task": "networks.tasks.purge_partner_imports",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # A background job whose worker died is run once more or failed within minutes (kaikukeskus/jobs.py).
+    "watch-jobs": {
+        "task": "kaikukeskus.tasks.watch_jobs",
+        "schedule": 60.0,
     },
     # Background jobs' files (kaikukeskus/jobs.py) may be personal: gone after a week.
     "purge-old-jobs": {

@@ -4,6 +4,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -76,13 +77,25 @@ def favicon(request):
 
 
 def job_start_response(request, *, kind: str, params: dict) -> HttpResponse:
-    """Start a job for the person and send them to its page; when the broker does not answer, a page that says
-    so (503) instead of an error."""
+    """Start a job for the person and send them to its page; a page that says why not when the client has
+    started too many (429) or the broker does not answer (503), instead of an error."""
     try:
         job = jobs.job_start(request=request, kind=kind, params=params)
+    except jobs.JobRateLimitedError:
+        heading, status = _("Too many requests"), 429
+        message = _(
+            "Many files have been asked for from your connection in a short time, so no new one was started. "
+            "Please wait a few minutes and try again."
+        )
     except jobs.JobQueueUnavailableError:
-        return render(request, "kaikukeskus/job_unavailable.html", status=503)
-    return redirect("job-detail", pk=job.pk)
+        heading, status = _("Please try again later"), 503
+        message = _(
+            "The service that makes files is not available right now, so your file could not be started. Nothing "
+            "was lost: please try again in a few minutes."
+        )
+    else:
+        return redirect("job-detail", pk=job.pk)
+    return render(request, "kaikukeskus/job_not_started.html", {"heading": heading, "message": message}, status=status)
 
 
 @require_safe

@@ -218,6 +218,14 @@ def partner_import_preview(request, slug: str, pk: int):
             raise Http404 from error
         except services.ImportRefusedError as error:
             refused, status = str(error), 409
+        except jobs.JobRateLimitedError:
+            refused, status = (
+                _(
+                    "You have started many imports and other background tasks in a short time, so this one was not "
+                    "started. Nothing was imported: please try again in a few minutes."
+                ),
+                429,
+            )
         except jobs.JobQueueUnavailableError:
             refused, status = (
                 _(

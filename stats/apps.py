@@ -14,7 +14,7 @@ class StatsConfig(AppConfig):
         from stats.models import LocalityYear, NationalYear
 
         portal.register(stats_portal.panels, order=30)
-        jobs.register(pdf.JOB_KIND, pdf.annual_report_job, title=_("Annual report (PDF)"))
+        jobs.register(pdf.JOB_KIND, pdf.annual_report_job, title=_("Annual report (PDF)"), shared=True)
 
         # Publishing, unpublishing and aggregating change what /statistics/ and the open data show. The
         # aggregation writes LocalityYear rows in bulk and says so itself (aggregation.aggregate_year).

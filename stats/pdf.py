@@ -4,7 +4,9 @@ language.
 
 Rendered by a background job (`kaikukeskus.jobs`, kind `stats.annual_report`) for visitors and by
 `manage.py export_statistics --format pdf`. The file is kept in storage per year, language and publication
-time, so a second request is served from there, and a re-publication makes a new one.
+time (its `edition`), so a second request is served from there, and a re-publication makes a new one. The job
+is shared: while one makes a year's report in a language, everybody asking for it is sent to that job, and the
+job hands out the kept file itself (no copy a job).
 
 The trend is the public page's chart (stats/charts.py, drawn by stats/includes/chart_columns.html as inline
 SVG, which WeasyPrint draws itself), with the years and their uses as a table beside it, so that the figures are
@@ -29,6 +31,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaikukeskus import jobs
 from kaikukeskus import pdf as pdf_files
 from localities.storage import private_storage
 from networks.models import Sector
@@ -181,36 +184,48 @@ def render_html(year: NationalYear) -> str:
     return render_to_string("stats/pdf/annual_report.html", context(year))
 
 
+def edition(year: NationalYear) -> str:
+    """The publication the report is of: a re-publication is a new edition."""
+    return year.published_at.strftime("%Y%m%dT%H%M%S%f")
+
+
 def cache_name(year: NationalYear) -> str:
-    stamp = year.published_at.strftime("%Y%m%dT%H%M%S%f")
-    return f"{CACHE_FOLDER}/{year.year}-{get_language()}-{stamp}.pdf"
+    return f"{CACHE_FOLDER}/{year.year}-{get_language()}-{edition(year)}.pdf"
+
+
+def is_kept(national_year: NationalYear) -> bool:
+    """This publication's report in the active language has been rendered before."""
+    return private_storage.exists(cache_name(national_year))
 
 
 def cached(national_year: NationalYear) -> bytes | None:
     """This publication's report in the active language if it has been rendered before."""
-    name = cache_name(national_year)
-    if not private_storage.exists(name):
+    if not is_kept(national_year):
         return None
-    with private_storage.open(name, "rb") as file:
+    with private_storage.open(cache_name(national_year), "rb") as file:
         return file.read()
 
 
-def annual_report(year: int, *, progress: Callable[[int, str], None] | None = None) -> bytes:
-    """The published year's report in the active language (`NationalYear.DoesNotExist` for a year not
-    published), from storage when this publication has been rendered in this language before."""
+def annual_report_file(year: int, *, progress: Callable[[int, str], None] | None = None) -> str:
+    """The name in storage of the published year's report in the active language (`NationalYear.DoesNotExist`
+    for a year not published), rendered and kept now unless this publication has been in this language before."""
     progress = progress or (lambda percent, message="": None)
     national_year = selectors.published_years().get(year=year)
-    content = cached(national_year)
-    if content is not None:
-        return content
     name = cache_name(national_year)
+    if is_kept(national_year):
+        return name
     progress(10, _("Collecting the figures"))
     html = render_html(national_year)
     progress(40, _("Laying out the pages"))
     content = pdf_files.html_to_pdf(html, stylesheet=STYLESHEET)
     progress(90, _("Saving the file"))
-    private_storage.save(name, ContentFile(content))
-    return content
+    return private_storage.save(name, ContentFile(content))
+
+
+def annual_report(year: int, *, progress: Callable[[int, str], None] | None = None) -> bytes:
+    """The report's content (`annual_report_file`)."""
+    with private_storage.open(annual_report_file(year, progress=progress), "rb") as file:
+        return file.read()
 
 
 def filename(year: int) -> str:
@@ -220,7 +235,8 @@ def filename(year: int) -> str:
 JOB_KIND = "stats.annual_report"
 
 
-def annual_report_job(job, progress) -> tuple[str, bytes]:
-    """The background job's work (registered in `StatsConfig.ready`): params `year`, in the job's language."""
+def annual_report_job(job, progress) -> jobs.StoredFile:
+    """The background job's work (registered in `StatsConfig.ready`, shared): params `year` and `edition`, in
+    the job's language. Its download is the kept file (the jobs' storage is `private_storage` too)."""
     year = int(job.params["year"])
-    return filename(year), annual_report(year, progress=progress)
+    return jobs.StoredFile(name=annual_report_file(year, progress=progress), filename=filename(year))

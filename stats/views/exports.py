@@ -4,10 +4,12 @@
   statistics change;
 - PDF: the annual report. Once rendered for this publication and language it is served at once; otherwise the
   page offers to make it (POST), which starts a background job and sends the visitor to the job's page, where
-  the file can be downloaded when ready. A POST here from the year's page does the same directly."""
+  the file can be downloaded when ready. A POST here from the year's page does the same directly. The job is
+  shared: a POST while one is making the same report leads to it, and a POST once the file is kept is sent to
+  the file."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kaikukeskus import pdf as pdf_files
@@ -42,7 +44,11 @@ def _annual_report(request, year: int):
     except NationalYear.DoesNotExist as error:
         raise Http404 from error
     if request.method == "POST":
-        return job_start_response(request, kind=pdf.JOB_KIND, params={"year": year})
+        if pdf.is_kept(national_year):
+            return redirect(request.path)  # made already: the file, at the address that serves it
+        return job_start_response(
+            request, kind=pdf.JOB_KIND, params={"year": year, "edition": pdf.edition(national_year)}
+        )
     content = pdf.cached(national_year)
     if content is None:
         return render(request, "stats/annual_report_prepare.html", {"year": national_year})

@@ -2,6 +2,7 @@
 else sees it; with eager Celery the job has run when its page opens; a broker that does not answer is a clear
 message, not a 500."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -257,3 +258,199 @@ def test_a_job_no_worker_has_started_for_minutes_says_so_and_checks_less_often(c
     Job.objects.filter(pk=running.pk).update(created_at=stalled.created_at)
     running.refresh_from_db()
     assert not jobs.is_stalled(running)  # a long job that has started is not stalled
+
+
+# --- A broker that does not answer is known at once --------------------------------------------------------
+
+
+@contextmanager
+def project_app_on(settings, broker_url: str):
+    """The project's Celery app publishing to `broker_url`, not eager (its pools are made again for the address,
+    and again after)."""
+    from kaikukeskus.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url=broker_url, task_always_eager=False)
+    reset_pools()
+    try:
+        yield app
+    finally:
+        app.conf.update(broker_url=previous[0], task_always_eager=previous[1])
+        reset_pools()
+
+
+@pytest.fixture
+def closed_broker(settings):
+    """A port where nothing listens, as with Redis down."""
+    with project_app_on(settings, "redis://127.0.0.1:6399/0") as app:
+        yield app
+
+
+def test_with_the_broker_down_starting_a_job_answers_503_in_well_under_2_seconds(client, closed_broker):
+    """Before the settings' fail-fast policy the same request waited 19 s (the result backend's reconnections)."""
+    import time
+
+    from kaikukeskus.views import job_start_response
+
+    request = RequestFactory().post("/")
+    request.user = _user(client)
+    request.session = client.session
+    started = time.monotonic()
+    response = job_start_response(request, kind="tests.echo", params={"n": 11})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert elapsed < 5, f"{elapsed:.1f} s"
+    assert Job.objects.get().status == Job.Status.FAILED
+    # Any other task published with the default retries (an e-mail) gives up as soon.
+    started = time.monotonic()
+    with pytest.raises(BrokerError):
+        tasks.purge_old_jobs.delay()
+    assert time.monotonic() - started < 5
+
+
+# --- A worker that dies: the watchdog --------------------------------------------------------------------
+
+
+def _lost(owner, *, attempt=1, kind="tests.echo", **params):
+    """A job its worker was killed on: left "running 40 %" with a heartbeat older than the watchdog waits."""
+    job = Job.objects.create(
+        owner=owner, kind=kind, params=params, status=Job.Status.RUNNING, progress=40, attempt=attempt
+    )
+    old = timezone.now() - jobs.JOB_HEARTBEAT_TIMEOUT - timedelta(seconds=1)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=old, created_at=old)
+    return job
+
+
+def test_a_job_whose_worker_was_killed_is_run_once_more_by_the_watchdog(coordinator_client, coordinator):
+    job = _lost(coordinator, n=12)
+    alive = Job.objects.create(owner=coordinator, kind="tests.echo", status=Job.Status.RUNNING, progress=40)
+    Job.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now())
+    CALLS.clear()
+    assert tasks.watch_jobs.delay().get() == {"requeued": 1, "failed": 0}
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.result_name) == (Job.Status.DONE, 2, "echo-12.txt")  # eager: run at once
+    assert Job.objects.get(pk=alive.pk).status == Job.Status.RUNNING  # a job whose worker is alive is left
+    # The first run's message, handed out again by the broker after its visibility timeout, does nothing.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED)
+    jobs.job_run(str(job.pk), 1)
+    assert len(CALLS) == 1 and Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+
+
+def test_a_job_lost_twice_fails_and_its_page_says_so_and_stops_updating(coordinator_client, coordinator):
+    job = _lost(coordinator, attempt=jobs.JOB_ATTEMPTS, n=13)
+    counted = _lost(coordinator, attempt=jobs.JOB_ATTEMPTS, kind="tests.count", n=1)
+    page = detail(coordinator_client, job)
+    assert b'http-equiv="refresh"' in page.content  # before: "running 40 %", updating itself
+    assert jobs.jobs_watch() == {"requeued": 0, "failed": 2}
+    for lost in (job, counted):
+        lost.refresh_from_db()
+        assert lost.status == Job.Status.FAILED and lost.error.startswith(jobs.WORKER_LOST) and lost.finished_at
+        html = detail(coordinator_client, lost).content.decode()
+        assert "Palvelu pysähtyi kesken työn" in html and 'role="alert"' in html
+        assert 'http-equiv="refresh"' not in html and "päivittyy" not in html and "<progress" not in html
+    assert jobs.jobs_watch() == {"requeued": 0, "failed": 0}  # final: left alone
+
+
+def test_a_replaced_run_that_was_only_slow_changes_nothing_when_it_ends(coordinator):
+    job = _lost(coordinator, n=14)
+    Job.objects.filter(pk=job.pk).update(attempt=2, status=Job.Status.RUNNING)  # the watchdog's second run
+    jobs.job_fail(job.pk, error="late", attempt=1)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.RUNNING
+
+
+def test_job_tasks_are_handed_back_when_their_worker_dies_and_the_watchdog_runs_every_minute(settings):
+    from kaikukeskus.celery import app
+
+    assert tasks.run_job.acks_late and tasks.run_job.reject_on_worker_lost
+    watch = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == tasks.watch_jobs.name]
+    assert len(watch) == 1 and watch[0]["schedule"] <= 60
+    # A task still running is never handed to a second worker; a lost one is noticed well before that.
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility > settings.CELERY_TASK_TIME_LIMIT > jobs.JOB_HEARTBEAT_TIMEOUT.total_seconds()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_beats_while_the_function_runs(coordinator, settings, monkeypatch):
+    """The heartbeat comes from a thread of its own, whatever the job's function does (here: sleeps briefly
+    without reporting progress)."""
+    import time
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(jobs, "JOB_HEARTBEAT_SECONDS", 0.05)
+    beats = []
+
+    def quiet(job, progress):
+        start = Job.objects.get(pk=job.pk).heartbeat_at
+        time.sleep(0.3)
+        beats.append((start, Job.objects.get(pk=job.pk).heartbeat_at))
+        return {"ok": True}
+
+    jobs.register("tests.quiet", quiet, title="Quiet", describe=lambda job: jobs.Outcome(message="ok"))
+    job = Job.objects.create(owner=coordinator, kind="tests.quiet")
+    jobs.job_run(str(job.pk), job.attempt)
+    ((start, later),) = beats
+    assert later > start
+    assert Job.objects.get(pk=job.pk).status == Job.Status.DONE
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_job_is_run_again_by_a_real_worker_through_redis(coordinator, settings):
+    """The watchdog's second run goes through Redis to a real worker, which takes it as the job's current run."""
+    import os
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    job = _lost(coordinator, n=15)
+    with (
+        project_app_on(settings, os.environ["REDIS_URL"]) as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        assert jobs.jobs_watch() == {"requeued": 1, "failed": 0}
+        deadline = time.monotonic() + 30
+        while Job.objects.get(pk=job.pk).status != Job.Status.DONE and time.monotonic() < deadline:
+            time.sleep(0.05)
+    job.refresh_from_db()
+    assert (job.status, job.attempt, job.result_name) == (Job.Status.DONE, 2, "echo-15.txt")
+
+
+jobs.register("tests.shared", _echo, title="Shared echo", shared=True)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_requests_at_the_same_moment_meet_one_shared_job(settings, monkeypatch):
+    """Each request in a transaction of its own: the partial unique index lets one create the job, the others
+    wait for its commit and take that job."""
+    import threading
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(tasks.run_job, "apply_async", lambda *args, **kwargs: None)  # queued, no worker yet
+    start, got = threading.Barrier(20), []
+
+    def visitor(number):
+        try:
+            request = RequestFactory().post("/", REMOTE_ADDR=f"203.0.113.{number}")
+            request.user, request.session = AnonymousUser(), SessionStore()
+            start.wait()
+            got.append(jobs.job_start(request=request, kind="tests.shared", params={"n": 16}).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visitor, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    job = Job.objects.get()
+    assert got == [job.pk] * 20 and job.status == Job.Status.QUEUED

@@ -164,6 +164,19 @@ def test_a_broker_that_does_not_answer_is_explained_on_the_preview_and_nothing_i
     assert Partner.objects.count() == 2
 
 
+def test_a_coordinator_over_the_limit_of_jobs_is_told_on_the_preview_and_nothing_is_imported(
+    coordinator, coordinator_client, locality, monkeypatch
+):
+    from kaikukeskus import ratelimit
+
+    partner_import = upload(coordinator, locality, *TWO_ROWS)
+    monkeypatch.setattr(jobs, "JOB_RATE", ratelimit.Rate(0, 600))
+    response = confirm(coordinator_client, partner_import)
+    assert response.status_code == 429
+    assert "You have started many imports" in response.content.decode()
+    assert not Job.objects.exists() and not Partner.objects.exists()
+
+
 def test_a_queued_job_is_followed_from_the_preview_and_its_page_refreshes(coordinator, coordinator_client, locality):
     """With a real broker the job waits for a worker: the page refreshes itself, and the preview points to it
     instead of offering to confirm again."""

@@ -2,6 +2,7 @@
 language; a visitor asks for it, follows the job and downloads it; a second request is served from storage;
 `manage.py export_statistics` writes the same files."""
 
+import datetime
 import io
 import re
 
@@ -130,7 +131,8 @@ def test_a_visitor_asks_for_the_pdf_follows_the_job_and_downloads_it(client, yea
     response = client.post(pdf_url(2031, "sv"))
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/sv/jobs/{job.pk}/"
-    assert (job.status, job.params) == (Job.Status.DONE, {"language": "sv", "year": 2031})
+    assert (job.status, job.params) == (Job.Status.DONE, {"language": "sv", "year": 2031, "edition": pdf.edition(year)})
+    assert job.result.name == pdf.cache_name(year).replace("-fi-", "-sv-")  # the kept file itself, no copy
     page = client.get(response["Location"])
     assert "Ladda ner kaikukortti-arsrapport-2031.pdf" in page.content.decode()
     download = client.get(reverse("job-download", kwargs={"pk": job.pk}))
@@ -201,3 +203,63 @@ def test_the_public_pages_offer_the_annual_report_pdf_beside_the_tables(client, 
         pdf_url = reverse("stats:public-download", kwargs={"year": year.year, "file_format": "pdf"})
     assert f'href="{pdf_url}"' in html
     assert f"Tilastot {year.year} (PDF)" in html
+
+
+# --- A flood of requests: one job, the kept file, a limit per client ----------------------------------------
+
+
+@pytest.fixture
+def queued_only(settings, monkeypatch):
+    """Jobs are queued but no worker takes them (yet)."""
+    from kaikukeskus import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(tasks.run_job, "apply_async", lambda *args, **kwargs: None)
+
+
+def test_a_hundred_identical_pdf_requests_make_one_job_and_no_copies(year, queued_only, settings):
+    """The flood of issue 15 came without cookies: each request a new visitor, from one address."""
+    from django.test import Client
+
+    from kaikukeskus import jobs
+    from localities.storage import private_storage
+
+    locations = set()
+    for _request in range(100):
+        visitor = Client()
+        response = visitor.post(pdf_url(2031))
+        assert response.status_code == 302
+        locations.add(response["Location"])
+        assert visitor.get(response["Location"]).status_code == 200  # the shared job's page opens for each
+    job = Job.objects.get()
+    assert locations == {f"/jobs/{job.pk}/"} and job.status == Job.Status.QUEUED
+    jobs.job_run(str(job.pk), job.attempt)  # a worker takes it
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result.name == pdf.cache_name(year)
+    for _request in range(100):
+        response = Client().post(pdf_url(2031))
+        assert response.status_code == 302 and response["Location"] == pdf_url(2031)  # the kept file
+    assert Job.objects.count() == 1
+    assert not private_storage.exists(job.result_folder)  # nothing copied
+    download = Client().get(response["Location"])
+    assert download["Content-Type"] == "application/pdf"
+    # Purging the job leaves the kept file.
+    Job.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert jobs.jobs_purge() == 1
+    assert private_storage.exists(pdf.cache_name(year))
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fi", "Liian monta pyyntöä"), ("sv", "För många förfrågningar")])
+def test_a_client_over_the_limit_of_jobs_gets_a_clear_429(client, queued_only, monkeypatch, language, expected):
+    from kaikukeskus import jobs, ratelimit
+
+    monkeypatch.setattr(jobs, "JOB_RATE", ratelimit.Rate(2, 600))
+    for number in (2041, 2042, 2043):
+        NationalYearFactory(year=number)
+    assert client.post(pdf_url(2041, language)).status_code == 302
+    assert client.post(pdf_url(2041, language)).status_code == 302  # the same job: not counted
+    assert client.post(pdf_url(2042, language)).status_code == 302
+    refused = client.post(pdf_url(2043, language))
+    assert refused.status_code == 429
+    assert expected in refused.content.decode()
+    assert Job.objects.count() == 2
