@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from kaikukeskus.locking import Versioned, bump_versions, check_and_bump
 from localities.models import (
     AccessRequest,
     Coordinator,
@@ -199,20 +200,25 @@ def _refuse_unknown(values: dict, allowed: frozenset[str]) -> None:
         raise TypeError(f"cannot write {', '.join(sorted(unknown))}")
 
 
-def _save_with_history(instance, *, actor, reason: str) -> None:
+def _save_with_history(instance, *, actor, reason: str, expected_version: int | None = None) -> None:
     """Check the row (a locality's dates in their order, see `Locality.clean`) and save it with who and why in
-    its history."""
+    its history. A versioned row (a locality, a milestone) claims its next version first: `StaleVersionError`
+    when someone saved it after the form at `expected_version` was opened; None (a save no form asked for, such
+    as a status move or a contact's date) bumps it, so that a form opened before reports a conflict."""
     instance.full_clean()
+    if isinstance(instance, Versioned):
+        check_and_bump(instance, expected_version=expected_version)
     instance._change_reason = reason
     instance._history_user = actor
     instance.save()
 
 
 @transaction.atomic
-def locality_update(*, actor, locality: Locality, **changes) -> Locality:
+def locality_update(*, actor, locality: Locality, expected_version: int | None = None, **changes) -> Locality:
     """Staff create (a new locality starts as a prospect) or edit a locality: its names, municipalities, public
     facts, notes and dates. The dates are checked against each other as in the lifecycle; the status itself
-    moves only through `locality_transition`."""
+    moves only through `locality_transition`. `expected_version` is the version the form was opened with:
+    `StaleVersionError` and nothing written when someone saved the locality since (None overwrites knowingly)."""
     require_staff(actor)
     _refuse_unknown(changes, LOCALITY_FIELDS)
     municipalities = changes.pop("municipalities", None)
@@ -220,7 +226,7 @@ def locality_update(*, actor, locality: Locality, **changes) -> Locality:
         locality.status = S.PROSPECT
     for name, value in changes.items():
         setattr(locality, name, value)
-    _save_with_history(locality, actor=actor, reason="edited")
+    _save_with_history(locality, actor=actor, reason="edited", expected_version=expected_version)
     if municipalities is not None:
         locality.municipalities.set(municipalities)
     return locality
@@ -355,12 +361,17 @@ def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) ->
     pilot.save(update_fields=["planned_start_on"])
     if not shift:
         return 0
-    milestones = list(Milestone.objects.filter(pilot=pilot, done_on__isnull=True))
+    milestones = list(Milestone.objects.select_for_update().filter(pilot=pilot, done_on__isnull=True))
     for milestone in milestones:
         milestone.due_on += shift
-    # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates.
+    # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates; a new
+    # version each, so that a correction opened before reports a conflict.
     bulk_update_with_history(
-        milestones, Milestone, ["due_on"], default_user=actor, default_change_reason="pilot rescheduled"
+        milestones,
+        Milestone,
+        ["due_on", *bump_versions(milestones)],
+        default_user=actor,
+        default_change_reason="pilot rescheduled",
     )
     return len(milestones)
 
@@ -414,15 +425,18 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
 
 
 @transaction.atomic
-def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+def milestone_correct(
+    *, actor, milestone: Milestone, done_on: datetime.date, note: str = "", expected_version: int | None = None
+) -> Milestone:
     """Correct the date and note of a milestone marked done; who marked it done stays, history records who
-    corrected it."""
+    corrected it. `expected_version` is the version the correction form was opened with: `StaleVersionError` and
+    nothing written when someone corrected, reopened or moved the milestone since (None overwrites knowingly)."""
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     if milestone.done_on is None:
         raise ValidationError(_("This milestone has been marked not done meanwhile; mark it done again if it is."))
     _check_done_on(done_on)
     milestone.done_on, milestone.note = done_on, note
-    _save_with_history(milestone, actor=actor, reason="corrected")
+    _save_with_history(milestone, actor=actor, reason="corrected", expected_version=expected_version)
     return milestone
 
 
@@ -432,6 +446,15 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     milestone.done_on = milestone.done_by = None
     _save_with_history(milestone, actor=actor, reason="reopened")
+    return milestone
+
+
+@transaction.atomic
+def milestone_save(*, actor, milestone: Milestone, expected_version: int | None = None) -> Milestone:
+    """Staff change a milestone's position, titles or due date in the admin (whether it is done moves only
+    through the services above). `StaleVersionError` when someone saved it after `expected_version`."""
+    require_staff(actor)
+    _save_with_history(milestone, actor=actor, reason="edited", expected_version=expected_version)
     return milestone
 
 

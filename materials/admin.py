@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.api import neutralise_cell
 from kaikukeskus.forms import add_service_errors
+from kaikukeskus.locking import VersionedAdminForm
 from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
 from materials.models import (
@@ -57,6 +58,7 @@ class VersionInline(WithoutViewsMixin, admin.TabularInline):
 
 @admin.register(Material)
 class MaterialAdmin(SimpleHistoryAdmin):
+    form = VersionedAdminForm  # a save over another's newer one is refused, with what they saved
     list_display = ["title_fi", "kind", "audience", "visibility", "slug"]
     list_filter = ["kind", "audience", "visibility"]
     search_fields = ["title_fi", "title_sv", "title_en", "slug"]
@@ -76,7 +78,7 @@ class MaterialAdmin(SimpleHistoryAdmin):
     inlines = [VersionInline]
 
     def save_model(self, request, obj, form, change):
-        services.material_save(actor=request.user, material=obj)
+        services.material_save(actor=request.user, material=obj, expected_version=form.expected_version)
 
 
 class MaterialFileForm(forms.ModelForm):
@@ -157,7 +159,9 @@ class FileUploadInline(admin.TabularInline):
         return self.has_add_permission(request, obj)
 
 
-class MaterialVersionForm(forms.ModelForm):
+class MaterialVersionForm(VersionedAdminForm):
+    """A save over a newer one (another admin, a publication, a withdrawal) is refused."""
+
     class Meta:
         model = MaterialVersion
         fields = ["material", "label", "changes_fi", "changes_sv", "changes_en"]
@@ -211,7 +215,7 @@ class MaterialVersionAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        services.material_version_save(actor=request.user, version=obj)
+        services.material_version_save(actor=request.user, version=obj, expected_version=form.expected_version)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not MaterialFile:

@@ -15,6 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from kaikukeskus import public_cache
+from kaikukeskus.locking import Versioned, check_and_bump
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, require_staff
 from materials import selectors, validators
@@ -35,30 +36,38 @@ Status = MaterialVersion.Status
 VISIT_GAP = datetime.timedelta(minutes=30)
 
 
-def _save(instance, *, actor, reason: str) -> None:
+def _save(instance, *, actor, reason: str, expected_version: int | None = None) -> None:
+    """Check and save the row with who and why in its history. A versioned row (a material, a version) claims its
+    next version first: `StaleVersionError` when someone saved it after the form at `expected_version` was
+    opened; None (a publication, a withdrawal) bumps it, so that a form opened before reports a conflict."""
     instance.full_clean()
+    if isinstance(instance, Versioned):
+        check_and_bump(instance, expected_version=expected_version)
     instance._history_user = actor
     instance._change_reason = reason
     instance.save()
 
 
 @transaction.atomic
-def material_save(*, actor, material: Material) -> Material:
+def material_save(*, actor, material: Material, expected_version: int | None = None) -> Material:
     """Staff create or edit a material's descriptive fields (slug, titles, descriptions, kind, audience,
-    visibility)."""
+    visibility). `StaleVersionError` and nothing written when someone saved it after `expected_version`, the
+    version the form was opened with (None overwrites knowingly)."""
     require_staff(actor)
-    _save(material, actor=actor, reason="created" if material.pk is None else "edited")
+    reason = "created" if material.pk is None else "edited"
+    _save(material, actor=actor, reason=reason, expected_version=expected_version)
     return material
 
 
 @transaction.atomic
-def material_version_save(*, actor, version: MaterialVersion) -> MaterialVersion:
+def material_version_save(*, actor, version: MaterialVersion, expected_version: int | None = None) -> MaterialVersion:
     """Staff create a draft version or edit its label and what changed. The status moves only through
-    `material_version_publish` and `material_version_withdraw`."""
+    `material_version_publish` and `material_version_withdraw`. `StaleVersionError` as `material_save`."""
     require_staff(actor)
     if version.pk is None:
         version.status = Status.DRAFT
-    _save(version, actor=actor, reason="created" if version.pk is None else "edited")
+    reason = "created" if version.pk is None else "edited"
+    _save(version, actor=actor, reason=reason, expected_version=expected_version)
     return version
 
 
