@@ -128,6 +128,7 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(SimpleHistoryAdmin):
+    form = VersionedAdminForm  # a save over a newer one (the portal, the partner's page, an import) is refused
     list_display = ["name", "partner", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "partner__role", "partner__locality"]
     search_fields = ["name", "email", "partner__name"]
@@ -138,4 +139,4 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
         return scoped(super().get_queryset(request), user=request.user, locality_path="partner__locality")
 
     def save_model(self, request, obj, form, change):
-        services.contact_save(actor=request.user, contact=obj)
+        services.contact_save(actor=request.user, contact=obj, expected_version=form.expected_version)
