@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.api import neutralise_cell
-from kaikukeskus.forms import add_service_errors
+from kaikukeskus.forms import ReasonableDateField, add_service_errors
 from kaikukeskus.locking import VersionedAdminForm
 from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
@@ -317,7 +317,7 @@ class WithdrawForm(forms.Form):
 
 
 class ConsultationOpenForm(forms.Form):
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = ReasonableDateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     partner_emails = forms.CharField(
         label=_("Partners invited by e-mail"),

@@ -22,6 +22,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.forms import ReasonableDateField
 from localities.admin.common import WithoutViewsMixin, object_view_url
 from localities.permissions import scoped
 from networks.imports import EXTENSIONS, MAX_UPLOAD_BYTES
@@ -273,7 +274,7 @@ class ReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    until = forms.DateField(
+    until = ReasonableDateField(
         label=_("Open for correction until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("On the day after, the report locks again by itself."),
