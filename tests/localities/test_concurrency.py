@@ -46,3 +46,37 @@ def test_two_coordinators_at_once_one_marks_it_done_the_other_is_told(today):
     winner = next(email for email, outcome in outcomes.items() if outcome == "done")
     assert (milestone.done_by.email, milestone.note) == (winner, winner)
     assert milestone.history.filter(history_change_reason="done").count() == 1
+
+
+def test_two_corrections_at_once_from_the_same_version_one_is_saved_the_other_told(today):
+    from kaikukeskus.locking import StaleVersionError
+
+    locality = LocalityFactory()
+    first, second = (CoordinatorFactory(locality=locality).user for _index in range(2))
+    milestone = PilotFactory(locality=locality).milestones.first()
+    services.milestone_mark_done(actor=first, milestone=milestone, done_on=today)
+    opened = Milestone.objects.get(pk=milestone.pk).version
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def correct(user):
+        try:
+            start.wait()
+            services.milestone_correct(
+                actor=user, milestone=milestone, done_on=today, note=user.email, expected_version=opened
+            )
+            outcomes[user.email] = "saved"
+        except StaleVersionError:
+            outcomes[user.email] = "told"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=correct, args=(user,)) for user in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["saved", "told"]
+    winner = next(email for email, outcome in outcomes.items() if outcome == "saved")
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    assert (milestone.note, milestone.version) == (winner, opened + 1)
