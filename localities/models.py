@@ -431,7 +431,7 @@ class MilestoneTemplate(TranslatedTitleMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["position"], name="milestone_template_unique_position")]
 
 
-class Pilot(models.Model):
+class Pilot(Versioned):
     """A locality's pilot: started when it begins preparing, it carries the checklist of milestones."""
 
     locality = models.OneToOneField(Locality, models.CASCADE, related_name="pilot", verbose_name=_("locality"))

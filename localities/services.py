@@ -350,15 +350,17 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
 
 
 @transaction.atomic
-def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) -> int:
+def pilot_reschedule(
+    *, actor, pilot: Pilot, planned_start_on: datetime.date, expected_version: int | None = None
+) -> int:
     """Move the pilot's start: open milestones' due dates move by the same number of days; done ones keep
-    theirs (they are history). Returns how many milestones moved."""
+    theirs (they are history). Returns how many milestones moved. `StaleVersionError` when someone saved the
+    pilot after the form at `expected_version` was opened (the status form passes None)."""
     require_staff(actor)
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     shift = planned_start_on - pilot.planned_start_on
     pilot.planned_start_on = planned_start_on
-    pilot.full_clean()
-    pilot.save(update_fields=["planned_start_on"])
+    _save_with_history(pilot, actor=actor, reason="rescheduled", expected_version=expected_version)
     if not shift:
         return 0
     milestones = list(Milestone.objects.select_for_update().filter(pilot=pilot, done_on__isnull=True))

@@ -52,6 +52,16 @@ class PilotAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     search_fields = ["locality__name_fi", "locality__slug"]
     readonly_fields = ["locality", "created_at", "created_by"]
     inlines = [MilestoneInline]
+    form = VersionedAdminForm  # a save over a newer one (another admin, the status form) is refused
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the open milestones move with the planned start, and who moved it is recorded.
+        services.pilot_reschedule(
+            actor=request.user,
+            pilot=obj,
+            planned_start_on=form.cleaned_data["planned_start_on"],
+            expected_version=form.expected_version,
+        )
 
     def save_formset(self, request, form, formset, change):
         # The milestone rows through the service: who changed them in their history, and a new version each, so

@@ -11,6 +11,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='historicalpilot',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Grows by one on every save, so that two people cannot save over each other unnoticed.', verbose_name='version'),
+        ),
+        migrations.AddField(
+            model_name='pilot',
+            name='version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Grows by one on every save, so that two people cannot save over each other unnoticed.', verbose_name='version'),
+        ),
+        migrations.AddField(
             model_name='historicallocality',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Grows by one on every save, so that two people cannot save over each other unnoticed.', verbose_name='version'),

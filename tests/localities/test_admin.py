@@ -23,6 +23,7 @@ from localities.models import (
     LocalityStatusChange,
     Milestone,
     Municipality,
+    Pilot,
     ProspectContact,
 )
 from localities.resources import LocalityResource
@@ -711,3 +712,20 @@ def test_the_message_of_a_decided_request_is_read_only_in_the_admin(staff_client
     staff_client.post(change, {"decision_note": "Sittenkin?"})
     request.refresh_from_db()
     assert request.decision_note == "Ei nyt."
+
+
+def test_moving_a_pilots_start_in_the_admin_moves_its_open_milestones_and_checks_the_version(staff_client, staff):
+    pilot = PilotFactory(planned_start_on=datetime.date(2026, 9, 1))
+    open_due = dict(pilot.milestones.values_list("pk", "due_on"))
+    url = reverse("admin:localities_pilot_change", args=[pilot.pk])
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    inline = {"milestones-TOTAL_FORMS": "0", "milestones-INITIAL_FORMS": "0"}
+    response = staff_client.post(url, {"planned_start_on": "2026-09-08", "version": opened, **inline})
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    week = datetime.timedelta(days=7)
+    assert dict(pilot.milestones.values_list("pk", "due_on")) == {pk: due + week for pk, due in open_due.items()}
+    assert Pilot.objects.get(pk=pilot.pk).history.latest().history_user == staff
+    # A second member of staff whose page was opened before that save is told, and nothing moves again.
+    response = staff_client.post(url, {"planned_start_on": "2026-10-01", "version": opened, **inline})
+    assert response.status_code == 200
+    assert Pilot.objects.get(pk=pilot.pk).planned_start_on == datetime.date(2026, 9, 8)
