@@ -171,9 +171,24 @@ class VersionedAdminForm(VersionFormMixin, forms.ModelForm):
     """An admin change form with optimistic locking: the version the page was opened with travels with it
     (templates/admin/change_form.html renders it), and a save over someone else's newer one is refused with the
     form kept. The admin's `save_model` passes `form.expected_version` to the saving service, which checks it
-    again inside its transaction."""
+    again inside its transaction; the ModelAdmin takes `VersionedAdminMixin`, so that a save landing between the
+    two checks is a conflict on the page too."""
 
     def clean(self):
         cleaned = super().clean()
         self.check_version()
         return cleaned
+
+
+class VersionedAdminMixin:
+    """For a ModelAdmin whose form is a `VersionedAdminForm`. The form's check runs before the admin's
+    transaction and the service's inside it; a save that lands between the two (the same instant) makes the
+    service raise `StaleVersionError` out of `save_model`, which Django's admin would answer with a 500. The
+    transaction has rolled back by then: the post is handled once more, and the form's check now shows the
+    conflict with what the person typed."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError:
+            return super().changeform_view(request, object_id, form_url, extra_context)

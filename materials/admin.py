@@ -21,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.api import neutralise_cell
 from kaikukeskus.forms import ReasonableDateField, add_service_errors
-from kaikukeskus.locking import VersionedAdminForm
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
 from materials.models import (
@@ -57,7 +57,7 @@ class VersionInline(WithoutViewsMixin, admin.TabularInline):
 
 
 @admin.register(Material)
-class MaterialAdmin(SimpleHistoryAdmin):
+class MaterialAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = VersionedAdminForm  # a save over another's newer one is refused, with what they saved
     list_display = ["title_fi", "kind", "audience", "visibility", "slug"]
     list_filter = ["kind", "audience", "visibility"]
@@ -168,7 +168,7 @@ class MaterialVersionForm(VersionedAdminForm):
 
 
 @admin.register(MaterialVersion)
-class MaterialVersionAdmin(SimpleHistoryAdmin):
+class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = MaterialVersionForm
     list_display = ["material", "label", "status", "published_on", "published_by"]
     list_filter = ["status", "material__kind", "material"]

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.forms import https_formfield
-from kaikukeskus.locking import VersionedAdminForm, check_and_bump
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
@@ -87,7 +87,7 @@ class PartnerAdminForm(VersionedAdminForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PartnerAdminForm
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]
@@ -127,7 +127,7 @@ class PartnerAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = VersionedAdminForm  # a save over a newer one (the portal, the partner's page, an import) is refused
     list_display = ["name", "partner", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "partner__role", "partner__locality"]

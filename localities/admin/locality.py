@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.locking import VersionedAdminForm
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import services
 from localities.admin.agreements import AgreementInline
 from localities.admin.common import RegionFilter, WithoutViewsMixin, object_view_url
@@ -25,7 +25,7 @@ from localities.resources import LocalityResource
 
 
 @admin.register(Locality)
-class LocalityAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class LocalityAdmin(VersionedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = VersionedAdminForm  # a save over another's newer one (staff, a status move, an import) is refused
     resource_classes = [LocalityResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a web page typed without a scheme

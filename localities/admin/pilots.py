@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.i18n import translated
-from kaikukeskus.locking import VersionedAdminForm
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
 from localities.admin.common import (
     OverdueFilter,
@@ -45,7 +45,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class PilotAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot starts when the locality begins preparing (Change status)
     list_display = ["locality", "planned_start_on", "created_at", "created_by"]
     list_select_related = ["locality", "created_by"]
@@ -74,7 +74,7 @@ class PilotAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot's milestones are copied from the national template
     form = VersionedAdminForm  # a save over a newer one (a correction, a reschedule, another admin) is refused
     list_display = ["title_fi", "locality", "due_on", "done_on", "is_late"]

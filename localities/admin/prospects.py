@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.locking import VersionedAdminForm
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
 from localities.admin.common import RegionFilter, WithoutViewsMixin
 from localities.models import Locality, Prospect, ProspectContact
@@ -23,7 +23,7 @@ class ProspectContactInline(admin.StackedInline):
 
 
 @admin.register(Prospect)
-class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
+class ProspectAdmin(VersionedAdminMixin, WithoutViewsMixin, admin.ModelAdmin):
     """Staff's pipeline: localities that do not run Kaikukortti yet, the soonest next step first."""
 
     without_views = ("add", "delete")  # a prospect is a locality: add it under Localities
