@@ -1,5 +1,5 @@
-"""Optimistic locking for records that people edit in forms: the one helper every app uses (partners and contact
-persons now, statistics reports next).
+"""Optimistic locking for records that people edit in forms: the one helper every app uses (README's "Two people
+saving the same record" lists the records that carry it, and why the others do not).
 
 Two coordinators open the same record, both change it, both save: without a guard the second save silently
 undoes the first. With it, each row carries a `version`; a form sends back the version it was rendered from, and
