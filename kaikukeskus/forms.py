@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.validators import validate_reasonable_date
+
 
 def https_formfield(field, **kwargs):
     """A ModelForm's `formfield_callback`: a web address typed without a scheme is https (Django 5.2 still
@@ -15,6 +17,13 @@ def https_formfield(field, **kwargs):
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
     return field.formfield(**kwargs)
+
+
+class ReasonableDateField(forms.DateField):
+    """A date a person types, within the portal's years (`validate_reasonable_date`, which model date fields carry
+    too): for the plain forms' dates."""
+
+    default_validators = [validate_reasonable_date]
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -10,7 +10,11 @@ Every model with history (django-simple-history) is written through `save()`, `d
   template filter `history_reason`) translates it when shown. Apps add their keys with `register_reasons()`.
 
 `save()` runs `full_clean()` first (the model's and the database's rules, answered as a `ValidationError`), unless
-the caller validated the row already. `.update()` skips history: use it only where no person acted.
+the caller validated the row already. A versioned row (`kaikukeskus.locking.Versioned`) claims its next version
+too: checked against `expected_version`, the version the person's form was opened with (`StaleVersionError` when
+someone saved since), or simply raised when there is no form (`None`: a status move, a publication), so that a
+form opened before any save reports a conflict. A caller that claimed the version itself with `check_and_bump`
+is not claimed twice. `.update()` skips history and versions: use it only where no person acted.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +24,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kaikukeskus.locking import Versioned, bump_versions, check_and_bump, claimed, forget_claim
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
 DETAIL_SEPARATOR = ": "
@@ -66,15 +72,22 @@ def save(
     *,
     actor,
     reason: str,
+    expected_version: int | None = None,
     clean: bool = True,
     update_fields: Sequence[str] | None = None,
 ) -> None:
     """Save `instance` with who (`actor`) and why (`reason`, a key, or `with_detail()`) in its history."""
     if clean:
         instance.full_clean()
+    if isinstance(instance, Versioned):
+        if not claimed(instance):
+            check_and_bump(instance, expected_version=expected_version)
+        if update_fields is not None and "version" not in update_fields:
+            update_fields = [*update_fields, "version"]
     instance._history_user = _who(actor)  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save(update_fields=update_fields)
+    forget_claim(instance)
 
 
 def delete(instance: models.Model, *, actor, reason: str) -> None:
@@ -92,6 +105,10 @@ def bulk_create(objs: Iterable[models.Model], model: type[models.Model], *, acto
 def bulk_update(
     objs: Iterable[models.Model], model: type[models.Model], fields: Sequence[str], *, actor, reason: str, **options
 ) -> int | None:
+    """The caller holds the rows locked; a versioned model's rows each take their next version."""
+    objs, fields = list(objs), list(fields)
+    if issubclass(model, Versioned) and "version" not in fields:
+        fields += bump_versions(objs)
     return bulk_update_with_history(
-        list(objs), model, list(fields), default_user=_who(actor), default_change_reason=reason, **options
+        objs, model, fields, default_user=_who(actor), default_change_reason=reason, **options
     )

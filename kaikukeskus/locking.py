@@ -1,5 +1,5 @@
-"""Optimistic locking for records that people edit in forms: the one helper every app uses (partners and contact
-persons now, statistics reports next).
+"""Optimistic locking for records that people edit in forms: the one helper every app uses (README's "Two people
+saving the same record" lists the records that carry it, and why the others do not).
 
 Two coordinators open the same record, both change it, both save: without a guard the second save silently
 undoes the first. With it, each row carries a `version`; a form sends back the version it was rendered from, and
@@ -74,10 +74,21 @@ def check_and_bump(instance: models.Model, *, expected_version: int | None) -> N
     if expected_version is None:
         rows.update(version=F("version") + 1)
         instance.version = rows.values_list("version", flat=True).get()
-        return
-    if not rows.filter(version=expected_version).update(version=expected_version + 1):
+    elif not rows.filter(version=expected_version).update(version=expected_version + 1):
         raise StaleVersionError(model._default_manager.get(pk=instance.pk))
-    instance.version = expected_version + 1
+    else:
+        instance.version = expected_version + 1
+    instance._version_claimed = True
+
+
+def claimed(instance: models.Model) -> bool:
+    """Whether this save's version was claimed already (`check_and_bump`), so the write kernel claims no other."""
+    return getattr(instance, "_version_claimed", False)
+
+
+def forget_claim(instance: models.Model) -> None:
+    """After the save: the next save of the same object claims a version of its own."""
+    instance.__dict__.pop("_version_claimed", None)
 
 
 def bump_versions(instances: Iterable[models.Model]) -> list[str]:
@@ -176,9 +187,24 @@ class VersionedAdminForm(VersionFormMixin, forms.ModelForm):
     """An admin change form with optimistic locking: the version the page was opened with travels with it
     (templates/admin/change_form.html renders it), and a save over someone else's newer one is refused with the
     form kept. The admin's `save_model` passes `form.expected_version` to the saving service, which checks it
-    again inside its transaction."""
+    again inside its transaction; the ModelAdmin takes `VersionedAdminMixin`, so that a save landing between the
+    two checks is a conflict on the page too."""
 
     def clean(self):
         cleaned = super().clean()
         self.check_version()
         return cleaned
+
+
+class VersionedAdminMixin:
+    """For a ModelAdmin whose form is a `VersionedAdminForm`. The form's check runs before the admin's
+    transaction and the service's inside it; a save that lands between the two (the same instant) makes the
+    service raise `StaleVersionError` out of `save_model`, which Django's admin would answer with a 500. The
+    transaction has rolled back by then: the post is handled once more, and the form's check now shows the
+    conflict with what the person typed."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError:
+            return super().changeform_view(request, object_id, form_url, extra_context)

@@ -3,6 +3,8 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.forms import ReasonableDateField
+from kaikukeskus.locking import VersionFormMixin
 from localities import selectors
 from localities.models import Locality, Region, Side, WellbeingServicesCounty
 
@@ -43,8 +45,10 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
-class MilestoneDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=timezone.localdate)
+class MilestoneDoneForm(VersionFormMixin, forms.Form):
+    """Pass `versioned_instance=` the milestone: a correction carries the version it was opened from."""
+
+    done_on = ReasonableDateField(label=_("Done on"), widget=DateInput(), initial=timezone.localdate)
     # What the person saw: a milestone done already (its date and note are corrected) or an open one (it is
     # marked done, and refused if somebody marked it meanwhile).
     correcting = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -87,16 +91,16 @@ class LocalityTransitionForm(forms.Form):
     """Staff move a locality in its lifecycle (admin). The service decides what is allowed."""
 
     to_status = forms.ChoiceField(label=_("New status"), choices=())
-    pilot_start_on = forms.DateField(
+    pilot_start_on = ReasonableDateField(
         label=_("Pilot start"),
         required=False,
         widget=DateInput(),
         help_text=_("Planned start when preparing; actual start when piloting."),
     )
-    pilot_end_on = forms.DateField(label=_("Pilot end"), required=False, widget=DateInput())
-    permanent_since = forms.DateField(label=_("Permanent since"), required=False, widget=DateInput())
-    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
-    effective_on = forms.DateField(
+    pilot_end_on = ReasonableDateField(label=_("Pilot end"), required=False, widget=DateInput())
+    permanent_since = ReasonableDateField(label=_("Permanent since"), required=False, widget=DateInput())
+    ended_on = ReasonableDateField(label=_("Ended on"), required=False, widget=DateInput())
+    effective_on = ReasonableDateField(
         label=_("Effective on"),
         required=False,
         widget=DateInput(),

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
+from kaikukeskus.locking import Versioned
 from kaikukeskus.models import national_staff_choices
+from kaikukeskus.validators import validate_reasonable_date
 from localities.validators import validate_document_content, validate_document_size
 
 
@@ -135,7 +137,7 @@ class LocalityQuerySet(models.QuerySet):
         return self.filter(started & not_ended).exclude(not_yet)
 
 
-class Locality(TranslatedNameMixin, models.Model):
+class Locality(TranslatedNameMixin, Versioned):
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality")
         GROUP = "group", _("Group of municipalities")
@@ -170,11 +172,15 @@ class Locality(TranslatedNameMixin, models.Model):
         verbose_name=_("wellbeing services county"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
-    first_contact_on = models.DateField(_("first contact on"), null=True, blank=True)
-    pilot_start_on = models.DateField(_("pilot start"), null=True, blank=True)
-    pilot_end_on = models.DateField(_("pilot end"), null=True, blank=True)
-    permanent_since = models.DateField(_("permanent since"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    first_contact_on = models.DateField(
+        _("first contact on"), null=True, blank=True, validators=[validate_reasonable_date]
+    )
+    pilot_start_on = models.DateField(_("pilot start"), null=True, blank=True, validators=[validate_reasonable_date])
+    pilot_end_on = models.DateField(_("pilot end"), null=True, blank=True, validators=[validate_reasonable_date])
+    permanent_since = models.DateField(
+        _("permanent since"), null=True, blank=True, validators=[validate_reasonable_date]
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_reasonable_date])
     website = models.URLField(_("local web page"), blank=True)
     feedback_email = models.EmailField(_("public feedback e-mail"), blank=True)
     local_only_card = models.BooleanField(
@@ -237,8 +243,8 @@ class Coordinator(models.Model):
     )
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="coordinators", verbose_name=_("locality"))
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
-    started_on = models.DateField(_("started on"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), default=timezone.localdate, validators=[validate_reasonable_date])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_reasonable_date])
 
     history = HistoricalRecords()
     objects = CoordinatorQuerySet.as_manager()
@@ -300,7 +306,7 @@ class LocalityStatusChange(models.Model):
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="status_changes", verbose_name=_("locality"))
     from_status = models.CharField(_("from status"), max_length=20, choices=Locality.Status.choices)
     to_status = models.CharField(_("to status"), max_length=20, choices=Locality.Status.choices)
-    effective_on = models.DateField(_("effective on"))
+    effective_on = models.DateField(_("effective on"), validators=[validate_reasonable_date])
     note = models.TextField(_("note"), blank=True)
     changed_by = person_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
@@ -341,9 +347,15 @@ class LocalityAgreement(models.Model):
 
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="agreements", verbose_name=_("locality"))
     title = models.CharField(_("title"), max_length=200, blank=True)
-    signed_on = models.DateField(_("signed on"))
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    signed_on = models.DateField(_("signed on"), validators=[validate_reasonable_date])
+    valid_from = models.DateField(_("valid from"), validators=[validate_reasonable_date])
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until further notice."),
+        validators=[validate_reasonable_date],
+    )
     document = models.FileField(
         _("document"),
         upload_to=agreement_upload_to,
@@ -419,11 +431,11 @@ class MilestoneTemplate(TranslatedTitleMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["position"], name="milestone_template_unique_position")]
 
 
-class Pilot(models.Model):
+class Pilot(Versioned):
     """A locality's pilot: started when it begins preparing, it carries the checklist of milestones."""
 
     locality = models.OneToOneField(Locality, models.CASCADE, related_name="pilot", verbose_name=_("locality"))
-    planned_start_on = models.DateField(_("planned start"))
+    planned_start_on = models.DateField(_("planned start"), validators=[validate_reasonable_date])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = person_field(_("created by"))
 
@@ -457,8 +469,8 @@ class DueWork(models.Model):
     """Work that falls due on a day and is marked done, with who marked it; `is_overdue` is the queryset's rule
     for one row already in memory."""
 
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), validators=[validate_reasonable_date])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_reasonable_date])
     done_by = person_field(_("done by"))
 
     objects = DueWorkQuerySet.as_manager()
@@ -475,7 +487,7 @@ class DueWork(models.Model):
         return self.done_on is None and self.due_on < (on or timezone.localdate())
 
 
-class Milestone(TranslatedTitleMixin, DueWork):
+class Milestone(TranslatedTitleMixin, DueWork, Versioned):
     pilot = models.ForeignKey(Pilot, models.CASCADE, related_name="milestones", verbose_name=_("pilot"))
     template = models.ForeignKey(
         MilestoneTemplate,
@@ -522,7 +534,7 @@ class Milestone(TranslatedTitleMixin, DueWork):
 
 class FeedbackMeeting(models.Model):
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="feedback_meetings", verbose_name=_("locality"))
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_reasonable_date])
     kaikukeskus_participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",
@@ -599,11 +611,11 @@ class ProspectContact(models.Model):
         OTHER = "other", _("Other")
 
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="prospect_contacts", verbose_name=_("locality"))
-    contacted_on = models.DateField(_("date"))
+    contacted_on = models.DateField(_("date"), validators=[validate_reasonable_date])
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     summary = models.TextField(_("summary"))
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
-    next_step_on = models.DateField(_("next step on"), null=True, blank=True)
+    next_step_on = models.DateField(_("next step on"), null=True, blank=True, validators=[validate_reasonable_date])
     logged_by = person_field(_("logged by"))
 
     history = HistoricalRecords()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin
+from kaikukeskus.locking import check_and_bump
 from localities.models import Locality, Municipality, WellbeingServicesCounty
 
 
@@ -84,6 +85,11 @@ class LocalityResource(AdminImportResourceMixin, resources.ModelResource):
                 errors["municipalities"] = [ValidationError(str(error), code="invalid")]
         if errors:
             raise ValidationError(errors)
+
+    def do_instance_save(self, instance, is_create):
+        # A new version, so that a change form opened before this import reports a conflict instead of undoing it.
+        check_and_bump(instance, expected_version=None)
+        super().do_instance_save(instance, is_create)
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: one bad row rolls the whole import back.

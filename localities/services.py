@@ -208,15 +208,17 @@ history.register_reasons(
         "approved": _l("Approved"),
         "declined": _l("Declined"),
         "pilot rescheduled": _l("Pilot rescheduled"),
+        "rescheduled": _l("Rescheduled"),
     }
 )
 
 
 @transaction.atomic
-def locality_update(*, actor, locality: Locality, **changes) -> Locality:
+def locality_update(*, actor, locality: Locality, expected_version: int | None = None, **changes) -> Locality:
     """Staff create (a new locality starts as a prospect) or edit a locality: its names, municipalities, public
     facts, notes and dates. The dates are checked against each other as in the lifecycle; the status itself
-    moves only through `locality_transition`."""
+    moves only through `locality_transition`. `expected_version` is the version the form was opened with:
+    `StaleVersionError` and nothing written when someone saved the locality since (None overwrites knowingly)."""
     require_staff(actor)
     _refuse_unknown(changes, LOCALITY_FIELDS)
     municipalities = changes.pop("municipalities", None)
@@ -224,7 +226,7 @@ def locality_update(*, actor, locality: Locality, **changes) -> Locality:
         locality.status = S.PROSPECT
     for name, value in changes.items():
         setattr(locality, name, value)
-    history.save(locality, actor=actor, reason="edited")
+    history.save(locality, actor=actor, reason="edited", expected_version=expected_version)
     if municipalities is not None:
         locality.municipalities.set(municipalities)
     return locality
@@ -348,21 +350,24 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
 
 
 @transaction.atomic
-def pilot_reschedule(*, actor, pilot: Pilot, planned_start_on: datetime.date) -> int:
+def pilot_reschedule(
+    *, actor, pilot: Pilot, planned_start_on: datetime.date, expected_version: int | None = None
+) -> int:
     """Move the pilot's start: open milestones' due dates move by the same number of days; done ones keep
-    theirs (they are history). Returns how many milestones moved."""
+    theirs (they are history). Returns how many milestones moved. `StaleVersionError` when someone saved the
+    pilot after the form at `expected_version` was opened (the status form passes None)."""
     require_staff(actor)
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     shift = planned_start_on - pilot.planned_start_on
     pilot.planned_start_on = planned_start_on
-    pilot.full_clean()
-    pilot.save(update_fields=["planned_start_on"])
+    history.save(pilot, actor=actor, reason="rescheduled", expected_version=expected_version)
     if not shift:
         return 0
-    milestones = list(Milestone.objects.filter(pilot=pilot, done_on__isnull=True))
+    milestones = list(Milestone.objects.select_for_update().filter(pilot=pilot, done_on__isnull=True))
     for milestone in milestones:
         milestone.due_on += shift
-    # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates.
+    # One UPDATE batch plus one history row per milestone, so the timeline shows who moved the dates; a new
+    # version each (the kernel's), so that a correction opened before reports a conflict.
     history.bulk_update(milestones, Milestone, ["due_on"], actor=actor, reason="pilot rescheduled")
     return len(milestones)
 
@@ -416,15 +421,18 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
 
 
 @transaction.atomic
-def milestone_correct(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+def milestone_correct(
+    *, actor, milestone: Milestone, done_on: datetime.date, note: str = "", expected_version: int | None = None
+) -> Milestone:
     """Correct the date and note of a milestone marked done; who marked it done stays, history records who
-    corrected it."""
+    corrected it. `expected_version` is the version the correction form was opened with: `StaleVersionError` and
+    nothing written when someone corrected, reopened or moved the milestone since (None overwrites knowingly)."""
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     if milestone.done_on is None:
         raise ValidationError(_("This milestone has been marked not done meanwhile; mark it done again if it is."))
     _check_done_on(done_on)
     milestone.done_on, milestone.note = done_on, note
-    history.save(milestone, actor=actor, reason="corrected")
+    history.save(milestone, actor=actor, reason="corrected", expected_version=expected_version)
     return milestone
 
 
@@ -434,6 +442,15 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     milestone.done_on = milestone.done_by = None
     history.save(milestone, actor=actor, reason="reopened")
+    return milestone
+
+
+@transaction.atomic
+def milestone_save(*, actor, milestone: Milestone, expected_version: int | None = None) -> Milestone:
+    """Staff change a milestone's position, titles or due date in the admin (whether it is done moves only
+    through the services above). `StaleVersionError` when someone saved it after `expected_version`."""
+    require_staff(actor)
+    history.save(milestone, actor=actor, reason="edited", expected_version=expected_version)
     return milestone
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from kaikukeskus.forms import add_service_errors
+from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities import permissions, sections, selectors, services
 from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
@@ -108,26 +109,32 @@ def milestone_done(request, slug: str, pk: int):
         "note": milestone.note,
         "correcting": milestone.done_on is not None,
     }
-    form = MilestoneDoneForm(request.POST or None, initial=initial)
+    form = MilestoneDoneForm(request.POST or None, initial=initial, versioned_instance=milestone)
     if request.method == "POST" and form.is_valid():
-        save = services.milestone_correct if form.cleaned_data["correcting"] else services.milestone_mark_done
+        values = {"done_on": form.cleaned_data["done_on"], "note": form.cleaned_data["note"]}
         try:
-            save(
-                actor=request.user,
-                milestone=milestone,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-            )
+            if form.cleaned_data["correcting"]:
+                services.milestone_correct(
+                    actor=request.user, milestone=milestone, expected_version=form.expected_version, **values
+                )
+            else:
+                services.milestone_mark_done(actor=request.user, milestone=milestone, **values)
         except services.AlreadyDoneError as error:
             messages.error(request, error.message)
             return redirect(checklist)
+        except StaleVersionError as error:
+            # Someone corrected it meanwhile: the page keeps what this person typed, the other's values beside.
+            form.show_conflict(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Marked done: %(milestone)s.") % {"milestone": milestone.title})
             return redirect(checklist)
     return render(
-        request, "localities/milestone_form.html", {"locality": locality, "milestone": milestone, "form": form}
+        request,
+        "localities/milestone_form.html",
+        {"locality": locality, "milestone": milestone, "form": form},
+        status=409 if form.has_error(NON_FIELD_ERRORS, "stale_version") else 200,
     )
 
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.forms import add_service_errors
+from kaikukeskus.forms import ReasonableDateField, add_service_errors
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from kaikukeskus.spreadsheets import neutralise_cell
 from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
@@ -56,7 +57,8 @@ class VersionInline(WithoutViewsMixin, admin.TabularInline):
 
 
 @admin.register(Material)
-class MaterialAdmin(SimpleHistoryAdmin):
+class MaterialAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm  # a save over another's newer one is refused, with what they saved
     list_display = ["title_fi", "kind", "audience", "visibility", "slug"]
     list_filter = ["kind", "audience", "visibility"]
     search_fields = ["title_fi", "title_sv", "title_en", "slug"]
@@ -76,7 +78,7 @@ class MaterialAdmin(SimpleHistoryAdmin):
     inlines = [VersionInline]
 
     def save_model(self, request, obj, form, change):
-        services.material_save(actor=request.user, material=obj)
+        services.material_save(actor=request.user, material=obj, expected_version=form.expected_version)
 
 
 class MaterialFileForm(forms.ModelForm):
@@ -157,14 +159,16 @@ class FileUploadInline(admin.TabularInline):
         return self.has_add_permission(request, obj)
 
 
-class MaterialVersionForm(forms.ModelForm):
+class MaterialVersionForm(VersionedAdminForm):
+    """A save over a newer one (another admin, a publication, a withdrawal) is refused."""
+
     class Meta:
         model = MaterialVersion
         fields = ["material", "label", "changes_fi", "changes_sv", "changes_en"]
 
 
 @admin.register(MaterialVersion)
-class MaterialVersionAdmin(SimpleHistoryAdmin):
+class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = MaterialVersionForm
     list_display = ["material", "label", "status", "published_on", "published_by"]
     list_filter = ["status", "material__kind", "material"]
@@ -211,7 +215,7 @@ class MaterialVersionAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        services.material_version_save(actor=request.user, version=obj)
+        services.material_version_save(actor=request.user, version=obj, expected_version=form.expected_version)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not MaterialFile:
@@ -313,7 +317,7 @@ class WithdrawForm(forms.Form):
 
 
 class ConsultationOpenForm(forms.Form):
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = ReasonableDateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     partner_emails = forms.CharField(
         label=_("Partners invited by e-mail"),

@@ -26,7 +26,3 @@ class CommentForm(forms.ModelForm):
         model = ConsultationComment
         fields = ["section", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["body"].max_length = 5000

@@ -7,6 +7,7 @@ import hashlib
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -14,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kaikukeskus.locking import Versioned
+from kaikukeskus.validators import validate_reasonable_date
 from localities.models import (
     Locality,
     TranslatedField,
@@ -76,7 +79,7 @@ class MaterialQuerySet(models.QuerySet):
         )
 
 
-class Material(models.Model):
+class Material(Versioned):
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in web addresses."))
     title_fi = models.CharField(_("title in Finnish"), max_length=200)
     title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
@@ -129,7 +132,7 @@ class MaterialVersionQuerySet(models.QuerySet):
         return self.filter(status__in=[MaterialVersion.Status.PUBLISHED, MaterialVersion.Status.SUPERSEDED])
 
 
-class MaterialVersion(models.Model):
+class MaterialVersion(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -142,7 +145,7 @@ class MaterialVersion(models.Model):
     changes_sv = models.TextField(_("what changed, in Swedish"), blank=True)
     changes_en = models.TextField(_("what changed, in English"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[validate_reasonable_date])
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     published_by = person_field(_("published by"))
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
@@ -310,7 +313,7 @@ class Consultation(models.Model):
     version = models.OneToOneField(
         MaterialVersion, models.CASCADE, related_name="consultation", verbose_name=_("version")
     )
-    closes_on = models.DateField(_("closes on"))
+    closes_on = models.DateField(_("closes on"), validators=[validate_reasonable_date])
     introduction = models.TextField(_("introduction"), blank=True)
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     opened_by = person_field(_("opened by"))
@@ -353,6 +356,11 @@ class ConsultationPartner(models.Model):
         return self.name or self.email
 
 
+# A comment is a few paragraphs on one section; a longer text belongs in a document sent to Kaikukeskus. The
+# model field's `max_length` bounds the form (with its message at the field), the validator every other writer.
+COMMENT_MAX_LENGTH = 5_000
+
+
 class ConsultationComment(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -371,7 +379,9 @@ class ConsultationComment(models.Model):
         Locality, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("locality")
     )
     section = models.CharField(_("section or page"), max_length=100, help_text=_("For example “3.2” or “page 7”."))
-    body = models.TextField(_("comment"))
+    body = models.TextField(
+        _("comment"), max_length=COMMENT_MAX_LENGTH, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)]
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     reply = models.TextField(_("reply"), blank=True)

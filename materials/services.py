@@ -48,22 +48,27 @@ history.register_reasons(
 
 
 @transaction.atomic
-def material_save(*, actor, material: Material) -> Material:
+def material_save(*, actor, material: Material, expected_version: int | None = None) -> Material:
     """Staff create or edit a material's descriptive fields (slug, titles, descriptions, kind, audience,
-    visibility)."""
+    visibility). `StaleVersionError` and nothing written when someone saved it after `expected_version`, the
+    version the form was opened with (None overwrites knowingly)."""
     require_staff(actor)
-    history.save(material, actor=actor, reason="created" if material.pk is None else "edited")
+    history.save(
+        material, actor=actor, reason="created" if material.pk is None else "edited", expected_version=expected_version
+    )
     return material
 
 
 @transaction.atomic
-def material_version_save(*, actor, version: MaterialVersion) -> MaterialVersion:
+def material_version_save(*, actor, version: MaterialVersion, expected_version: int | None = None) -> MaterialVersion:
     """Staff create a draft version or edit its label and what changed. The status moves only through
-    `material_version_publish` and `material_version_withdraw`."""
+    `material_version_publish` and `material_version_withdraw`. `StaleVersionError` as `material_save`."""
     require_staff(actor)
     if version.pk is None:
         version.status = Status.DRAFT
-    history.save(version, actor=actor, reason="created" if version.pk is None else "edited")
+    history.save(
+        version, actor=actor, reason="created" if version.pk is None else "edited", expected_version=expected_version
+    )
     return version
 
 

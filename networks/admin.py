@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
-from kaikukeskus.locking import VersionedAdminForm, check_and_bump
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump
 from kaikukeskus.spreadsheet_reader import MAX_ROWS
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
@@ -78,7 +78,7 @@ class PartnerAdminForm(VersionedAdminForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     form = PartnerAdminForm
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]
@@ -118,7 +118,8 @@ class PartnerAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryA
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(SimpleHistoryAdmin):
+class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedAdminForm  # a save over a newer one (the portal, the partner's page, an import) is refused
     list_display = ["name", "partner", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "partner__role", "partner__locality"]
     search_fields = ["name", "email", "partner__name"]
@@ -129,4 +130,4 @@ class ContactPersonAdmin(SimpleHistoryAdmin):
         return scoped(super().get_queryset(request), user=request.user, locality_path="partner__locality")
 
     def save_model(self, request, obj, form, change):
-        services.contact_save(actor=request.user, contact=obj)
+        services.contact_save(actor=request.user, contact=obj, expected_version=form.expected_version)

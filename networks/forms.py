@@ -8,7 +8,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukeskus.forms import https_formfield
+from kaikukeskus.forms import ReasonableDateField, https_formfield
 from kaikukeskus.locking import VersionFormMixin
 from kaikukeskus.spreadsheet_reader import validate_upload
 from localities.models import Locality
@@ -160,7 +160,7 @@ ContactFormSet = inlineformset_factory(
 
 
 class PartnerEndForm(forms.Form):
-    left_on = forms.DateField(
+    left_on = ReasonableDateField(
         label=_("Left on"),
         widget=DateInput(),
         help_text=_("The first day the partner is no longer in the network."),

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import Versioned
+from kaikukeskus.validators import validate_reasonable_date
 from localities.models import Locality, Municipality
 
 # --- Phone numbers and names ----------------------------------------------------------------------------
@@ -193,11 +194,17 @@ class Partner(Versioned):
     # Issuers
     issuer_kind = models.CharField(_("issuer kind"), max_length=20, choices=IssuerKind.choices, blank=True)
     # Membership of the network
-    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    joined_on = models.DateField(_("joined on"), default=timezone.localdate, validators=[validate_reasonable_date])
     left_on = models.DateField(
-        _("left on"), null=True, blank=True, help_text=_("The first day the partner is no longer in the network.")
+        _("left on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the partner is no longer in the network."),
+        validators=[validate_reasonable_date],
     )
-    commitment_acknowledged_on = models.DateField(_("commitment acknowledged on"), null=True, blank=True)
+    commitment_acknowledged_on = models.DateField(
+        _("commitment acknowledged on"), null=True, blank=True, validators=[validate_reasonable_date]
+    )
     commitment_kind = models.CharField(_("commitment kind"), max_length=12, choices=CommitmentKind.choices, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -262,12 +262,13 @@ def partner_imports_purge(*, older_than: datetime.timedelta = datetime.timedelta
 
 
 @transaction.atomic
-def contact_save(*, actor, contact: ContactPerson) -> ContactPerson:
-    """Save a contact person whose fields a trusted form (the admin's) has already set. Bumps the version, so
-    that a portal form opened before this save reports a conflict instead of undoing it."""
+def contact_save(*, actor, contact: ContactPerson, expected_version: int | None = None) -> ContactPerson:
+    """Save a contact person whose fields a trusted form (the admin's) has already set. `StaleVersionError` when
+    the row is no longer at `expected_version` (the contact's own admin page; the partner page's inline rows
+    pass None); the version is bumped, so that a form opened before this save reports a conflict."""
     require_scope(actor, contact.partner.locality)
     contact.full_clean()
-    check_and_bump(contact, expected_version=None)
+    check_and_bump(contact, expected_version=expected_version)
     history.save(contact, actor=actor, reason="edited", clean=False)
     return contact
 

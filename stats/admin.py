@@ -22,6 +22,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
+from kaikukeskus.forms import ReasonableDateField
 from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES, validate_upload
 from localities.admin.common import WithoutViewsMixin, object_view_url
 from localities.permissions import scoped
@@ -273,7 +274,7 @@ class ReturnForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    until = forms.DateField(
+    until = ReasonableDateField(
         label=_("Open for correction until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("On the day after, the report locks again by itself."),

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.forms import https_formfield
-from kaikukeskus.locking import VersionedAdminForm
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from trainings import services
 from trainings.models import Registration, Training
 
@@ -57,7 +57,7 @@ class TrainingAdminForm(VersionedAdminForm):
 
 
 @admin.register(Training)
-class TrainingAdmin(SimpleHistoryAdmin):
+class TrainingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = TrainingAdminForm
     list_display = ["title_fi", "kind", "format", "starts_at", "status", "seats", "waitlisted", "links"]
     list_filter = ["status", "kind", "format", "audience", "language"]

@@ -14,6 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import services
 from localities.admin.agreements import AgreementInline
 from localities.admin.common import RegionFilter, WithoutViewsMixin, object_view_url
@@ -25,7 +26,8 @@ from localities.resources import LocalityResource
 
 
 @admin.register(Locality)
-class LocalityAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class LocalityAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    form = VersionedAdminForm  # a save over another's newer one (staff, a status move, an import) is refused
     resource_classes = [LocalityResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a web page typed without a scheme
     list_display = ["name_fi", "kind", "status", "county", "pilot_start_on", "permanent_since", "ended_on"]
@@ -134,7 +136,7 @@ class LocalityAdmin(SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistory
         # Through the service, which checks the dates in their order and records who; the status never changes
         # here (read-only) and new localities start as prospects.
         fields = {name: value for name, value in form.cleaned_data.items() if name in services.LOCALITY_FIELDS}
-        services.locality_update(actor=request.user, locality=obj, **fields)
+        services.locality_update(actor=request.user, locality=obj, expected_version=form.expected_version, **fields)
 
     def save_related(self, request, form, formsets, change):
         # The service saved the municipalities with the locality; the inlines save as usual.

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.i18n import translated
-from localities import selectors
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
+from localities import selectors, services
 from localities.admin.common import (
     OverdueFilter,
     RegionFilter,
@@ -44,18 +45,38 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Pilot)
-class PilotAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class PilotAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot starts when the locality begins preparing (Change status)
     list_display = ["locality", "planned_start_on", "created_at", "created_by"]
     list_select_related = ["locality", "created_by"]
     search_fields = ["locality__name_fi", "locality__slug"]
     readonly_fields = ["locality", "created_at", "created_by"]
     inlines = [MilestoneInline]
+    form = VersionedAdminForm  # a save over a newer one (another admin, the status form) is refused
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the open milestones move with the planned start, and who moved it is recorded.
+        services.pilot_reschedule(
+            actor=request.user,
+            pilot=obj,
+            planned_start_on=form.cleaned_data["planned_start_on"],
+            expected_version=form.expected_version,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        # The milestone rows through the service: who changed them in their history, and a new version each, so
+        # that a milestone's own change form or a correction opened before reports a conflict.
+        for milestone in formset.save(commit=False):
+            services.milestone_save(actor=request.user, milestone=milestone)
+        for milestone in formset.deleted_objects:
+            milestone._history_user = request.user
+            milestone.delete()
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot's milestones are copied from the national template
+    form = VersionedAdminForm  # a save over a newer one (a correction, a reschedule, another admin) is refused
     list_display = ["title_fi", "locality", "due_on", "done_on", "is_late"]
     list_filter = [OverdueFilter, "pilot__locality__status", "template"]
     search_fields = ["title_fi", "title_sv", "pilot__locality__name_fi"]
@@ -74,6 +95,9 @@ class MilestoneAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         "note",
     ]
     ordering = ["due_on"]
+
+    def save_model(self, request, obj, form, change):
+        services.milestone_save(actor=request.user, milestone=obj, expected_version=form.expected_version)
 
     @admin.display(description=_("locality"), ordering="pilot__locality__name_fi")
     def locality(self, milestone):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
 from localities.admin.common import RegionFilter, WithoutViewsMixin
 from localities.models import Locality, Prospect, ProspectContact
@@ -22,10 +23,11 @@ class ProspectContactInline(admin.StackedInline):
 
 
 @admin.register(Prospect)
-class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
+class ProspectAdmin(VersionedAdminMixin, WithoutViewsMixin, admin.ModelAdmin):
     """Staff's pipeline: localities that do not run Kaikukortti yet, the soonest next step first."""
 
     without_views = ("add", "delete")  # a prospect is a locality: add it under Localities
+    form = VersionedAdminForm  # its staff notes are the locality's: a save over a newer one is refused
 
     list_display = ["name_fi", "last_contact", "contact_count", "next_step", "next_step_date"]
     list_filter = ["county", RegionFilter, "kind"]
@@ -69,7 +71,10 @@ class ProspectAdmin(WithoutViewsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Saved as a Locality, so that its history records the change (a proxy's save is not tracked).
         services.locality_update(
-            actor=request.user, locality=Locality.objects.get(pk=obj.pk), staff_notes=form.cleaned_data["staff_notes"]
+            actor=request.user,
+            locality=Locality.objects.get(pk=obj.pk),
+            expected_version=form.expected_version,
+            staff_notes=form.cleaned_data["staff_notes"],
         )
 
     def save_formset(self, request, form, formset, change):

@@ -7,8 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
+from localities.models import Locality
+from materials.models import Material
 from tests.e2e.conftest import assert_accessible, log_in
 from tests.kaikukeskus.portal_pages import make_portal_pages
+from tests.materials.factories import MaterialFactory
 from tests.networks.factories import ContactPersonFactory, PartnerFactory
 
 
@@ -66,7 +69,7 @@ def test_the_export_pages_select_all_toggle_works_under_the_csp_and_is_labelled(
     assert_accessible(page, best_practice=True)
 
 
-@pytest.mark.parametrize("kind", ["training", "partner"])
+@pytest.mark.parametrize("kind", ["training", "partner", "locality", "material"])
 def test_staff_save_a_row_saved_before_and_are_told_of_a_save_made_meanwhile(page, staff, locality, password, kind):
     """The admin forms with optimistic locking carry the version the page was opened with (the change form renders
     it: templates/admin/change_form.html): a row saved before saves again, and a save made by someone else while
@@ -78,11 +81,19 @@ def test_staff_save_a_row_saved_before_and_are_told_of_a_save_made_meanwhile(pag
         row = TrainingFactory(title_fi="Perehdytys")
         training_services.training_save(actor=staff, training=row, expected_version=row.version)  # saved before
         url, field, model = reverse("admin:trainings_training_change", args=[row.pk]), "title_fi", type(row)
-    else:
+    elif kind == "partner":
         row = PartnerFactory(locality=locality, name="Kajaanin teatteri")
         row.version = 3
         row.save()
         url, field, model = reverse("admin:networks_partner_change", args=[row.pk]), "name", type(row)
+    elif kind == "locality":
+        row = locality
+        Locality.objects.filter(pk=row.pk).update(version=2)  # saved before
+        url, field, model = reverse("admin:localities_locality_change", args=[row.pk]), "staff_notes", Locality
+    else:
+        row = MaterialFactory(title_fi="Opas")
+        Material.objects.filter(pk=row.pk).update(version=2)
+        url, field, model = reverse("admin:materials_material_change", args=[row.pk]), "description_fi", Material
     log_in(page, email=staff.email, password=password, language_prefix="/en")
     with translation.override("en"):
         page.goto(url)

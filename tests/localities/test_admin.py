@@ -8,6 +8,7 @@ import tablib
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,13 @@ from localities.models import (
     Locality,
     LocalityAgreement,
     LocalityStatusChange,
+    Milestone,
     Municipality,
+    Pilot,
     ProspectContact,
 )
 from localities.resources import LocalityResource
+from tests.kaikukeskus.factories import StaffFactory
 from tests.localities.factories import (
     AccessRequestFactory,
     FeedbackMeetingFactory,
@@ -233,6 +237,7 @@ def _locality_form(locality, **changes):
         "permanent_since": "",
         "ended_on": "",
         "staff_notes": locality.staff_notes,
+        "version": locality.version,  # as the change form renders it
     }
     for prefix in ("coordinators", "agreements"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
@@ -261,6 +266,81 @@ def test_admin_edits_of_a_locality_go_through_the_service_with_who_in_history(st
     assert list(locality.municipalities.all()) == [kajaani]
     latest = locality.history.latest()
     assert (latest.history_user, latest.history_change_reason) == (staff, "edited")
+
+
+def _second_staff_client():
+    """Another member of staff, logged in on their own browser."""
+    other = Client()
+    other.force_login(StaffFactory(email="toinen@kaikukeskus.example.fi"))
+    return other
+
+
+def test_two_staff_saving_a_locality_the_second_is_told_and_nothing_is_reverted(staff_client):
+    locality = LocalityFactory(status=S.PILOTING, pilot_start_on=datetime.date(2026, 3, 1), staff_notes="Alku")
+    url = "/en" + reverse("admin:localities_locality_change", args=[locality.pk])
+    other = _second_staff_client()
+    opened = _locality_form(locality, version=staff_client.get(url).context["adminform"].form["version"].value())
+    other_opened = _locality_form(locality, version=other.get(url).context["adminform"].form["version"].value())
+
+    assert other.post(url, other_opened | {"staff_notes": "Toisen muistiinpano"}).status_code == 302
+    response = staff_client.post(url, opened | {"pilot_end_on": "2027-02-28", "staff_notes": "Minun muistiinpanoni"})
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "Someone else saved this locality while you were editing it" in " ".join(form.non_field_errors())
+    page = response.content.decode()
+    assert "Minun muistiinpanoni" in page and "2027-02-28" in page  # what they typed is kept
+    assert ("Staff-only notes", "Toisen muistiinpano", "Minun muistiinpanoni") in form.conflict_rows
+    assert 'class="version-conflict"' in page
+    locality.refresh_from_db()
+    assert (locality.staff_notes, locality.pilot_end_on) == ("Toisen muistiinpano", None)
+    # Saving again (the form carries the version it was shown with now) overwrites knowingly.
+    again = opened | {
+        "pilot_end_on": "2027-02-28",
+        "staff_notes": "Minun muistiinpanoni",
+        "version": form.data["version"],
+    }
+    assert staff_client.post(url, again).status_code == 302
+    locality.refresh_from_db()
+    assert (locality.staff_notes, locality.pilot_end_on) == ("Minun muistiinpanoni", datetime.date(2027, 2, 28))
+
+
+def test_a_status_move_or_an_import_after_the_form_opened_is_a_conflict_too(staff_client, staff):
+    locality = LocalityFactory(status=S.PILOTING, pilot_start_on=datetime.date(2026, 3, 1))
+    url = reverse("admin:localities_locality_change", args=[locality.pk])
+    opened = _locality_form(locality, staff_notes="Minun")
+    services.locality_transition(actor=staff, locality=locality, to_status=S.PAUSED)
+    assert staff_client.post(url, opened).status_code == 200
+    locality.refresh_from_db()
+    dataset = tablib.Dataset(headers=["slug", "name_fi", "kind"])
+    dataset.append([locality.slug, "Uusi nimi", locality.kind])
+    assert not LocalityResource().import_data(dataset, dry_run=False).has_errors()
+    assert staff_client.post(url, _locality_form(locality, staff_notes="Minun")).status_code == 200
+    assert Locality.objects.get(pk=locality.pk).name_fi == "Uusi nimi"
+
+
+def test_two_staff_saving_the_same_prospects_notes_the_second_is_told(staff_client, staff):
+    prospect = LocalityFactory(status=S.PROSPECT, pilot_start_on=None)
+    url = reverse("admin:localities_prospect_change", args=[prospect.pk])
+    empty = {"prospect_contacts-TOTAL_FORMS": "0", "prospect_contacts-INITIAL_FORMS": "0"}
+    services.locality_update(actor=staff, locality=prospect, staff_notes="Toisen")
+    response = staff_client.post(url, {"staff_notes": "Minun", "version": prospect.version - 1, **empty})
+    assert response.status_code == 200 and "Minun" in response.content.decode()
+    assert Locality.objects.get(pk=prospect.pk).staff_notes == "Toisen"
+
+
+def test_two_staff_saving_a_milestone_in_the_admin_the_second_is_told(staff_client, staff):
+    milestone = MilestoneFactory(title_fi="Alku")
+    url = reverse("admin:localities_milestone_change", args=[milestone.pk])
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    services.milestone_save(actor=staff, milestone=Milestone.objects.get(pk=milestone.pk), expected_version=opened)
+    data = {"position": milestone.position, "title_fi": "Minun", "due_on": milestone.due_on.isoformat()}
+    response = staff_client.post(url, data | {"version": opened})
+    assert response.status_code == 200 and "Minun" in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).title_fi == "Alku"
+    assert staff_client.post(url, data | {"version": opened + 1}).status_code == 302
+    saved = Milestone.objects.get(pk=milestone.pk)
+    assert (saved.title_fi, saved.history.latest().history_user) == ("Minun", staff)
 
 
 # --- Import and export --------------------------------------------------------------------------------------
@@ -357,6 +437,7 @@ def test_logging_a_contact_in_the_pipeline_goes_through_the_service(staff_client
         url,
         {
             "staff_notes": "",
+            "version": prospect.version,
             f"{prefix}-TOTAL_FORMS": "1",
             f"{prefix}-INITIAL_FORMS": "0",
             f"{prefix}-0-contacted_on": "2026-09-01",
@@ -378,7 +459,12 @@ def test_staff_notes_edited_in_the_pipeline_are_in_the_localitys_history(staff_c
     prefix = "prospect_contacts"
     response = staff_client.post(
         reverse("admin:localities_prospect_change", args=[prospect.pk]),
-        {"staff_notes": "Soita syyskuussa", f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"},
+        {
+            "staff_notes": "Soita syyskuussa",
+            "version": prospect.version,
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302
     prospect.refresh_from_db()
@@ -411,7 +497,11 @@ def test_correcting_a_contact_in_the_pipeline_re_dates_the_first_contact_with_wh
     services.locality_update(actor=staff, locality=prospect, first_contact_on=datetime.date(2026, 9, 1))
     response = staff_client.post(
         reverse("admin:localities_prospect_change", args=[prospect.pk]),
-        {"staff_notes": "", **_contact_formset(_contact_row(contact, contacted_on="2026-06-15"))},
+        {
+            "staff_notes": "",
+            "version": prospect.version,
+            **_contact_formset(_contact_row(contact, contacted_on="2026-06-15")),
+        },
     )
     assert response.status_code == 302
     prospect.refresh_from_db()
@@ -424,7 +514,11 @@ def test_removing_a_contact_in_the_pipeline_goes_through_the_service(staff_clien
     pk = contact.pk
     response = staff_client.post(
         reverse("admin:localities_prospect_change", args=[contact.locality_id]),
-        {"staff_notes": "", **_contact_formset(_contact_row(contact, DELETE="on"))},
+        {
+            "staff_notes": "",
+            "version": contact.locality.version,
+            **_contact_formset(_contact_row(contact, DELETE="on")),
+        },
     )
     assert response.status_code == 302
     assert not ProspectContact.objects.filter(pk=pk).exists()
@@ -618,3 +712,20 @@ def test_the_message_of_a_decided_request_is_read_only_in_the_admin(staff_client
     staff_client.post(change, {"decision_note": "Sittenkin?"})
     request.refresh_from_db()
     assert request.decision_note == "Ei nyt."
+
+
+def test_moving_a_pilots_start_in_the_admin_moves_its_open_milestones_and_checks_the_version(staff_client, staff):
+    pilot = PilotFactory(planned_start_on=datetime.date(2026, 9, 1))
+    open_due = dict(pilot.milestones.values_list("pk", "due_on"))
+    url = reverse("admin:localities_pilot_change", args=[pilot.pk])
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    inline = {"milestones-TOTAL_FORMS": "0", "milestones-INITIAL_FORMS": "0"}
+    response = staff_client.post(url, {"planned_start_on": "2026-09-08", "version": opened, **inline})
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    week = datetime.timedelta(days=7)
+    assert dict(pilot.milestones.values_list("pk", "due_on")) == {pk: due + week for pk, due in open_due.items()}
+    assert Pilot.objects.get(pk=pilot.pk).history.latest().history_user == staff
+    # A second member of staff whose page was opened before that save is told, and nothing moves again.
+    response = staff_client.post(url, {"planned_start_on": "2026-10-01", "version": opened, **inline})
+    assert response.status_code == 200
+    assert Pilot.objects.get(pk=pilot.pk).planned_start_on == datetime.date(2026, 9, 8)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
+from kaikukeskus.locking import StaleVersionError
 from localities import services
 from localities.milestone_defaults import DEFAULT_MILESTONES
 from localities.models import (
@@ -408,6 +409,29 @@ def test_correcting_a_done_milestone_keeps_who_marked_it(coordinator, second_coo
     milestone.refresh_from_db()
     assert (milestone.done_on, milestone.done_by, milestone.note) == (D(2026, 3, 1), coordinator, "Korjattu")
     assert milestone.history.latest().history_user == second_coordinator
+
+
+def test_two_corrections_from_the_same_version_the_second_is_refused(coordinator, second_coordinator, locality):
+    milestone = PilotFactory(locality=locality).milestones.first()
+    services.milestone_mark_done(actor=coordinator, milestone=milestone, done_on=D(2026, 3, 2), note="Ensin")
+    opened = Milestone.objects.get(pk=milestone.pk).version
+    services.milestone_correct(
+        actor=coordinator, milestone=milestone, done_on=D(2026, 3, 1), note="Ensimmäinen", expected_version=opened
+    )
+    with pytest.raises(StaleVersionError) as error:
+        services.milestone_correct(
+            actor=second_coordinator, milestone=milestone, done_on=D(2026, 2, 1), note="Toinen", expected_version=opened
+        )
+    assert error.value.current.note == "Ensimmäinen"
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.note, milestone.version) == (D(2026, 3, 1), "Ensimmäinen", opened + 1)
+
+
+def test_rescheduling_a_pilot_moves_its_open_milestones_to_a_new_version(staff, locality):
+    pilot = PilotFactory(locality=locality)
+    before = dict(pilot.milestones.values_list("pk", "version"))
+    services.pilot_reschedule(actor=staff, pilot=pilot, planned_start_on=pilot.planned_start_on + datetime.timedelta(7))
+    assert dict(pilot.milestones.values_list("pk", "version")) == {pk: version + 1 for pk, version in before.items()}
 
 
 def test_correcting_a_milestone_reopened_meanwhile_is_refused(coordinator, locality):

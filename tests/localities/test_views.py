@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,11 +333,59 @@ def test_the_form_of_a_done_milestone_corrects_it_and_keeps_who_did_it(
     milestone = PilotFactory(locality=locality).milestones.get(position=20)
     services.milestone_mark_done(actor=staff, milestone=milestone, done_on=datetime.date(2026, 3, 2))
     url = reverse("localities:milestone-done", kwargs={"slug": locality.slug, "pk": milestone.pk})
-    assert coordinator_client.get(url).context["form"].initial["correcting"] is True
-    response = coordinator_client.post(url, {"done_on": "2026-03-01", "note": "Korjattu", "correcting": "True"})
+    form = coordinator_client.get(url).context["form"]
+    assert form.initial["correcting"] is True
+    data = {"done_on": "2026-03-01", "note": "Korjattu", "correcting": "True", "version": form["version"].value()}
+    response = coordinator_client.post(url, data)
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert (milestone.done_on, milestone.done_by, milestone.note) == (datetime.date(2026, 3, 1), staff, "Korjattu")
+
+
+def test_two_corrections_of_a_milestone_the_second_is_told_and_keeps_what_was_typed(
+    client, coordinator, locality, staff
+):
+    milestone = PilotFactory(locality=locality).milestones.get(position=20)
+    services.milestone_mark_done(actor=staff, milestone=milestone, done_on=datetime.date(2026, 3, 2))
+    url = "/en" + reverse("localities:milestone-done", kwargs={"slug": locality.slug, "pk": milestone.pk})
+    client.force_login(coordinator)
+    first, second = Client(), client
+    first.force_login(staff)
+    first_form, second_form = first.get(url).context["form"], second.get(url).context["form"]
+    values = {"correcting": "True"}
+    first_data = values | {
+        "done_on": "2026-03-01",
+        "note": "Pöytäkirja 3/2026",
+        "version": first_form["version"].value(),
+    }
+    assert first.post(url, first_data).status_code == 302
+
+    mine = values | {"done_on": "2026-02-27", "note": "Minun korjaukseni", "version": second_form["version"].value()}
+    response = second.post(url, mine)
+
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert "Someone else saved this milestone while you were editing it" in " ".join(form.non_field_errors())
+    assert ("Note", "Pöytäkirja 3/2026", "Minun korjaukseni") in form.conflict_rows
+    page = response.content.decode()
+    assert "Minun korjaukseni" in page and 'class="version-conflict"' in page
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.note) == (datetime.date(2026, 3, 1), "Pöytäkirja 3/2026")
+    # Sent again from the page it was shown on, the correction is deliberate and saved.
+    assert second.post(url, mine | {"version": form.data["version"]}).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.done_on, milestone.note) == (datetime.date(2026, 2, 27), "Minun korjaukseni")
+
+
+@pytest.mark.parametrize("done_on", ["0001-01-01", "9999-12-31"])
+def test_a_milestone_done_in_the_year_1_or_9999_is_refused_at_the_field(coordinator_client, locality, done_on):
+    milestone = PilotFactory(locality=locality).milestones.get(position=20)
+    url = "/en" + reverse("localities:milestone-done", kwargs={"slug": locality.slug, "pk": milestone.pk})
+    response = coordinator_client.post(url, {"done_on": done_on, "note": "", "version": milestone.version})
+    assert response.status_code == 200
+    assert response.context["form"].errors["done_on"][0].startswith("Check the date: it should be between")
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
 
 
 def test_marking_an_action_done_twice_tells_who_did_it(coordinator_client, locality, staff):

@@ -2,9 +2,11 @@ import io
 import zipfile
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from materials.models import MaterialVersion
+from tests.kaikukeskus.factories import StaffFactory
 from tests.materials.factories import MaterialFactory, PublishedVersionFactory, VersionFactory, add_file
 from tests.materials.files import ooxml_bytes, pdf_bytes, upload
 
@@ -118,3 +120,51 @@ def test_a_zip_bomb_is_refused_next_to_the_field_and_nothing_saved(staff_client)
     errors = response.context["inline_admin_formsets"][1].formset.forms[0].errors
     assert errors["file"] == ["The archive expands too much when unpacked. It looks like a zip bomb."]
     assert not MaterialVersion.objects.filter(material=material).exists()
+
+
+def _material_data(material, **changes):
+    fields = ["slug", "title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en"]
+    data = {name: getattr(material, name) for name in [*fields, "kind", "audience", "visibility"]}
+    inline = {"versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"}
+    return data | inline | {"version": material.version} | changes
+
+
+def test_two_staff_saving_a_material_the_second_is_told_and_nothing_is_reverted(staff_client):
+    material = MaterialFactory(title_fi="Opas", description_fi="Alku")
+    url = reverse("admin:materials_material_change", args=[material.pk])
+    other = Client()
+    other.force_login(StaffFactory(email="toinen@kaikukeskus.example.fi"))
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    other_opened = other.get(url).context["adminform"].form["version"].value()
+    assert other.post(url, _material_data(material, title_fi="Toisen otsikko", version=other_opened)).status_code == 302
+
+    mine = _material_data(material, description_fi="Minun kuvaukseni", version=opened)
+    response = staff_client.post(url, mine)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "Someone else saved this material while you were editing it" in " ".join(form.non_field_errors())
+    assert ("Title in Finnish", "Toisen otsikko", "Opas") in form.conflict_rows
+    assert "Minun kuvaukseni" in response.content.decode()
+    material.refresh_from_db()
+    assert (material.title_fi, material.description_fi) == ("Toisen otsikko", "Alku")
+    assert (
+        staff_client.post(url, mine | {"version": form.data["version"], "title_fi": "Toisen otsikko"}).status_code
+        == 302
+    )
+    material.refresh_from_db()
+    assert (material.title_fi, material.description_fi) == ("Toisen otsikko", "Minun kuvaukseni")
+
+
+def test_a_draft_edited_after_it_was_published_is_a_conflict(staff_client, staff):
+    from materials import services
+
+    version = VersionFactory(label="2026", changes_fi="Alku")
+    add_file(version)
+    url = reverse("admin:materials_materialversion_change", args=[version.pk])
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    services.material_version_publish(actor=staff, version=version)
+    data = _version_data(version.material) | {"changes_fi": "Minun muutokseni", "version": opened}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200 and "Minun muutokseni" in response.content.decode()
+    assert MaterialVersion.objects.get(pk=version.pk).changes_fi == "Alku"

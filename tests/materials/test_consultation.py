@@ -85,6 +85,23 @@ def test_a_comment_without_a_section_is_refused_next_to_the_field(client, staff,
     assert 'href="#id_section"' in response.content.decode()
 
 
+def test_a_comment_longer_than_5000_characters_is_refused_at_the_field_and_by_the_service(
+    client, staff, coordinator, draft
+):
+    consultation = _open(staff, draft)
+    client.force_login(coordinator)
+    url = "/en" + reverse("materials:consultation", kwargs={"pk": consultation.pk})
+    response = client.post(url, {"section": "1", "body": "x" * 200_000})
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == ["Ensure this value has at most 5000 characters (it has 200000)."]
+    assert 'maxlength="5000"' in response.content.decode()
+    with pytest.raises(ValidationError) as error:
+        services.consultation_comment_add(consultation=consultation, actor=coordinator, section="1", body="x" * 5001)
+    assert "body" in error.value.message_dict
+    assert not consultation.comments.exists()
+    assert client.post(url, {"section": "1", "body": "x" * 5000}).status_code == 302
+
+
 def test_a_closed_round_takes_no_comments(staff, coordinator, draft):
     consultation = _open(staff, draft)
     consultation.closes_on = timezone.localdate() - datetime.timedelta(days=1)

@@ -4,6 +4,7 @@ import pytest
 import tablib
 from django.urls import reverse
 
+from networks import services
 from networks.admin import PartnerResource
 from networks.models import Partner
 from tests.networks.factories import ContactPersonFactory, PartnerFactory
@@ -199,3 +200,17 @@ def test_an_admin_export_imports_again_unchanged(staff_client, locality, file_fo
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["skip"]
+
+
+def test_a_contact_person_saved_in_the_admin_over_a_newer_one_is_refused(staff_client, staff, locality):
+    from networks.models import ContactPerson
+
+    contact = ContactPersonFactory(partner__locality=locality, name="Alku", email="alku@example.fi")
+    url = reverse("admin:networks_contactperson_change", args=[contact.pk])
+    opened = staff_client.get(url).context["adminform"].form["version"].value()
+    contact.name = "Toisen nimi"
+    services.contact_save(actor=staff, contact=contact)
+    data = {"partner": contact.partner_id, "name": "Minun nimeni", "title": "", "email": "alku@example.fi"}
+    response = staff_client.post(url, data | {"phone": "", "version": opened})
+    assert response.status_code == 200 and "Minun nimeni" in response.content.decode()
+    assert ContactPerson.objects.get(pk=contact.pk).name == "Toisen nimi"

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from networks import services
 from networks.models import ContactPerson, Partner
@@ -67,6 +68,17 @@ def test_ending_a_partnership_keeps_the_row_and_its_history(coordinator, localit
     assert partner.history.latest().history_user == coordinator
     with pytest.raises(ValidationError):
         services.partner_end(actor=coordinator, partner=partner)
+
+
+@pytest.mark.parametrize("joined_on", [datetime.date(1, 1, 1), datetime.date(1999, 12, 31), datetime.date(9999, 1, 1)])
+def test_a_join_date_outside_the_portals_years_is_refused_at_the_field(coordinator, locality, kajaani, joined_on):
+    values = venue_values(kajaani, joined_on=joined_on)
+    with translation.override("fi"):
+        with pytest.raises(ValidationError) as error:
+            services.partner_create(actor=coordinator, locality=locality, values=values)
+        [message] = error.value.message_dict["joined_on"]
+        assert message.startswith("Tarkista päivämäärä: sen pitää olla välillä 1.1.2000–")
+    assert not Partner.objects.exists()
 
 
 def test_end_before_joining_is_refused(coordinator, locality):
