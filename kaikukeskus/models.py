@@ -1,10 +1,11 @@
-"""The portal's user: e-mail is the login, there is no username."""
+"""The portal's user (e-mail is the login, there is no username), background jobs and the public data version."""
 
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.roles import STAFF_GROUP
@@ -161,3 +162,23 @@ class Job(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.result)
+
+
+class PublicDataVersion(models.Model):
+    """The public data version (`kaikukeskus.public_cache`): one row, bumped in the writer's transaction whenever
+    data the public sees changes, so that every process, whatever its cache, sees the change. Not in the admin."""
+
+    ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ID)
+    number = models.BigIntegerField(_("number"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public data version")
+        verbose_name_plural = _("public data versions")
+        default_permissions = ()
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="public_data_version_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.changed_at.isoformat()})"

@@ -1,9 +1,17 @@
 """Public pages and the API: cached for anonymous visitors until public data changes, with validators,
 compression and no `Vary: Cookie`; anybody logged in gets the page rendered for them."""
 
+import datetime
 import gzip
+import os
+import sqlite3
+import subprocess
+import sys
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 from django.urls import reverse
 
 from tests.localities.factories import LocalityFactory
@@ -167,19 +175,122 @@ def test_a_hit_is_served_from_the_processs_own_memory(
         assert client.get("/localities/").content == first.content
 
 
-def test_another_processs_change_is_seen_once_the_local_version_expires(client, kajaani, settings):
-    from django.core.cache import cache
+def _bumps_after_commit() -> list:
+    from django.db import connection
 
-    from kaikukeskus.public_cache import VERSION_KEY, forget_local
+    from kaikukeskus import public_cache
 
-    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
-    forget_local()  # the version this process remembered from the fixtures' writes
-    first = client.get("/localities/")
-    # Another worker renamed the locality: its row changed and it bumped the shared version.
-    type(kajaani).objects.filter(pk=kajaani.pk).update(name_fi="Kajaanin seutu")
-    cache.set(VERSION_KEY, cache.get(VERSION_KEY) + 1)
-    second = client.get("/localities/")
-    assert "Kajaanin seutu" in second.content.decode() and second["ETag"] != first["ETag"]
+    return [func for _savepoints, func, _robust in connection.run_on_commit if func is public_cache._bump_after_commit]
+
+
+def test_a_transaction_bumps_the_version_in_it_and_once_after_its_commit(kajaani):
+    """The new version commits with the rows (the writer's own connection sees it at once) and is bumped once
+    more after the commit, however many watched rows the transaction saved."""
+    from django.db import transaction
+
+    from kaikukeskus import public_cache
+
+    before = public_cache.data_version()
+    with transaction.atomic():
+        for name in ("Teatteri", "Museo", "Uimahalli"):
+            PartnerFactory(locality=kajaani, name=name)
+        inside = public_cache.data_version()
+    assert inside.number >= before.number + 3
+    [after_commit] = _bumps_after_commit()  # the test's own transaction never commits: run it here
+    after_commit()
+    assert public_cache.data_version().number == inside.number + 1
+
+
+def test_a_change_rolled_back_leaves_the_version_and_bumps_nothing_after_commit(db):
+    from django.db import transaction
+
+    from kaikukeskus import public_cache
+    from kaikukeskus.models import PublicDataVersion
+
+    before = public_cache.data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        LocalityFactory()
+        raise RuntimeError("the service refused")
+    assert PublicDataVersion.objects.get().number == before.number
+    assert _bumps_after_commit() == []
+    LocalityFactory()
+    assert len(_bumps_after_commit()) == 1
+
+
+def test_the_version_row_is_made_again_when_the_table_was_emptied(client, kajaani):
+    from kaikukeskus import public_cache
+    from kaikukeskus.models import PublicDataVersion
+
+    PublicDataVersion.objects.all().delete()
+    public_cache.forget_local()
+    assert client.get("/localities/").status_code == 200
+    assert PublicDataVersion.objects.get().number == 1
+    kajaani.save()
+    assert PublicDataVersion.objects.get().number == 2
+
+
+@pytest.fixture
+def manage_py(transactional_db, tmp_path):
+    """Runs `manage.py` in a process of its own, on this test's database (so the rows this test writes are
+    committed, and so are the other process's): PostgreSQL's test database as it is, SQLite's (in memory, which
+    no other process can open) copied to a file that this process then uses too."""
+    memory = connections["default"]
+    if memory.vendor == "sqlite":
+        path = tmp_path / "db.sqlite3"
+        memory.ensure_connection()
+        with sqlite3.connect(path) as target:
+            memory.connection.backup(target)
+        target.close()
+        connections["default"] = type(memory)({**memory.settings_dict, "NAME": str(path)}, alias="default")
+        url = f"sqlite:///{path}"
+    else:
+        db = memory.settings_dict
+        url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kaikukeskus.test_settings", "DATABASE_URL": url}
+
+    def run(*args: str) -> str:
+        command = [sys.executable, "manage.py", *args]
+        done = subprocess.run(  # noqa: S603 - this interpreter and manage.py
+            command, cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    yield run
+    if connections["default"] is not memory:
+        connections["default"].close()
+        connections["default"] = memory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_year_published_from_the_command_line_reaches_a_running_server_within_the_local_seconds(
+    client, manage_py, settings, django_assert_num_queries
+):
+    """Another process (here `manage.py aggregate_statistics --publish`; as well a Celery worker or another web
+    worker) has a cache of its own: the local memory of the embedded default, or of a process whose Redis is
+    down. The version in the database reaches this process once its `PUBLIC_CACHE_LOCAL_SECONDS` pass; until
+    then its hits ask the database nothing."""
+    from stats.models import LocalityYear
+    from tests.stats.factories import ReportFactory, yearly_round
+
+    kajaani = LocalityFactory(slug="kajaani", pilot_start_on=datetime.date(2020, 1, 1), municipalities=["205"])
+    ReportFactory(round=yearly_round(2025), locality=kajaani, approved=True, cards_registered=4321)
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 3600  # the window stays open until the test closes it
+    national, page = reverse("stats-api:national"), reverse("stats:public-index")
+    assert 2025 not in [row["year"] for row in client.get(national).json()["results"]]
+    assert "/statistics/2025/" not in client.get(page).content.decode()
+
+    assert "2025: 1 of 1 localities reporting" in manage_py("aggregate_statistics", "--year", "2025", "--publish")
+    assert LocalityYear.objects.filter(national_year__year=2025).exists()  # the other process committed
+    with django_assert_num_queries(0):  # within the window: served from this process's memory
+        assert 2025 not in [row["year"] for row in client.get(national).json()["results"]]
+        assert "/statistics/2025/" not in client.get(page).content.decode()
+
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0  # the window has passed
+    assert 2025 in [row["year"] for row in client.get(national).json()["results"]]
+    assert "/statistics/2025/" in client.get(page).content.decode()
+    rows = client.get(reverse("stats-api:localities"), {"year": "2025"}).json()["results"]
+    assert [(row["locality"], row["cards_registered"]) for row in rows] == [("kajaani", 4321)]
 
 
 def test_a_confirmed_import_renews_the_public_pages_and_a_preview_does_not(client, kajaani):
