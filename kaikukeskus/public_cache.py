@@ -12,8 +12,12 @@ within those seconds, this process's own at once. Apps say which of their models
     from kaikukeskus import public_cache
     public_cache.watch(Locality, Municipality)
 
-A view opts in with `@public_page`; the API is covered by `PublicCacheMiddleware`, which applies the same rule
-to the paths in `PUBLIC_CACHE_PATHS` (so the API's views need not know about it).
+A view opts in with `@public_page`, naming the query parameters it reads (`params`); an anonymous visitor's
+request reaches it with those only, in alphabetical order, so that a made-up parameter (`?x=<random>`) neither
+makes another copy of the page nor reaches it (a link the page builds from the query keeps only them). The API is
+covered by `PublicCacheMiddleware`, which applies the same rule to the paths in `PUBLIC_CACHE_PATHS` (so the
+API's views need not know about it), with the parameters a view's `query_class` declares (the whole query
+string for a view without one).
 
 What is cached, and why it is safe:
 - only GET and HEAD from a visitor with neither a session nor a messages cookie: nobody is logged in and no
@@ -38,7 +42,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import NamedTuple
@@ -48,7 +52,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -274,14 +278,33 @@ def _cached_page(response: HttpResponse, version: DataVersion) -> CachedPage:
     )
 
 
-def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+Params = Iterable[str] | Callable[[], Iterable[str]]
+
+
+def _keep_only(request: HttpRequest, params: Params) -> None:
+    """Leave the request only the query parameters in `params`, by name in alphabetical order (each one's values
+    in their order), so that the page is a function of those alone and one copy serves every spelling of them."""
+    names = sorted(set(params() if callable(params) else params))
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if values := request.GET.getlist(name):
+            kept.setlist(name, values)
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()  # for get_full_path() and the key
+
+
+def serve(request: HttpRequest, render: Callable[[], HttpResponse], *, params: Params | None = None) -> HttpResponse:
     """The cached response for an anonymous visitor, rendering it with `render()` on a miss; anyone else's
-    request is rendered as usual."""
+    request is rendered as usual. `params`: the only query parameters the anonymous visitor's request keeps
+    (None: all of them)."""
     if not is_anonymous_request(request):
         return render()
     # No session cookie: nobody is logged in. Saying so spares reading the session (which would add
     # `Vary: Cookie` to a page that is the same for every visitor).
     request.user = AnonymousUser()
+    if params is not None:
+        _keep_only(request, params)
     key = _page_key(request)
     version = data_version()  # from the database, as the page's own rows are
     try:
@@ -308,18 +331,35 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
     return page.response(request)
 
 
-def public_page(view):
-    """Cache a public view's output for anonymous visitors (see the module's docstring)."""
+def public_page(view=None, *, params: Params = ()):
+    """Cache a public view's output for anonymous visitors (see the module's docstring). `params` names the
+    query parameters the page reads (its form's fields, `page`; or a function that returns them): an anonymous
+    visitor's request reaches the view with those only, so another parameter neither changes the page nor
+    makes another copy of it::
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return serve(request, lambda: view(request, *args, **kwargs))
+        @public_page(params=(*SearchForm.base_fields, "page"))
+    """
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return serve(request, lambda: view(request, *args, **kwargs), params=params)
+
+        return wrapper
+
+    return decorate if view is None else decorate(view)
+
+
+def _api_params(view_func) -> tuple[str, ...] | None:
+    """The query parameters an API view declares (its `query_class`, the serializer that documents and checks
+    them), or None for a view that declares none (then the whole query string counts)."""
+    query_class = getattr(getattr(view_func, "cls", None), "query_class", None)
+    return None if query_class is None else tuple(query_class().fields)
 
 
 class PublicCacheMiddleware:
-    """`@public_page` for every view under `settings.PUBLIC_CACHE_PATHS` (the open data API)."""
+    """`@public_page` for every view under `settings.PUBLIC_CACHE_PATHS` (the open data API), keeping the query
+    parameters the view declares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -330,4 +370,4 @@ class PublicCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path.startswith(tuple(settings.PUBLIC_CACHE_PATHS)):
             return None
-        return serve(request, lambda: view_func(request, *view_args, **view_kwargs))
+        return serve(request, lambda: view_func(request, *view_args, **view_kwargs), params=_api_params(view_func))

@@ -337,3 +337,83 @@ def test_a_public_page_with_a_form_is_never_cached_for_the_next_visitor(rf, sett
     second = page_with_form(rf.get("/form-page/"))
     assert len(rendered) == 2
     assert "ETag" not in first and "ETag" not in second
+
+
+def test_a_made_up_query_parameter_gets_the_cached_page_and_never_reaches_it(
+    client, kajaani, django_assert_num_queries
+):
+    """A page is keyed on the query parameters it reads, in any order: a visitor cannot force a miss (nor fill
+    the cache) with `?x=<random>`, and the page it gets shows nothing of the made-up parameter."""
+    from kaikukeskus import public_cache
+
+    PartnerFactory(locality=kajaani, name="Teatteri")
+    first = client.get("/en/venues/", {"q": "teatteri", "sector": "culture"})
+    home = client.get("/")
+    assert "Teatteri" in first.content.decode()
+    copies = len(public_cache._local.pages)
+    with django_assert_num_queries(0):
+        again = client.get("/en/venues/?nonce=8f3a&sector=culture&utm_source=x&q=teatteri")
+        home_again = client.get("/?nonce=8f3a")
+    assert len(public_cache._local.pages) == copies
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert home_again.content == home.content
+    assert "nonce" not in again.content.decode() and "utm_source" not in again.content.decode()
+    assert "Teatteri" not in client.get("/en/venues/", {"q": "museo"}).content.decode()  # a parameter it reads
+
+
+def test_an_anonymous_request_keeps_only_the_declared_parameters_and_a_logged_in_one_all(visitor):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from kaikukeskus.public_cache import public_page
+
+    @public_page(params=("q",))
+    def echo(request):
+        return HttpResponse(request.get_full_path())
+
+    anonymous = RequestFactory().get("/echo/?z=1&q=b&q=a&a=2")
+    assert echo(anonymous).content == b"/echo/?q=b&q=a"
+    logged_in = RequestFactory().get("/echo/?z=1&q=b")
+    logged_in.COOKIES["sessionid"] = "x"
+    logged_in.user = visitor
+    assert echo(logged_in).content == b"/echo/?z=1&q=b"
+
+
+def test_the_locality_page_keeps_the_parameters_its_sections_read():
+    from localities import sections
+
+    assert sections.query_params() == {"page", "issuers"}
+
+
+def test_an_api_view_is_keyed_on_the_parameters_its_query_class_declares(rf):
+    """The open data API: a view's `query_class` (its documented parameters) is all its request keeps; a view
+    without one is keyed on the whole query string as before."""
+    from rest_framework import serializers
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from kaikukeskus.public_cache import PublicCacheMiddleware
+
+    class Query(serializers.Serializer):
+        year = serializers.IntegerField(required=False)
+
+    seen = []
+
+    class Declared(APIView):
+        query_class = Query
+
+        def get(self, request):
+            seen.append(request.query_params.urlencode())
+            return Response({"next": request.build_absolute_uri()})
+
+    class Undeclared(Declared):
+        query_class = None
+
+    middleware = PublicCacheMiddleware(lambda request: None)
+    for view in (Declared.as_view(), Undeclared.as_view()):
+        first = middleware.process_view(rf.get("/api/v1/echo/?year=2025&x=1"), view, (), {})
+        again = middleware.process_view(rf.get("/api/v1/echo/?nonce=2&year=2025"), view, (), {})
+        if view.cls is Declared:
+            assert seen == ["year=2025"] and again.content == first.content and b"nonce" not in again.content
+        else:
+            assert seen[1:] == ["year=2025&x=1", "nonce=2&year=2025"]
