@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -283,15 +284,17 @@ Params = Iterable[str] | Callable[[], Iterable[str]]
 
 def _keep_only(request: HttpRequest, params: Params) -> None:
     """Leave the request only the query parameters in `params`, by name in alphabetical order (each one's values
-    in their order), so that the page is a function of those alone and one copy serves every spelling of them."""
-    names = sorted(set(params() if callable(params) else params))
-    kept = QueryDict(mutable=True)
-    for name in names:
-        if values := request.GET.getlist(name):
-            kept.setlist(name, values)
-    kept._mutable = False
-    request.GET = kept
-    request.META["QUERY_STRING"] = kept.urlencode()  # for get_full_path() and the key
+    in their order) and spelt one way, so that the page is a function of those alone and one copy serves every
+    spelling of them. A query already in that form (most hits: a link the page made) is left as it came."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    names = params() if callable(params) else params
+    query = request.GET
+    kept = [(name, value) for name in sorted(query) if name in names for value in query.getlist(name)]
+    query_string = urlencode(kept)
+    if query_string != request.META["QUERY_STRING"]:
+        request.META["QUERY_STRING"] = query_string  # for get_full_path() and the key
+        request.GET = QueryDict(query_string, encoding=request.encoding)
 
 
 def serve(request: HttpRequest, render: Callable[[], HttpResponse], *, params: Params | None = None) -> HttpResponse:

@@ -373,6 +373,7 @@ def test_an_anonymous_request_keeps_only_the_declared_parameters_and_a_logged_in
 
     anonymous = RequestFactory().get("/echo/?z=1&q=b&q=a&a=2")
     assert echo(anonymous).content == b"/echo/?q=b&q=a"
+    assert echo(RequestFactory().get("/echo/?q=a%20b")).content == b"/echo/?q=a+b"  # one spelling
     logged_in = RequestFactory().get("/echo/?z=1&q=b")
     logged_in.COOKIES["sessionid"] = "x"
     logged_in.user = visitor
