@@ -172,6 +172,7 @@ def bump() -> None:
 
 
 def _bump_after_commit() -> None:
+    """`bump` under a name of its own, by which `data_changed` knows that the transaction has one waiting."""
     bump()
 
 
