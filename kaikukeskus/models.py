@@ -1,4 +1,4 @@
-"""The portal's user: e-mail is the login, there is no username."""
+"""The portal's user (e-mail is the login, there is no username), background jobs and the public data version."""
 
 import uuid
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.roles import STAFF_GROUP
@@ -214,3 +215,23 @@ class Job(models.Model):
     def result_folder(self) -> str:
         """Where the job's own file goes (a file kept for everybody that it hands out is elsewhere)."""
         return f"jobs/{self.pk}/"
+
+
+class PublicDataVersion(models.Model):
+    """The public data version (`kaikukeskus.public_cache`): one row, bumped in the writer's transaction whenever
+    data the public sees changes, so that every process, whatever its cache, sees the change. Not in the admin."""
+
+    ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ID)
+    number = models.BigIntegerField(_("number"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public data version")
+        verbose_name_plural = _("public data versions")
+        default_permissions = ()
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="public_data_version_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.changed_at.isoformat()})"

@@ -1,16 +1,23 @@
 """Public output (pages and the open data API) cached for anonymous visitors and invalidated when data changes.
 
-Every cached response carries the *public data version* it was rendered from: a number kept in the cache (Redis
-in production, local memory in the embedded default) and bumped whenever a watched model is saved or deleted; a
-copy of another version is stale. Each process keeps the version for `PUBLIC_CACHE_LOCAL_SECONDS` and its most
-recent pages in memory, so that a hit asks Redis nothing (see `_Local`). Apps say which
-of their models the public sees in `AppConfig.ready()`::
+Every cached response carries the *public data version* it was rendered from; a copy of another version is
+stale. The version is a row in the database (`PublicDataVersion`), bumped whenever a watched model is saved or
+deleted, so every process sees a change, whatever cache it has: a web worker, `manage.py import_reports` or
+`aggregate_statistics --publish`, a Celery worker, with Redis, with Redis down or with each process's own memory.
+Each process reads the version at most once per `PUBLIC_CACHE_LOCAL_SECONDS` and keeps its most recent pages in
+memory, so that a hit costs no query and asks Redis nothing (see `_Local`); another process's change shows
+within those seconds, this process's own at once. Apps say which of their models the public sees in
+`AppConfig.ready()`::
 
     from kaikukeskus import public_cache
     public_cache.watch(Locality, Municipality)
 
-A view opts in with `@public_page`; the API is covered by `PublicCacheMiddleware`, which applies the same rule
-to the paths in `PUBLIC_CACHE_PATHS` (so the API's views need not know about it).
+A view opts in with `@public_page`, naming the query parameters it reads (`params`); an anonymous visitor's
+request reaches it with those only, in alphabetical order, so that a made-up parameter (`?x=<random>`) neither
+makes another copy of the page nor reaches it (a link the page builds from the query keeps only them). The API is
+covered by `PublicCacheMiddleware`, which applies the same rule to the paths in `PUBLIC_CACHE_PATHS` (so the
+API's views need not know about it), with the parameters a view's `query_class` declares (the whole query
+string for a view without one).
 
 What is cached, and why it is safe:
 - only GET and HEAD from a visitor with neither a session nor a messages cookie: nobody is logged in and no
@@ -20,26 +27,33 @@ What is cached, and why it is safe:
   else is passed through as rendered;
 - gzip only for these responses: they hold no secret, so compression cannot leak one (BREACH).
 
-The key holds the day too, as partners join and leave by date. A bump happens at once and again when the
-transaction commits, so a request that read the old rows while the change was being written cannot keep them
-in the cache. When the cache is down, pages are rendered as if nothing were cached.
+The key holds the day too, as partners join and leave by date. The version is bumped in the writer's
+transaction, so that the new rows and the new version commit together (a request that read the old rows while
+they were being written keeps them under the old version only), and once more after the commit, so that a
+version read inside the writer's own transaction (which sees its rows before anybody else) is never the final
+one. The row stays locked from the first bump to the commit: writers of public data queue there, briefly for
+the services, and the bulk writers bump once, at their end. When the cache is down, pages are rendered as if
+nothing were cached.
 """
 
+import datetime
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -47,9 +61,10 @@ from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
+from kaikukeskus.models import PublicDataVersion
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public-data-version"
 CACHEABLE_METHODS = ("GET", "HEAD")
 # The view's own headers are kept with the cached copy, but for those this module sets itself.
 OWN_HEADERS = {"etag", "last-modified", "cache-control", "content-encoding", "content-length"}
@@ -60,27 +75,45 @@ _MIN_GZIP_BYTES = 200
 # --- The public data version ------------------------------------------------------------------------------
 
 
+class DataVersion(NamedTuple):
+    """The version public output is rendered from: the row's counter, and when it changed (which makes the
+    version unique across a database made anew or restored, while the shared cache keeps pages)."""
+
+    number: int
+    changed_at: int  # microseconds since the epoch
+
+    @property
+    def last_modified(self) -> int:
+        return self.changed_at // 1_000_000  # HTTP dates have whole seconds
+
+
 class _Local:
-    """This process's own layer in front of the shared cache: the version, looked up again after
-    `PUBLIC_CACHE_LOCAL_SECONDS`, and the most recently served pages. A hit costs no round trip to Redis; another
-    worker's change reaches this one within those seconds (a bump in this process at once)."""
+    """This process's own layer in front of the database and the shared cache: the version, read again
+    `PUBLIC_CACHE_LOCAL_SECONDS` after it was read, and the most recently served pages. A hit costs neither a
+    query nor a round trip to Redis; another process's change reaches this one within those seconds (a change
+    made in this process at once)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.version: int | None = None
-        self.version_until = 0.0
+        self.version: DataVersion | None = None
+        self.version_read_at = 0.0
         self.pages: OrderedDict[str, CachedPage] = OrderedDict()
 
-    def remember_version(self, version: int) -> int:
+    def remember_version(self, version: DataVersion) -> DataVersion:
         with self.lock:
-            self.version = version
-            self.version_until = time.monotonic() + settings.PUBLIC_CACHE_LOCAL_SECONDS
+            self.version, self.version_read_at = version, time.monotonic()
         return version
 
-    def known_version(self) -> int | None:
-        return self.version if time.monotonic() < self.version_until else None
+    def known_version(self) -> DataVersion | None:
+        if time.monotonic() - self.version_read_at < settings.PUBLIC_CACHE_LOCAL_SECONDS:
+            return self.version
+        return None
 
-    def page(self, key: str, version: int) -> "CachedPage | None":
+    def forget_version(self) -> None:
+        with self.lock:
+            self.version, self.version_read_at = None, 0.0
+
+    def page(self, key: str, version: DataVersion) -> "CachedPage | None":
         with self.lock:
             page = self.pages.get(key)
             if page is None or page.version != version:
@@ -97,24 +130,25 @@ class _Local:
 
     def forget(self) -> None:
         with self.lock:
-            self.version, self.version_until = None, 0.0
+            self.version, self.version_read_at = None, 0.0
             self.pages.clear()
 
 
 _local = _Local()
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def data_version() -> int:
-    """The current version: microseconds since the epoch when public data last changed (or when the cache
-    first needed one, e.g. after Redis restarted: then every page is simply rendered anew)."""
+def data_version() -> DataVersion:
+    """The current version, read from the database at most once per `PUBLIC_CACHE_LOCAL_SECONDS`."""
     version = _local.known_version()
     if version is not None:
         return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return _local.remember_version(int(version))
+    row = PublicDataVersion.objects.filter(pk=PublicDataVersion.ID).values_list("number", "changed_at").first()
+    if row is None:  # a database emptied since its migration made the row (a test's flush)
+        bump()
+        return data_version()
+    number, changed_at = row
+    return _local.remember_version(DataVersion(number, (changed_at - _EPOCH) // datetime.timedelta(microseconds=1)))
 
 
 def forget_local() -> None:
@@ -123,19 +157,37 @@ def forget_local() -> None:
 
 
 def bump() -> None:
-    version = time.time_ns() // 1000
-    _local.remember_version(version)
-    try:
-        cache.set(VERSION_KEY, version, timeout=None)
-    except Exception:  # the cache being down must not stop a write
-        logger.exception("public data version not bumped")
+    """Renew the version in the current transaction (at once outside one). This process reads it again at its
+    next request; the others within `PUBLIC_CACHE_LOCAL_SECONDS` of the commit."""
+    table = connection.ops.quote_name(PublicDataVersion._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        # One statement whether or not the row is there: UPDATE … SET number = number + 1, or the first row.
+        cursor.execute(
+            f"INSERT INTO {table} (id, number, changed_at) VALUES (%s, 1, %s) "  # noqa: S608 - the table's own name
+            f"ON CONFLICT (id) DO UPDATE SET number = {table}.number + 1, changed_at = excluded.changed_at",
+            [PublicDataVersion.ID, now],
+        )
+    _local.forget_version()
+
+
+def _bump_after_commit() -> None:
+    """`bump` under a name of its own, by which `data_changed` knows that the transaction has one waiting."""
+    bump()
 
 
 def data_changed() -> None:
-    """Public data changed in the current transaction: bump now and again at commit. Watched models call it
-    through their signals; a service that writes in bulk (no per-row signals) calls it itself."""
+    """Public data changed in the current transaction: bump the version in it, so that the change and the new
+    version commit together (a page rendered from the old rows can never be kept under the new version), and
+    once more after the commit (see the module's docstring). Watched models call it through their signals; a
+    service that writes in bulk (no per-row signals) calls it itself."""
     bump()
-    transaction.on_commit(bump, robust=True)
+    if not connection.in_atomic_block:
+        return  # committed already
+    # One bump after the commit, however many rows the transaction changes. A callback registered in a
+    # savepoint that was rolled back is gone from this list (and so is the bump made with it).
+    if not any(callback is _bump_after_commit for _savepoints, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump_after_commit, robust=True)
 
 
 def _changed(**kwargs) -> None:
@@ -158,7 +210,7 @@ def watch(*models) -> None:
 
 @dataclass(frozen=True)
 class CachedPage:
-    version: int  # the public data version it was rendered from: any other is stale
+    version: DataVersion  # the public data version it was rendered from: any other is stale
     content: bytes
     gzipped: bytes | None
     headers: tuple[tuple[str, str], ...]
@@ -216,7 +268,7 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _cached_page(response: HttpResponse, version: int) -> CachedPage:
+def _cached_page(response: HttpResponse, version: DataVersion) -> CachedPage:
     content = response.content
     return CachedPage(
         version=version,
@@ -224,21 +276,42 @@ def _cached_page(response: HttpResponse, version: int) -> CachedPage:
         gzipped=compress_string(content) if len(content) >= _MIN_GZIP_BYTES else None,
         headers=tuple((name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS),
         etag=hashlib.blake2b(content, digest_size=16).hexdigest(),
-        last_modified=version // 1_000_000,  # HTTP dates have whole seconds
+        last_modified=version.last_modified,
     )
 
 
-def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+Params = Iterable[str] | Callable[[], Iterable[str]]
+
+
+def _keep_only(request: HttpRequest, params: Params) -> None:
+    """Leave the request only the query parameters in `params`, by name in alphabetical order (each one's values
+    in their order) and spelt one way, so that the page is a function of those alone and one copy serves every
+    spelling of them. A query already in that form (most hits: a link the page made) is left as it came."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    names = params() if callable(params) else params
+    query = request.GET
+    kept = [(name, value) for name in sorted(query) if name in names for value in query.getlist(name)]
+    query_string = urlencode(kept)
+    if query_string != request.META["QUERY_STRING"]:
+        request.META["QUERY_STRING"] = query_string  # for get_full_path() and the key
+        request.GET = QueryDict(query_string, encoding=request.encoding)
+
+
+def serve(request: HttpRequest, render: Callable[[], HttpResponse], *, params: Params | None = None) -> HttpResponse:
     """The cached response for an anonymous visitor, rendering it with `render()` on a miss; anyone else's
-    request is rendered as usual."""
+    request is rendered as usual. `params`: the only query parameters the anonymous visitor's request keeps
+    (None: all of them)."""
     if not is_anonymous_request(request):
         return render()
     # No session cookie: nobody is logged in. Saying so spares reading the session (which would add
     # `Vary: Cookie` to a page that is the same for every visitor).
     request.user = AnonymousUser()
+    if params is not None:
+        _keep_only(request, params)
     key = _page_key(request)
+    version = data_version()  # from the database, as the page's own rows are
     try:
-        version = data_version()
         page = _local.page(key, version)
         if page is None:
             page = cache.get(key)
@@ -262,18 +335,35 @@ def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpRespo
     return page.response(request)
 
 
-def public_page(view):
-    """Cache a public view's output for anonymous visitors (see the module's docstring)."""
+def public_page(view=None, *, params: Params = ()):
+    """Cache a public view's output for anonymous visitors (see the module's docstring). `params` names the
+    query parameters the page reads (its form's fields, `page`; or a function that returns them): an anonymous
+    visitor's request reaches the view with those only, so another parameter neither changes the page nor
+    makes another copy of it::
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return serve(request, lambda: view(request, *args, **kwargs))
+        @public_page(params=(*SearchForm.base_fields, "page"))
+    """
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return serve(request, lambda: view(request, *args, **kwargs), params=params)
+
+        return wrapper
+
+    return decorate if view is None else decorate(view)
+
+
+def _api_params(view_func) -> tuple[str, ...] | None:
+    """The query parameters an API view declares (its `query_class`, the serializer that documents and checks
+    them), or None for a view that declares none (then the whole query string counts)."""
+    query_class = getattr(getattr(view_func, "cls", None), "query_class", None)
+    return None if query_class is None else tuple(query_class().fields)
 
 
 class PublicCacheMiddleware:
-    """`@public_page` for every view under `settings.PUBLIC_CACHE_PATHS` (the open data API)."""
+    """`@public_page` for every view under `settings.PUBLIC_CACHE_PATHS` (the open data API), keeping the query
+    parameters the view declares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -284,4 +374,4 @@ class PublicCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request.path.startswith(tuple(settings.PUBLIC_CACHE_PATHS)):
             return None
-        return serve(request, lambda: view_func(request, *view_args, **view_kwargs))
+        return serve(request, lambda: view_func(request, *view_args, **view_kwargs), params=_api_params(view_func))

@@ -306,8 +306,8 @@ PUBLIC_CACHE_PATHS = ["/api/v1/"]
 PUBLIC_CACHE_MAX_AGE = 60
 PUBLIC_CACHE_TIMEOUT = 60 * 60
 PUBLIC_CACHE_MAX_BYTES = 2 * 1024 * 1024
-# Each web process keeps the data version this long and its latest pages in its own memory: a hit then asks
-# Redis nothing, and another process's change shows here within a second.
+# Each web process keeps the data version (a row in the database) this long and its latest pages in its own
+# memory: a hit then costs no query and asks Redis nothing, and another process's change shows here within a second.
 PUBLIC_CACHE_LOCAL_SECONDS = 1.0
 PUBLIC_CACHE_LOCAL_PAGES = 200
 # `make bench`'s load test mounts a minimal view to compare pages with (bench/bench_load_public.py); never on

@@ -3,9 +3,11 @@
 An app registers a function in its `AppConfig.ready()`::
 
     from localities import sections
-    sections.register(my_app.public.locality_sections, order=10)
+    sections.register(my_app.public.locality_sections, order=10, params=("page",))
 
-The function takes the request and the (public) locality and returns a list of `Section`s. The localities app
+The function takes the request and the (public) locality and returns a list of `Section`s; `params` names the
+query parameters it reads (the page is cached for anonymous visitors, whose requests keep only the page's
+parameters: `kaikukeskus.public_cache`). The localities app
 renders each section's template with the section as `section`, and puts its stylesheets in the page's head;
 it knows no other app's templates or models.
 """
@@ -29,10 +31,17 @@ class Section:
 
 SectionProvider = Callable[[HttpRequest, Locality], list[Section]]
 _registry = Registry()
+_params: set[str] = set()
 
 
-def register(provider: SectionProvider, *, order: int = 100) -> None:
+def register(provider: SectionProvider, *, order: int = 100, params: tuple[str, ...] = ()) -> None:
     _registry.register(provider, order=order)
+    _params.update(params)
+
+
+def query_params() -> set[str]:
+    """The query parameters the sections read."""
+    return _params
 
 
 def sections_for(request: HttpRequest, locality: Locality) -> list[Section]:

@@ -215,7 +215,7 @@ def access_request_create(request):
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
-@public_page
+@public_page(params=PublicLocalityFilterForm.base_fields)
 @require_safe
 def public_list(request):
     form = PublicLocalityFilterForm(request.GET or None)
@@ -239,7 +239,7 @@ def public_list(request):
     )
 
 
-@public_page
+@public_page(params=sections.query_params)
 @require_safe
 def public_detail(request, slug: str):
     locality = permissions.public_locality_or_404(slug=slug)

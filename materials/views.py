@@ -23,7 +23,7 @@ PUBLIC_FILE_CACHE = "public, no-cache"
 PRIVATE_FILE_CACHE = "private, no-store"
 
 
-@public_page
+@public_page(params=LibraryFilterForm.base_fields)
 @require_safe
 def library(request):
     form = LibraryFilterForm(request.GET or None)

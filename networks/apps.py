@@ -21,6 +21,6 @@ class NetworksConfig(AppConfig):
             describe=import_job.partner_import_outcome,
             waiting=_("This page updates itself every few seconds until the import is done."),
         )
-        sections.register(public.locality_sections, order=10)
+        sections.register(public.locality_sections, order=10, params=public.QUERY_PARAMS)
         # A confirmed import writes in bulk (no per-row signals) and says so itself (services.partner_import_apply).
         public_cache.watch(Partner)

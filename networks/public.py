@@ -11,6 +11,7 @@ from networks import selectors
 VENUES_PER_PAGE = 50
 ISSUERS_PER_PAGE = 50
 STYLESHEETS = ("networks/networks.css",)
+QUERY_PARAMS = ("page", "issuers")  # the pages of venues and of issuers
 
 
 def locality_sections(request: HttpRequest, locality: Locality) -> list[Section]:

@@ -297,7 +297,7 @@ def partner_export(request, slug: str, file_format: str):
 # --- Public -----------------------------------------------------------------------------------------------
 
 
-@public_page
+@public_page(params=(*VenueSearchForm.base_fields, "page"))
 @require_safe
 def venue_search(request):
     form = VenueSearchForm(request.GET or None, municipalities=selectors.municipalities_with_public_venues())

@@ -31,7 +31,7 @@ def _staff_only(request) -> None:
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
-@public_page
+@public_page(params=("page",))
 @require_safe
 def training_list(request):
     archive = Paginator(selectors.public_archive(), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))

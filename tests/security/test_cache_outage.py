@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def redis_down(settings):
-    # Requested after the fixtures that write rows: saving a public row bumps the public cache version, which
-    # would meet the closed port (and log the warning) while the fixtures are set up.
+    # Requested after the fixtures that write rows, so that nothing they do meets the closed port (and logs the
+    # warning) while they are set up.
     settings.CACHES = cache_settings("redis://127.0.0.1:1/0")
     return settings
 
