@@ -8,6 +8,7 @@ request, so that whatever the schema forbids answers 400)."""
 
 import csv
 import io
+import threading
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -256,6 +257,9 @@ def open_data_schema(*, summary: str, description: str, serializer, not_found: s
     return decorate
 
 
+_SCHEMA_LOCK = threading.Lock()
+
+
 class SchemaView(OpenData, SpectacularAPIView):
     """The OpenAPI document: JSON by default (as it has always been at this path), YAML with `?format=yaml`."""
 
@@ -264,8 +268,10 @@ class SchemaView(OpenData, SpectacularAPIView):
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         # In English whatever the visitor's language (field titles come from the models' translated names), so
-        # the document is the same for everybody; drf-spectacular's `?lang=` still chooses another.
-        with translation.override("en"):
+        # the document is the same for everybody; drf-spectacular's `?lang=` still chooses another. One at a time:
+        # drf-spectacular imports its extensions' targets on first use without a lock, and two first requests in
+        # two threads made the second fail (an extension whose target the first had just set to None: a 500).
+        with _SCHEMA_LOCK, translation.override("en"):
             return super().get(request, *args, **kwargs)
 
 

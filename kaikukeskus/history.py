@@ -75,12 +75,15 @@ def save(
     expected_version: int | None = None,
     clean: bool = True,
     update_fields: Sequence[str] | None = None,
+    claim_version: bool = True,
 ) -> None:
-    """Save `instance` with who (`actor`) and why (`reason`, a key, or `with_detail()`) in its history."""
+    """Save `instance` with who (`actor`) and why (`reason`, a key, or `with_detail()`) in its history.
+    `claim_version=False`: the same service saved this row once already in its transaction and took its version
+    then (one action, one new version)."""
     if clean:
         instance.full_clean()
     if isinstance(instance, Versioned):
-        if not claimed(instance):
+        if claim_version and not claimed(instance):
             check_and_bump(instance, expected_version=expected_version)
         if update_fields is not None and "version" not in update_fields:
             update_fields = [*update_fields, "version"]

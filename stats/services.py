@@ -333,7 +333,8 @@ def report_submit(
     report.submitted_by = actor
     report.first_submitted_at = report.first_submitted_at or now
     report.reopened_until = None
-    history.save(report, actor=actor, reason="report.submitted", clean=False)
+    # The draft's save above took this submission's new version: one action, one version.
+    history.save(report, actor=actor, reason="report.submitted", clean=False, claim_version=False)
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, actor=actor, at=now)
     return report
 
