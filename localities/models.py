@@ -352,7 +352,7 @@ def agreement_upload_to(instance, filename: str) -> str:
 
 
 def private_storage():
-    from localities.storage import private_storage as storage
+    from kaikukeskus.storage import private_storage as storage
 
     return storage
 
