@@ -3,7 +3,7 @@ with production settings and wrk (20 connections), each page against a minimal D
 
 Runs first (`bench_load…` sorts before the other benchmarks, which add rows of their own) and writes a section of
 its own to docs/benchmarks.md: per page the requests per second, the ratio to the minimal view's in the run just
-before it, p50 and p95. The goal (issue 7): every page at least 50 % of the minimal view with p95 under 100 ms.
+before it, p50 and p95. The goal: every page at least 50 % of the minimal view with p95 under 100 ms.
 """
 
 import os

@@ -1,6 +1,6 @@
 """Benchmark: import a 10,000-row partner spreadsheet (semicolon CSV in Windows-1252, as Finnish Excel saves it)
 through the same services the portal uses: read and preview, then apply all rows with history, then preview
-the same file again (every row unchanged). The issue asks for under a minute.
+the same file again (every row unchanged). The target is under a minute.
 
     .venv/bin/python bench/bench_partner_import.py [ROWS]
 

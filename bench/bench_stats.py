@@ -1,6 +1,6 @@
 """Statistics at national size: 300 localities × 10 years × 12 monthly reports with 20 venue rows each (own database).
 
-Measured, each against a baseline (the targets of issue 8):
+Measured, each against a baseline and its target:
 - the aggregation of one year (`stats.aggregation.aggregate_year`: the GROUP BY, the localities' rows, the
   network counts, the completeness, the writes) against a bare SQL `GROUP BY` over the same report rows, each the
   median of `REPEATS` warm runs, interleaved (target ≤ 1.5×);

@@ -1,25 +1,31 @@
-"""Optimistic locking for records that people edit in forms: the one helper every app uses (README's "Two people
+"""Optimistic locking for records that people edit in forms: the one mechanism every app uses (README's "Two people
 saving the same record" lists the records that carry it, and why the others do not).
 
 Two coordinators open the same record, both change it, both save: without a guard the second save silently
 undoes the first. With it, each row carries a `version`; a form sends back the version it was rendered from, and
-the service refuses the save when the row has moved on since, so the second person sees what the first saved
-and keeps what they typed.
+the save is refused when the row has moved on since, so the second person sees what the first saved and keeps
+what they typed.
 
 How to use it:
 
 1. The model inherits `Versioned` (an abstract model with a `version` field; `makemigrations` adds it).
 2. The form inherits `VersionFormMixin` before `forms.ModelForm` (or `forms.Form` with `versioned_instance`):
-   a hidden `version` field carries the version the person saw.
-3. The service calls `check_and_bump(instance, expected_version=...)` inside its transaction before saving.
-   It raises `StaleVersionError` (a `ValidationError`, so forms and the admin show it) with the row as it is
-   now in `error.current`.
+   a hidden `version` field carries the version the person saw, and `form.expected_version` gives it back.
+3. The service saves through the write kernel, `kaikukeskus.history.save(obj, actor=, reason=,
+   expected_version=form.expected_version)`, which claims the next version with `check_and_bump` inside the
+   transaction. It raises `StaleVersionError` (a `ValidationError`, so forms and the admin show it) with the row
+   as it is now in `error.current`. A save with no form behind it (`expected_version=None`: a status move, a
+   publication) still raises the version, so a form opened before it reports a conflict. A service that must
+   claim before other writes calls `check_and_bump` itself; the kernel then claims no second version.
 4. The view catches `StaleVersionError` and calls `form.show_conflict(error)`: the form keeps the posted
    values, gets the conflict message, carries the current version (saving again is a deliberate overwrite),
    and `form.conflict_rows` lists each field the other person saved differently (label, saved, yours) for
    the template (`includes/version_conflict.html`).
+5. In the admin: the form is a `VersionedAdminForm`, the ModelAdmin takes `VersionedAdminMixin`, and
+   `save_model` passes `form.expected_version` to the service.
 
-Bulk writes (imports) bump `version` themselves (`bump_versions`) so that an open form notices them too.
+Bulk writes (imports, a pilot's rescheduled milestones) raise `version` with them (`bump_versions`, or the
+kernel's `bulk_update`) so that an open form notices them too.
 """
 
 from collections.abc import Iterable

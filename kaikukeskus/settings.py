@@ -229,7 +229,7 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
-    # Agreements (localities/storage.py): a directory of its own with no public URL.
+    # Private files: agreements, jobs' results (kaikukeskus/storage.py): a directory of its own with no public URL.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": ""},

@@ -1,4 +1,4 @@
-"""The annual aggregation and publication of the national statistics (DESIGN §4 stats, issue 8 item 4).
+"""The annual aggregation and publication of the national statistics (DESIGN §4 stats).
 
 `aggregate_year` sums the approved reports whose round's period lies in the calendar year, per locality, and
 writes one `LocalityYear` per reporting locality in a single `INSERT … SELECT … GROUP BY locality` (the database

@@ -1,4 +1,4 @@
-"""Lost updates (issue 7, §8): two people editing the same partner or contact, and imports confirmed after the
+"""Lost updates: two people editing the same partner or contact, and imports confirmed after the
 partners changed. The optimistic lock of `kaikukeskus.locking` refuses the stale save and shows what the other
 person saved; nothing is silently overwritten."""
 

@@ -1,5 +1,5 @@
 """Hostile and careless spreadsheets: each is refused with a message for the user, fast and in bounded memory,
-however large it says it is or unpacks to (issue 7, §8)."""
+however large it says it is or unpacks to."""
 
 import contextlib
 import csv

@@ -1,4 +1,4 @@
-"""Length limits and NUL bytes (issue 7, §8): a megabyte text or a NUL byte in any partner or contact field is
+"""Length limits and NUL bytes: a megabyte text or a NUL byte in any partner or contact field is
 a field error, in the form and in the import, never a 500 and never stored. (A NUL byte posted to the portal
 is refused earlier still, for every view, by `kaikukeskus.middleware.reject_nul_bytes`: the forms' own check
 serves the admin, the import and any caller without that middleware.)"""

@@ -1,4 +1,4 @@
-"""One way to match partner names (issue 7, §2): the portal's form, its import and the admin's import all go
+"""One way to match partner names: the portal's form, its import and the admin's import all go
 through `networks.models.name_key`, which folds case beyond ASCII and normalises Unicode."""
 
 import unicodedata

@@ -1,4 +1,4 @@
-"""The partner form (issue 7, §6): the chosen role's fields only, without JavaScript too; each error on its
+"""The partner form: the chosen role's fields only, without JavaScript too; each error on its
 field with one summary that takes the focus; the import page's "download" and "upload" in different words."""
 
 from pathlib import Path

@@ -218,11 +218,11 @@ def queued_only(settings, monkeypatch):
 
 
 def test_a_hundred_identical_pdf_requests_make_one_job_and_no_copies(year, queued_only, settings):
-    """The flood of issue 15 came without cookies: each request a new visitor, from one address."""
+    """A flood of PDF requests without cookies: each request a new visitor, from one address."""
     from django.test import Client
 
     from kaikukeskus import jobs
-    from localities.storage import private_storage
+    from kaikukeskus.storage import private_storage
 
     locations = set()
     for _request in range(100):
