@@ -2,6 +2,7 @@
 and history, e-mail queued after commit."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -96,12 +97,10 @@ class DuplicateFileError(ValidationError):
 
 def duplicate_of(*, material: Material, sha256: str, exclude_pk: int | None = None) -> MaterialFile | None:
     """A file of the same material with the same content, if one is uploaded already."""
-    return (
-        MaterialFile.objects.filter(version__material=material, sha256=sha256)
-        .exclude(pk=exclude_pk)
-        .select_related("version")
-        .first()
-    )
+    files = MaterialFile.objects.filter(version__material=material, sha256=sha256)
+    if exclude_pk is not None:
+        files = files.exclude(pk=exclude_pk)
+    return files.select_related("version").first()
 
 
 @transaction.atomic
@@ -215,7 +214,7 @@ def download_count(*, material_file: MaterialFile, on: datetime.date | None = No
 @transaction.atomic
 def material_follow_set(*, actor: User | None, material: Material, following: bool) -> MaterialFollow:
     """A coordinator (or staff) follows a material they can see, or stops following it."""
-    if not (is_coordinator(user=actor) or actor.is_national_staff):
+    if actor is None or not (is_coordinator(user=actor) or actor.is_national_staff):
         raise ValidationError(_("Only coordinators and staff can follow materials."), code="not_allowed")
     material = selectors.material_for_user_or_404(user=actor, slug=material.slug)
     follow, _created = MaterialFollow.objects.update_or_create(
@@ -303,7 +302,7 @@ def consultation_open(
     version: MaterialVersion,
     closes_on: datetime.date,
     introduction: str = "",
-    partner_emails: list[tuple[str, str, str]] = (),
+    partner_emails: Sequence[tuple[str, str, str]] = (),
 ) -> Consultation:
     """Staff open a draft for comments until `closes_on`. Coordinators are told on the portal and by e-mail;
     each named partner (e-mail, name, organisation) gets a signed link of their own."""

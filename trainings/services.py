@@ -149,7 +149,9 @@ def _may_cancel(*, actor: User | None, registration: Registration, token: str | 
     if token is not None:
         found = links.registration_from_token(token, queryset=Registration.objects.all())
         return found is not None and found.pk == registration.pk
-    return _signed_in(actor) and (registration.user_id == actor.pk or acts_as_national_staff(actor))
+    return (
+        actor is not None and _signed_in(actor) and (registration.user_id == actor.pk or acts_as_national_staff(actor))
+    )
 
 
 @transaction.atomic
