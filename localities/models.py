@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +127,7 @@ class LocalityQuerySet(models.QuerySet):
         """What visitors see: localities that run the card now. Never prospects."""
         return self.filter(status__in=Locality.PUBLIC_STATUSES)
 
-    def running_during(self, start: datetime.date, end: datetime.date):
+    def running_during(self, start: datetime.date | Combinable, end: datetime.date | Combinable):
         """Localities where the card ran (piloting or permanent) at some point of the period: those expected to
         report its statistics. From the lifecycle dates, so that a past period is judged by what was true then
         (a locality that ended since still owes the periods it ran in); a piloting or permanent locality whose

@@ -12,7 +12,7 @@ Coordinators fill in and submit; only staff approve, return and reopen. What may
 """
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -228,7 +228,9 @@ def _save(
         **network,
     )
     if errors:
-        raise ValidationError(validation.Findings(errors=errors).error_dict())
+        # The None key (the whole report) is this app's: stats.views.portal._add_service_errors and the admin's
+        # review place it on top of the form; Django's own ValidationError keys name fields.
+        raise ValidationError(validation.Findings(errors=errors).error_dict())  # type: ignore[arg-type]
     check_and_bump(current, expected_version=expected_version)
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -244,7 +246,8 @@ def _save(
 def _network_of(report: LocalityReport) -> dict[str, set[int]]:
     """The partner ids a breakdown may name (`selectors.report_partners`), as `validation.check_figures` takes
     them."""
-    venues, issuers = set(), set()
+    venues: set[int] = set()
+    issuers: set[int] = set()
     for partner_id, role in report_partners(report).values_list("pk", "role"):
         (venues if role == PartnerRole.VENUE else issuers).add(partner_id)
     return {"allowed_venues": venues, "allowed_issuers": issuers}
@@ -464,7 +467,8 @@ def reports_import(*, actor: User | None, name: str, content: bytes) -> "imports
     for period in plan.new_rounds:
         rounds[period] = _round_for_import(period, actor=actor)
     reason = history.with_detail("imported", name)
-    new_reports, changed = [], []
+    new_reports: list[LocalityReport] = []
+    changed: list[LocalityReport] = []
     for row in plan.rows:
         report = (
             replaced[row.report.pk]
@@ -558,8 +562,7 @@ def reminders_send(*, on: datetime.date | None = None) -> Reminded:
     on = on or timezone.localdate()
     # The open rounds are locked, so that two runs at once do not both send.
     rounds = list(ReportingRound.objects.open().select_for_update().order_by("pk"))
-    kinds = {reporting_round.pk: reminder_kind(reporting_round, on=on) for reporting_round in rounds}
-    kinds = {pk: kind for pk, kind in kinds.items() if kind}
+    kinds = {reporting_round.pk: kind for reporting_round in rounds if (kind := reminder_kind(reporting_round, on=on))}
     if not kinds:
         return Reminded(reports=0, emails=0)
     reports = list(reports_to_remind().filter(round_id__in=kinds).order_by("pk"))
@@ -589,7 +592,7 @@ def reminders_send_missing(*, actor: User | None, reporting_round: ReportingRoun
     return _remind(due, on=on, actor=actor)
 
 
-def _remind(due: list[tuple[LocalityReport, str]], *, on: datetime.date, actor: User | None) -> Reminded:
+def _remind(due: Sequence[tuple[LocalityReport, str]], *, on: datetime.date, actor: User | None) -> Reminded:
     users_by_locality: dict[int, list] = {}
     memberships = (
         Coordinator.objects.active(on)
