@@ -16,12 +16,14 @@ from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import Versioned
-from kaikukeskus.models import national_staff_choices
+from kaikukeskus.models import User, national_staff_choices
 from kaikukeskus.validators import validate_reasonable_date
 from localities.validators import validate_document_content, validate_document_size
 
 
-def person_field(verbose_name, *, blank: bool = True, related_name: str = "+") -> models.ForeignKey:
+def person_field(
+    verbose_name, *, blank: bool = True, related_name: str = "+"
+) -> "models.ForeignKey[User | None, User | None]":
     """Who did something (invited, changed, uploaded, marked done, logged…): the row stays when the person's
     account is deleted, with nobody named."""
     return models.ForeignKey(
