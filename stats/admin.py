@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
 from kaikukeskus.forms import ReasonableDateField
 from kaikukeskus.spreadsheet_reader import MAX_UPLOAD_BYTES, validate_upload
-from localities.admin.common import WithoutViewsMixin, object_view_url
 from localities.permissions import scoped
 from stats import aggregation, imports, selectors, services
 from stats.models import (
