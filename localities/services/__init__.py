@@ -8,7 +8,6 @@ from localities.services.agreements import (
     agreement_create,
 )
 from localities.services.coordinators import (
-    ACCESS_REQUEST_STATUSES,
     access_request_approve,
     access_request_create,
     access_request_decline,
@@ -23,7 +22,6 @@ from localities.services.coordinators import (
     invitations_purge_expired,
 )
 from localities.services.locality import (
-    ALLOWED_TRANSITIONS,
     LOCALITY_FIELDS,
     allowed_transitions,
     locality_transition,
@@ -45,7 +43,6 @@ from localities.services.pilots import (
 )
 from localities.services.prospects import (
     PROSPECT_CONTACT_FIELDS,
-    PROSPECT_CONTACT_STATUSES,
     prospect_contact_delete,
     prospect_contact_log,
     prospect_contact_update,
@@ -55,11 +52,8 @@ from localities.services.reminders import (
 )
 
 __all__ = [
-    "ACCESS_REQUEST_STATUSES",
-    "ALLOWED_TRANSITIONS",
     "LOCALITY_FIELDS",
     "PROSPECT_CONTACT_FIELDS",
-    "PROSPECT_CONTACT_STATUSES",
     "AlreadyDoneError",
     "PermissionDenied",
     "ValidationError",

@@ -25,8 +25,6 @@ from localities.models import (
 )
 from localities.permissions import require_staff
 
-S = Locality.Status
-
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -140,15 +138,12 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
     return deleted
 
 
-ACCESS_REQUEST_STATUSES = (S.PREPARING, S.PILOTING, S.PERMANENT, S.PAUSED)
-
-
 @transaction.atomic
 def access_request_create(*, actor: User | None, locality: Locality, side: str, reason: str = "") -> AccessRequest:
     """A coordinator asks to coordinate a further locality. Staff see it in the administration."""
     if not Coordinator.objects.active().filter(user=actor).exists():
         raise PermissionDenied(_("Only coordinators can ask for access to a further locality."))
-    if locality.status not in ACCESS_REQUEST_STATUSES:
+    if locality.status not in Locality.ACCESS_REQUEST_STATUSES:
         raise ValidationError({"locality": _("Choose a locality that prepares or runs Kaikukortti.")})
     if Coordinator.objects.active().filter(user=actor, locality=locality).exists():
         raise ValidationError({"locality": _("You coordinate this locality already.")})
