@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 PORT ?= 8000
 
-.PHONY: install run test lint format messages bench check-deploy clean
+.PHONY: install run test lint typecheck format messages bench check-deploy clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,17 @@ run: install ## migrate, load demo data and serve http://127.0.0.1:$(PORT) on th
 test: install ## the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The services, selectors, tasks and core mechanisms (pyproject's [tool.mypy] files) with django-stubs.
+typecheck: install ## mypy over the modules listed in pyproject.toml
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

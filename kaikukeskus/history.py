@@ -18,7 +18,7 @@ is not claimed twice. `.update()` skips history and versions: use it only where 
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.db import models
 from django.utils.functional import Promise
@@ -26,6 +26,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kaikukeskus.locking import Versioned, bump_versions, check_and_bump, claimed, forget_claim
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kaikukeskus.models import User
+
+    # A service's actor is a signed-in user or the system (None); a view may pass a visitor's AnonymousUser.
+    Actor = User | AnonymousUser | None
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
 DETAIL_SEPARATOR = ": "
@@ -63,14 +71,14 @@ def reason_label(stored: str | None) -> str:
     return f"{label}{separator}{detail}"
 
 
-def _who(actor) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _who(actor: "Actor") -> "User | None":
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def save(
     instance: models.Model,
     *,
-    actor,
+    actor: "Actor",
     reason: str,
     expected_version: int | None = None,
     clean: bool = True,
@@ -93,25 +101,33 @@ def save(
     forget_claim(instance)
 
 
-def delete(instance: models.Model, *, actor, reason: str) -> None:
+def delete(instance: models.Model, *, actor: "Actor", reason: str) -> None:
     instance._history_user = _who(actor)  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
     instance.delete()
 
 
-def bulk_create(objs: Iterable[models.Model], model: type[models.Model], *, actor, reason: str, **options) -> list:
+def bulk_create(
+    objs: Iterable[models.Model], model: type[models.Model], *, actor: "Actor", reason: str, **options
+) -> list:
     return bulk_create_with_history(
         list(objs), model, default_user=_who(actor), default_change_reason=reason, **options
     )
 
 
 def bulk_update(
-    objs: Iterable[models.Model], model: type[models.Model], fields: Sequence[str], *, actor, reason: str, **options
+    objs: Iterable[models.Model],
+    model: type[models.Model],
+    fields: Sequence[str],
+    *,
+    actor: "Actor",
+    reason: str,
+    **options,
 ) -> int | None:
     """The caller holds the rows locked; a versioned model's rows each take their next version."""
     objs, fields = list(objs), list(fields)
     if issubclass(model, Versioned) and "version" not in fields:
-        fields += bump_versions(objs)
+        fields += bump_versions(cast("list[Versioned]", objs))
     return bulk_update_with_history(
         objs, model, fields, default_user=_who(actor), default_change_reason=reason, **options
     )

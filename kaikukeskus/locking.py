@@ -29,12 +29,13 @@ kernel's `bulk_update`) so that an open form notices them too.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +47,8 @@ class Versioned(models.Model):
         help_text=_("Grows by one on every save, so that two people cannot save over each other unnoticed."),
     )
 
+    _version_claimed: bool  # set by check_and_bump for the save that follows, not a column
+
     class Meta:
         abstract = True
 
@@ -53,7 +56,7 @@ class Versioned(models.Model):
 class StaleVersionError(ValidationError):
     """The row was saved by someone else after the form was opened. `current` is the row as it is now."""
 
-    def __init__(self, current: models.Model):
+    def __init__(self, current: Versioned):
         super().__init__(
             _(
                 "Someone else saved this %(record)s while you were editing it. Your changes have not been saved: "
@@ -65,7 +68,7 @@ class StaleVersionError(ValidationError):
         self.current = current
 
 
-def check_and_bump(instance: models.Model, *, expected_version: int | None) -> None:
+def check_and_bump(instance: Versioned, *, expected_version: int | None) -> None:
     """Claim the next version of `instance`'s row, or raise `StaleVersionError` when the row is no longer at
     `expected_version`. Call it inside the saving service's transaction, before `save()`.
 
@@ -97,7 +100,7 @@ def forget_claim(instance: models.Model) -> None:
     instance.__dict__.pop("_version_claimed", None)
 
 
-def bump_versions(instances: Iterable[models.Model]) -> list[str]:
+def bump_versions(instances: Iterable[Versioned]) -> list[str]:
     """For bulk updates: raise each instance's version by one and return the field name to add to
     `bulk_update`'s fields. The caller holds the rows locked (`select_for_update`) and has checked that
     they are the versions it planned against."""
@@ -106,11 +109,20 @@ def bump_versions(instances: Iterable[models.Model]) -> list[str]:
     return ["version"]
 
 
-class VersionFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class VersionFormMixin(_FormBase):
     """A hidden `version` field with the version the form was rendered from. For a ModelForm the instance is
     `self.instance`; a plain Form passes `versioned_instance=`."""
 
-    def __init__(self, *args, versioned_instance: models.Model | None = None, **kwargs):
+    if TYPE_CHECKING:
+        instance: Versioned  # a ModelForm's; a plain Form passes versioned_instance
+
+    def __init__(self, *args, versioned_instance: Versioned | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.versioned_instance = versioned_instance if versioned_instance is not None else self.instance
         self.fields["version"] = forms.IntegerField(
@@ -147,10 +159,10 @@ class VersionFormMixin:
         self.based_on(error.current)
         self.conflict_rows = self.differences(error.current)
 
-    def based_on(self, instance: models.Model) -> None:
+    def based_on(self, instance: Versioned) -> None:
         """The page shows the form again with what was typed, and its next save is based on `instance` as saved
         now (after a conflict, or a draft saved in part)."""
-        self.data = self.data.copy()
+        self.data = cast("QueryDict | dict[str, Any]", self.data).copy()  # a bound form's data: either one copies
         self.data[self.add_prefix("version")] = str(instance.version)
 
     def differences(self, current: models.Model) -> list[tuple[str, str, str]]:
@@ -178,9 +190,13 @@ class VersionFormMixin:
         if isinstance(value, models.Model):
             value = value.pk
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            return str(dict(field.choices).get(value, value) if value not in (None, "") else "–")
+            return str(
+                dict(field.choices).get(value, value)  # type: ignore[arg-type]  # normalised to pairs on set
+                if value not in (None, "")
+                else "–"
+            )
         if isinstance(field, forms.ModelChoiceField):
-            found = field.queryset.filter(pk=value).first() if value else None
+            found = field.queryset.filter(pk=value).first() if value and field.queryset is not None else None
             return str(found) if found is not None else "–"
         if isinstance(field, forms.BooleanField):
             return str(_("yes") if value else _("no"))
@@ -202,7 +218,15 @@ class VersionedAdminForm(VersionFormMixin, forms.ModelForm):
         return cleaned
 
 
-class VersionedAdminMixin:
+if TYPE_CHECKING:
+    from django.contrib import admin
+
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class VersionedAdminMixin(_AdminBase):
     """For a ModelAdmin whose form is a `VersionedAdminForm`. The form's check runs before the admin's
     transaction and the service's inside it; a save that lands between the two (the same instant) makes the
     service raise `StaleVersionError` out of `save_model`, which Django's admin would answer with a 500. The

@@ -58,7 +58,7 @@ def language_of(user) -> str:
 def site_url(viewname: str, *, language: str, kwargs: Mapping[str, Any] | None = None) -> str:
     """An absolute link for an e-mail, in the reader's language (with its /sv/ or /en/ prefix)."""
     with translation.override(language):
-        return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
+        return settings.SITE_URL + reverse(viewname, kwargs=dict(kwargs or {}))
 
 
 def render(template: str, context: Mapping[str, Any], *, language: str) -> tuple[str, str]:

@@ -112,7 +112,7 @@ def read_rows(*, name: str, content: bytes, subject: str) -> Iterator[tuple[int,
     return _texts(_csv_rows(content), budget)
 
 
-def _texts(rows: Iterable[tuple[int, list[object]]], budget: "_TextBudget") -> Iterator[tuple[int, list[str]]]:
+def _texts(rows: Iterable[tuple[int, Sequence[object]]], budget: "_TextBudget") -> Iterator[tuple[int, list[str]]]:
     for line, cells in rows:
         texts = budget.row_texts(line, cells)
         if texts:
@@ -137,7 +137,7 @@ def decode_csv(content: bytes) -> str:
         raise SpreadsheetError(_("The file's text encoding is not UTF-8, UTF-16 or Windows (cp1252).")) from error
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[object]]]:
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     if content[:4] == b"PK\x03\x04":
         raise SpreadsheetError(_("This looks like an Excel file: save it with the extension .xlsx."))
     text = decode_csv(content)
@@ -360,11 +360,14 @@ class _XlsxBook:
         shared: list[str] = []
         strings = next((path for kind, path in relationships.values() if kind == "/sharedStrings"), None)
         if strings in self.parts:
-            handler = _SharedStringsHandler(budget=_TextBudget())
+            strings_handler = _SharedStringsHandler(budget=_TextBudget())
             self._parse(
-                strings, handler, limit=MAX_XLSX_PART_BYTES["shared_strings"], counts={b"<si": MAX_SHARED_STRINGS}
+                strings,
+                strings_handler,
+                limit=MAX_XLSX_PART_BYTES["shared_strings"],
+                counts={b"<si": MAX_SHARED_STRINGS},
             )
-            shared = handler.strings
+            shared = strings_handler.strings
         rows: list[tuple[int, list[str]]] = []
         sheet = _SheetHandler(
             shared=shared, date_styles=date_styles, date1904=workbook.date1904, budget=self.budget, out=rows

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +16,14 @@ from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import Versioned
-from kaikukeskus.models import national_staff_choices
+from kaikukeskus.models import User, national_staff_choices
 from kaikukeskus.validators import validate_reasonable_date
 from localities.validators import validate_document_content, validate_document_size
 
 
-def person_field(verbose_name, *, blank: bool = True, related_name: str = "+") -> models.ForeignKey:
+def person_field(
+    verbose_name, *, blank: bool = True, related_name: str = "+"
+) -> "models.ForeignKey[User | None, User | None]":
     """Who did something (invited, changed, uploaded, marked done, logged…): the row stays when the person's
     account is deleted, with nobody named."""
     return models.ForeignKey(
@@ -126,7 +129,7 @@ class LocalityQuerySet(models.QuerySet):
         """What visitors see: localities that run the card now. Never prospects."""
         return self.filter(status__in=Locality.PUBLIC_STATUSES)
 
-    def running_during(self, start: datetime.date, end: datetime.date):
+    def running_during(self, start: datetime.date | Combinable, end: datetime.date | Combinable):
         """Localities where the card ran (piloting or permanent) at some point of the period: those expected to
         report its statistics. From the lifecycle dates, so that a past period is judged by what was true then
         (a locality that ended since still owes the periods it ran in); a piloting or permanent locality whose

@@ -10,12 +10,17 @@
 - What the public sees: `public_locality_or_404(slug=)`: piloting and permanent localities only.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from localities.models import Coordinator, Locality, Municipality
+
+M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet)
 
 
 def _is_signed_in(user) -> bool:
@@ -37,14 +42,14 @@ def localities_for(user) -> QuerySet[Locality]:
     return Locality.objects.filter(pk__in=Coordinator.objects.active().filter(user=user).values("locality_id"))
 
 
-def scoped(queryset: QuerySet, *, user, locality_path: str = "locality") -> QuerySet:
+def scoped(queryset: QS, *, user, locality_path: str = "locality") -> QS:
     """Filter any queryset to rows whose `locality_path` lies in the user's scope."""
     if acts_as_national_staff(user):
         return queryset
     return queryset.filter(**{f"{locality_path}__in": localities_for(user)})
 
 
-def get_scoped_or_404(queryset: QuerySet, *, user, locality_path: str = "locality", **lookup) -> Model:
+def get_scoped_or_404(queryset: QuerySet[M], *, user, locality_path: str = "locality", **lookup) -> M:
     return get_object_or_404(scoped(queryset, user=user, locality_path=locality_path), **lookup)
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from localities.models import Coordinator
 from localities.permissions import acts_as_national_staff, is_coordinator
@@ -71,7 +72,7 @@ class LanguageStatus:
     """A language some version of the material has a file in, and whether the current version has it."""
 
     language: str
-    label: str
+    label: str | Promise
     in_current: bool
     newest: MaterialVersion | None
 
@@ -167,9 +168,9 @@ def followers(*, material: Material) -> QuerySet:
     else:
         users = users.filter(Q(pk__in=coordinators) | Q(pk__in=staff))
     chose = MaterialFollow.objects.filter(material=material, user=OuterRef("pk"))
-    rule = Exists(chose.filter(following=True))
+    rule = Q(Exists(chose.filter(following=True)))
     if material.followed_by_default:
-        rule |= Q(pk__in=coordinators) & ~Exists(chose)
+        rule |= Q(pk__in=coordinators) & ~Q(Exists(chose))
     return users.filter(rule).order_by("pk")
 
 

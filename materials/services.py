@@ -2,6 +2,7 @@
 and history, e-mail queued after commit."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history, public_cache
 from kaikukeskus.mail import language_of, send_later, site_url
+from kaikukeskus.models import User
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, require_staff
 from materials import selectors, validators
@@ -48,7 +50,7 @@ history.register_reasons(
 
 
 @transaction.atomic
-def material_save(*, actor, material: Material, expected_version: int | None = None) -> Material:
+def material_save(*, actor: User | None, material: Material, expected_version: int | None = None) -> Material:
     """Staff create or edit a material's descriptive fields (slug, titles, descriptions, kind, audience,
     visibility). `StaleVersionError` and nothing written when someone saved it after `expected_version`, the
     version the form was opened with (None overwrites knowingly)."""
@@ -60,7 +62,9 @@ def material_save(*, actor, material: Material, expected_version: int | None = N
 
 
 @transaction.atomic
-def material_version_save(*, actor, version: MaterialVersion, expected_version: int | None = None) -> MaterialVersion:
+def material_version_save(
+    *, actor: User | None, version: MaterialVersion, expected_version: int | None = None
+) -> MaterialVersion:
     """Staff create a draft version or edit its label and what changed. The status moves only through
     `material_version_publish` and `material_version_withdraw`. `StaleVersionError` as `material_save`."""
     require_staff(actor)
@@ -93,16 +97,14 @@ class DuplicateFileError(ValidationError):
 
 def duplicate_of(*, material: Material, sha256: str, exclude_pk: int | None = None) -> MaterialFile | None:
     """A file of the same material with the same content, if one is uploaded already."""
-    return (
-        MaterialFile.objects.filter(version__material=material, sha256=sha256)
-        .exclude(pk=exclude_pk)
-        .select_related("version")
-        .first()
-    )
+    files = MaterialFile.objects.filter(version__material=material, sha256=sha256)
+    if exclude_pk is not None:
+        files = files.exclude(pk=exclude_pk)
+    return files.select_related("version").first()
 
 
 @transaction.atomic
-def material_file_add(*, actor, version: MaterialVersion, language: str, upload) -> MaterialFile:
+def material_file_add(*, actor: User | None, version: MaterialVersion, language: str, upload) -> MaterialFile:
     """Staff upload a file of a version in one language. The upload is checked (format, size, content: see
     `materials.validators`) and a file that the material has already (same SHA-256) is refused with where it is.
     Files of a draft or the current version only: superseded and withdrawn versions are history."""
@@ -120,7 +122,7 @@ def material_file_add(*, actor, version: MaterialVersion, language: str, upload)
 
 
 @transaction.atomic
-def material_file_remove(*, actor, material_file: MaterialFile) -> None:
+def material_file_remove(*, actor: User | None, material_file: MaterialFile) -> None:
     """Staff remove a file from a draft (a published file stays: people may have downloaded it)."""
     require_staff(actor)
     if material_file.version.status != Status.DRAFT:
@@ -141,7 +143,7 @@ def _lock_material(version: MaterialVersion) -> MaterialVersion:
 
 @transaction.atomic
 def material_version_publish(
-    *, actor, version: MaterialVersion, published_on: datetime.date | None = None
+    *, actor: User | None, version: MaterialVersion, published_on: datetime.date | None = None
 ) -> MaterialVersion:
     """Staff publish a draft: the current version (if any) becomes superseded in the same transaction, so the
     material always has exactly one current version. Concurrent publishers of the same material queue on the
@@ -176,7 +178,7 @@ def material_version_publish(
 
 
 @transaction.atomic
-def material_version_withdraw(*, actor, version: MaterialVersion, reason: str) -> MaterialVersion:
+def material_version_withdraw(*, actor: User | None, version: MaterialVersion, reason: str) -> MaterialVersion:
     """Staff withdraw a published or superseded version: it disappears from the public pages. Nothing is restored
     in its place: withdrawing the current version leaves the material without one until staff publish another,
     so an older text never returns by surprise."""
@@ -210,9 +212,9 @@ def download_count(*, material_file: MaterialFile, on: datetime.date | None = No
 
 
 @transaction.atomic
-def material_follow_set(*, actor, material: Material, following: bool) -> MaterialFollow:
+def material_follow_set(*, actor: User | None, material: Material, following: bool) -> MaterialFollow:
     """A coordinator (or staff) follows a material they can see, or stops following it."""
-    if not (is_coordinator(user=actor) or actor.is_national_staff):
+    if actor is None or not (is_coordinator(user=actor) or actor.is_national_staff):
         raise ValidationError(_("Only coordinators and staff can follow materials."), code="not_allowed")
     material = selectors.material_for_user_or_404(user=actor, slug=material.slug)
     follow, _created = MaterialFollow.objects.update_or_create(
@@ -296,11 +298,11 @@ def partner_link(partner: ConsultationPartner) -> str:
 @transaction.atomic
 def consultation_open(
     *,
-    actor,
+    actor: User | None,
     version: MaterialVersion,
     closes_on: datetime.date,
     introduction: str = "",
-    partner_emails: list[tuple[str, str, str]] = (),
+    partner_emails: Sequence[tuple[str, str, str]] = (),
 ) -> Consultation:
     """Staff open a draft for comments until `closes_on`. Coordinators are told on the portal and by e-mail;
     each named partner (e-mail, name, organisation) gets a signed link of their own."""
@@ -327,7 +329,7 @@ def consultation_open(
 
 
 @transaction.atomic
-def consultation_save(*, actor, consultation: Consultation) -> Consultation:
+def consultation_save(*, actor: User | None, consultation: Consultation) -> Consultation:
     """Staff change an open round's closing date or introduction."""
     require_staff(actor)
     history.save(consultation, actor=actor, reason="edited")
@@ -370,7 +372,12 @@ def _check_open(consultation: Consultation) -> None:
 
 @transaction.atomic
 def consultation_comment_add(
-    *, consultation: Consultation, section: str, body: str, actor=None, partner: ConsultationPartner | None = None
+    *,
+    consultation: Consultation,
+    section: str,
+    body: str,
+    actor: User | None = None,
+    partner: ConsultationPartner | None = None,
 ) -> ConsultationComment:
     """A coordinator (with the actor's locality) or a named partner (by their signed link) comments on an open
     consultation."""
@@ -393,7 +400,7 @@ def consultation_comment_add(
 
 @transaction.atomic
 def consultation_comment_answer(
-    *, actor, comment: ConsultationComment, status: str, reply: str = ""
+    *, actor: User | None, comment: ConsultationComment, status: str, reply: str = ""
 ) -> ConsultationComment:
     """Staff mark a comment accepted, declined or answered, with a reply."""
     require_staff(actor)

@@ -211,6 +211,7 @@ class Partner(Versioned):
 
     history = HistoricalRecords()
     objects = PartnerQuerySet.as_manager()
+    primary_contacts: "list[ContactPerson]"  # not a column: selectors.partner_list's Prefetch(to_attr=) sets it
 
     class Meta:
         verbose_name = _("partner")

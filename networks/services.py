@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history, public_cache
 from kaikukeskus.locking import bump_versions, check_and_bump
+from kaikukeskus.models import User
 from localities.models import Locality
 from localities.permissions import require_scope
 from networks import imports
@@ -46,7 +47,7 @@ def _apply_partner_values(partner: Partner, values: dict[str, Any]) -> None:
         setattr(partner, name, value)
 
 
-def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]) -> None:
+def _save_contacts(*, actor: User | None, partner: Partner, contacts: Sequence[ContactChange]) -> None:
     existing = {contact.pk: contact for contact in partner.contacts.all()}
     # A posted id that is not this partner's contact (another partner's, another locality's) is refused.
     foreign = [change.pk for change in contacts if change.pk is not None and change.pk not in existing]
@@ -54,7 +55,7 @@ def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]
         raise ValidationError(_("A contact person does not belong to this partner."))
     kept = []
     for change in contacts:
-        contact = existing.get(change.pk) if change.pk else ContactPerson(partner=partner)
+        contact = existing[change.pk] if change.pk is not None else ContactPerson(partner=partner)
         check_and_bump(contact, expected_version=change.version)
         if change.delete:
             if contact.pk:
@@ -76,7 +77,7 @@ def _save_contacts(*, actor, partner: Partner, contacts: Sequence[ContactChange]
 
 @transaction.atomic
 def partner_create(
-    *, actor, locality: Locality, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
+    *, actor: User | None, locality: Locality, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
     require_scope(actor, locality)
     return _save_partner(actor=actor, partner=Partner(locality=locality), values=values, contacts=contacts)
@@ -85,7 +86,7 @@ def partner_create(
 @transaction.atomic
 def partner_update(
     *,
-    actor,
+    actor: User | None,
     partner: Partner,
     values: dict[str, Any],
     contacts: Sequence[ContactChange] = (),
@@ -99,7 +100,9 @@ def partner_update(
     return _save_partner(actor=actor, partner=partner, values=values, contacts=contacts)
 
 
-def _save_partner(*, actor, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange]) -> Partner:
+def _save_partner(
+    *, actor: User | None, partner: Partner, values: dict[str, Any], contacts: Sequence[ContactChange]
+) -> Partner:
     _apply_partner_values(partner, values)
     history.save(partner, actor=actor, reason="edited" if partner.pk else "created")
     _save_contacts(actor=actor, partner=partner, contacts=contacts)
@@ -107,7 +110,7 @@ def _save_partner(*, actor, partner: Partner, values: dict[str, Any], contacts: 
 
 
 @transaction.atomic
-def partner_end(*, actor, partner: Partner, left_on: datetime.date | None = None) -> Partner:
+def partner_end(*, actor: User | None, partner: Partner, left_on: datetime.date | None = None) -> Partner:
     """End a partnership on `left_on` (today by default). The row and its history stay: past counts hold."""
     require_scope(actor, partner.locality)
     if partner.left_on is not None:
@@ -123,7 +126,7 @@ def partner_end(*, actor, partner: Partner, left_on: datetime.date | None = None
 
 
 @transaction.atomic
-def partner_import_create(*, actor, locality: Locality, file_name: str, content: bytes) -> PartnerImport:
+def partner_import_create(*, actor: User | None, locality: Locality, file_name: str, content: bytes) -> PartnerImport:
     """Read an upload and store its cells and preview for this user and locality. Changes no partner.
     Raises `imports.SpreadsheetError` when the file as a whole cannot be read."""
     require_scope(actor, locality)
@@ -170,11 +173,11 @@ class ImportRefusedError(Exception):
         }[reason]
 
 
-def partner_import_check(*, actor, upload: PartnerImport, sha256: str) -> None:
+def partner_import_check(*, actor: User | None, upload: PartnerImport, sha256: str) -> None:
     """Whether `actor` may confirm `upload` as previewed with `sha256` now: `PermissionDenied` (not theirs, or
     another file's hash) or `ImportRefusedError` (already applied, expired). Checked again when it is applied."""
     require_scope(actor, upload.locality)
-    if upload.created_by_id != actor.pk or sha256 != upload.sha256:
+    if actor is None or upload.created_by_id != actor.pk or sha256 != upload.sha256:
         raise PermissionDenied(_("This preview is not yours."))
     if upload.status != PartnerImport.Status.PREVIEWED:
         raise ImportRefusedError(ImportRefusedError.APPLIED)
@@ -182,7 +185,7 @@ def partner_import_check(*, actor, upload: PartnerImport, sha256: str) -> None:
         raise ImportRefusedError(ImportRefusedError.EXPIRED)
 
 
-def partner_import_apply(*, actor, upload: PartnerImport, sha256: str) -> dict[str, int]:
+def partner_import_apply(*, actor: User | None, upload: PartnerImport, sha256: str) -> dict[str, int]:
     """Apply a previewed upload: all rows or none, and only as the preview showed it. The plan is made again
     against the partners as they are now: when any row's outcome, or any partner or contact it would
     overwrite, differs from the preview (someone edited a partner, or confirmed another file that created
@@ -196,7 +199,7 @@ def partner_import_apply(*, actor, upload: PartnerImport, sha256: str) -> dict[s
     return outcome
 
 
-def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, int] | ImportRefusedError":
+def _import_apply(*, actor: User | None, upload: PartnerImport, sha256: str) -> "dict[str, int] | ImportRefusedError":
     # Locked, so that a confirmation sent twice (two clicks, two jobs) applies the file once.
     upload = PartnerImport.objects.select_for_update().select_related("locality").get(pk=upload.pk)
     partner_import_check(actor=actor, upload=upload, sha256=sha256)
@@ -218,8 +221,10 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
         return ImportRefusedError(reason, plan)
 
     now = timezone.now()
-    new_partners = [row.partner for row in plan.rows if row.status == imports.NEW]
-    changed_partners = [row.partner for row in plan.rows if row.status == imports.UPDATE and row.partner_fields]
+    # A planned row without errors carries its partner (RowPlan.partner is None only on a refused row).
+    partners = [(row, row.partner) for row in plan.rows if row.partner is not None]
+    new_partners = [partner for row, partner in partners if row.status == imports.NEW]
+    changed_partners = [partner for row, partner in partners if row.status == imports.UPDATE and row.partner_fields]
     history.bulk_create(new_partners, Partner, actor=actor, reason="imported", batch_size=500, default_date=now)
     if changed_partners:
         for partner in changed_partners:
@@ -231,8 +236,9 @@ def _import_apply(*, actor, upload: PartnerImport, sha256: str) -> "dict[str, in
         history.bulk_update(
             changed_partners, Partner, fields, actor=actor, reason="imported", batch_size=500, default_date=now
         )
-    new_contacts = [row.contact for row in plan.rows if row.contact is not None and row.contact.pk is None]
-    changed_contacts = [row.contact for row in plan.rows if row.contact is not None and row.contact.pk is not None]
+    contacts = [row.contact for row in plan.rows if row.contact is not None]
+    new_contacts = [contact for contact in contacts if contact.pk is None]
+    changed_contacts = [contact for contact in contacts if contact.pk is not None]
     for contact in new_contacts:
         contact.partner = contact.partner  # picks up the pk the bulk insert gave the new partner
     history.bulk_create(new_contacts, ContactPerson, actor=actor, reason="imported", batch_size=500, default_date=now)
@@ -262,7 +268,7 @@ def partner_imports_purge(*, older_than: datetime.timedelta = datetime.timedelta
 
 
 @transaction.atomic
-def contact_save(*, actor, contact: ContactPerson, expected_version: int | None = None) -> ContactPerson:
+def contact_save(*, actor: User | None, contact: ContactPerson, expected_version: int | None = None) -> ContactPerson:
     """Save a contact person whose fields a trusted form (the admin's) has already set. `StaleVersionError` when
     the row is no longer at `expected_version` (the contact's own admin page; the partner page's inline rows
     pass None); the version is bumped, so that a form opened before this save reports a conflict."""
@@ -274,7 +280,7 @@ def contact_save(*, actor, contact: ContactPerson, expected_version: int | None 
 
 
 @transaction.atomic
-def partner_save(*, actor, partner: Partner, expected_version: int | None = None) -> Partner:
+def partner_save(*, actor: User | None, partner: Partner, expected_version: int | None = None) -> Partner:
     """Save a partner whose fields a trusted form (the admin's) has already set. `StaleVersionError` when the row
     is no longer at `expected_version` (the version the admin's form was opened with); the version is bumped, so
     that a portal form opened before this save reports a conflict instead of undoing it."""

@@ -15,6 +15,7 @@ from stats.models import (
     USE_FIELDS,
     IssuerFigure,
     LocalityReport,
+    LocalityReportQuerySet,
     LocalityYear,
     NationalYear,
     ReportEvent,
@@ -23,7 +24,7 @@ from stats.models import (
 )
 
 
-def reports_for(*, user) -> QuerySet[LocalityReport]:
+def reports_for(*, user) -> LocalityReportQuerySet:
     """The reports the user may see: their localities' (every locality for staff)."""
     return scoped(LocalityReport.objects.select_related("round", "locality"), user=user)
 
@@ -120,6 +121,7 @@ def _breakdown_page(report: LocalityReport, *, role: str, number, partner_ids) -
     page = Paginator(partners, BREAKDOWN_PAGE_SIZE).get_page(number)
     shown = list(page.object_list if partner_ids is None else partners.filter(pk__in=list(partner_ids)))
     ids = [partner.pk for partner in shown]
+    saved: dict[int, VenueFigure | IssuerFigure]
     if role == PartnerRole.VENUE:
         figures = report.venue_figures.all()
         saved = {row.partner_id: row for row in figures.filter(partner_id__in=ids)}
@@ -133,10 +135,10 @@ def _breakdown_page(report: LocalityReport, *, role: str, number, partner_ids) -
         ):
             rest[f"adult_{sector}"], rest[f"child_{sector}"] = adult or 0, child or 0
     else:
-        figures = report.issuer_figures.all()
-        saved = {row.partner_id: row for row in figures.filter(partner_id__in=ids)}
-        others = figures.exclude(partner_id__in=ids).filter(partner__in=partners.order_by().values("pk"))
-        rest = {"cards_registered": others.aggregate(total=Sum("cards_registered"))["total"] or 0}
+        issuer_figures = report.issuer_figures.all()
+        saved = {row.partner_id: row for row in issuer_figures.filter(partner_id__in=ids)}
+        other_issuers = issuer_figures.exclude(partner_id__in=ids).filter(partner__in=partners.order_by().values("pk"))
+        rest = {"cards_registered": other_issuers.aggregate(total=Sum("cards_registered"))["total"] or 0}
     return BreakdownPage(rows=[(partner, saved.get(partner.pk)) for partner in shown], page=page, rest=rest)
 
 

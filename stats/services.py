@@ -12,7 +12,7 @@ Coordinators fill in and submit; only staff approve, return and reopen. What may
 """
 
 import datetime
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _l
 from kaikukeskus import history
 from kaikukeskus.locking import check_and_bump
 from kaikukeskus.mail import language_of, send_later, site_url
+from kaikukeskus.models import User
 from localities.models import Coordinator, Locality
 from localities.permissions import require_scope, require_staff
 from networks.models import PartnerRole
@@ -87,7 +88,7 @@ class AlreadyReviewedError(ValidationError):
 @transaction.atomic
 def round_create(
     *,
-    actor,
+    actor: User | None,
     title: str,
     period_start: datetime.date,
     period_end: datetime.date,
@@ -117,7 +118,7 @@ def round_create(
 
 
 @transaction.atomic
-def round_open(*, actor, reporting_round: ReportingRound) -> int:
+def round_open(*, actor: User | None, reporting_round: ReportingRound) -> int:
     """Open the round: every locality running during the period gets a draft report, prefilled with its
     municipalities and its network at the period's end. Safe to run again (a locality that started since gets
     its report; existing reports are left as they are). Returns how many reports were created."""
@@ -129,7 +130,7 @@ def round_open(*, actor, reporting_round: ReportingRound) -> int:
     return _create_missing_reports(reporting_round, actor=actor)
 
 
-def _create_missing_reports(reporting_round: ReportingRound, *, actor) -> int:
+def _create_missing_reports(reporting_round: ReportingRound, *, actor: User | None) -> int:
     missing = list(localities_expected(reporting_round).exclude(reports__round=reporting_round).order_by("pk"))
     if not missing:
         return 0
@@ -159,7 +160,7 @@ def prefill_network(reports: list[LocalityReport], *, on: datetime.date) -> None
 
 
 @transaction.atomic
-def round_close(*, actor, reporting_round: ReportingRound) -> ReportingRound:
+def round_close(*, actor: User | None, reporting_round: ReportingRound) -> ReportingRound:
     """Close the round: drafts can no longer be filled in (returned and reopened reports still can)."""
     require_staff(actor)
     reporting_round.status = ReportingRound.Status.CLOSED
@@ -174,7 +175,7 @@ def _locked_for_update(report: LocalityReport) -> LocalityReport:
     return LocalityReport.objects.select_for_update(of=("self",)).select_related("round", "locality").get(pk=report.pk)
 
 
-def _check_editable(actor, report: LocalityReport) -> None:
+def _check_editable(actor: User | None, report: LocalityReport) -> None:
     require_scope(actor, report.locality)
     if not report.editable_by_coordinators():
         raise ReportLockedError(report)
@@ -183,7 +184,7 @@ def _check_editable(actor, report: LocalityReport) -> None:
 @transaction.atomic
 def report_save(
     *,
-    actor,
+    actor: User | None,
     report: LocalityReport,
     data: Mapping[str, object],
     venue_rows: Iterable[validation.VenueRow] | None = None,
@@ -210,7 +211,7 @@ def report_save(
 
 
 def _save(
-    *, actor, report, data, venue_rows, issuer_rows, breakdown_partners, explanations, expected_version
+    *, actor: User | None, report, data, venue_rows, issuer_rows, breakdown_partners, explanations, expected_version
 ) -> tuple[LocalityReport, dict[str, set[int]]]:
     """`report_save`'s work; also returns the network it checked the breakdowns against, so that a submission
     checks the report against the same partners without reading them again."""
@@ -227,7 +228,9 @@ def _save(
         **network,
     )
     if errors:
-        raise ValidationError(validation.Findings(errors=errors).error_dict())
+        # The None key (the whole report) is this app's: stats.views.portal._add_service_errors and the admin's
+        # review place it on top of the form; Django's own ValidationError keys name fields.
+        raise ValidationError(validation.Findings(errors=errors).error_dict())  # type: ignore[arg-type]
     check_and_bump(current, expected_version=expected_version)
     for name in EDITABLE_FIELDS:
         if name in data:
@@ -243,7 +246,8 @@ def _save(
 def _network_of(report: LocalityReport) -> dict[str, set[int]]:
     """The partner ids a breakdown may name (`selectors.report_partners`), as `validation.check_figures` takes
     them."""
-    venues, issuers = set(), set()
+    venues: set[int] = set()
+    issuers: set[int] = set()
     for partner_id, role in report_partners(report).values_list("pk", "role"):
         (venues if role == PartnerRole.VENUE else issuers).add(partner_id)
     return {"allowed_venues": venues, "allowed_issuers": issuers}
@@ -295,7 +299,7 @@ def report_findings(report: LocalityReport, *, network: dict[str, set[int]] | No
 @transaction.atomic
 def report_submit(
     *,
-    actor,
+    actor: User | None,
     report: LocalityReport,
     data: Mapping[str, object] | None = None,
     venue_rows: Iterable[validation.VenueRow] | None = None,
@@ -342,7 +346,7 @@ def report_submit(
 # --- Reports: review by staff ------------------------------------------------------------------------------
 
 
-def _review_target(actor, report: LocalityReport, *, allowed: tuple[str, ...]) -> LocalityReport:
+def _review_target(actor: User | None, report: LocalityReport, *, allowed: tuple[str, ...]) -> LocalityReport:
     require_staff(actor)
     current = _locked_for_update(report)
     if current.status not in allowed:
@@ -355,7 +359,7 @@ def _review_target(actor, report: LocalityReport, *, allowed: tuple[str, ...]) -
     return current
 
 
-def mark_approved(report: LocalityReport, *, actor, at) -> None:
+def mark_approved(report: LocalityReport, *, actor: User | None, at) -> None:
     """What approving sets, by a review or an import: locked, reviewed by whom and when, any lock exception over."""
     report.status = LocalityReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = at, actor
@@ -363,7 +367,7 @@ def mark_approved(report: LocalityReport, *, actor, at) -> None:
 
 
 @transaction.atomic
-def report_approve(*, actor, report: LocalityReport, comment: str = "") -> LocalityReport:
+def report_approve(*, actor: User | None, report: LocalityReport, comment: str = "") -> LocalityReport:
     """Approve a submitted report: it is locked and counts in the year's aggregation. A second approval (another
     tab, another reviewer) is refused and says who approved it."""
     current = _review_target(actor, report, allowed=LocalityReport.REVIEWABLE)
@@ -376,7 +380,7 @@ def report_approve(*, actor, report: LocalityReport, comment: str = "") -> Local
 
 
 @transaction.atomic
-def report_return(*, actor, report: LocalityReport, comment: str, notify: bool = True) -> LocalityReport:
+def report_return(*, actor: User | None, report: LocalityReport, comment: str, notify: bool = True) -> LocalityReport:
     """Return a submitted report to the coordinators with a comment; they are told by e-mail in their language
     (`notify=False`: nobody is, as when seed_demo writes the demo's history)."""
     comment = (comment or "").strip()
@@ -397,7 +401,7 @@ def report_return(*, actor, report: LocalityReport, comment: str, notify: bool =
 
 @transaction.atomic
 def report_reopen(
-    *, actor, report: LocalityReport, until: datetime.date, reason: str, notify: bool = True
+    *, actor: User | None, report: LocalityReport, until: datetime.date, reason: str, notify: bool = True
 ) -> LocalityReport:
     """A lock exception: staff open an approved report for correction until `until`, with a reason. The
     coordinators edit and submit it again (told by e-mail unless `notify=False`); on `until` it locks again by
@@ -422,7 +426,7 @@ def report_reopen(
 
 
 @transaction.atomic
-def round_update(*, actor, reporting_round: ReportingRound, **fields) -> ReportingRound:
+def round_update(*, actor: User | None, reporting_round: ReportingRound, **fields) -> ReportingRound:
     """Change a round's title or dates (its status changes only by opening and closing it)."""
     require_staff(actor)
     unknown = set(fields) - set(ROUND_FIELDS)
@@ -438,7 +442,7 @@ def round_update(*, actor, reporting_round: ReportingRound, **fields) -> Reporti
 
 
 @transaction.atomic
-def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
+def reports_import(*, actor: User | None, name: str, content: bytes) -> "imports.ImportPlan":
     """Import approved reports from a CSV or .xlsx file (`stats.imports` for the rules): all or nothing. The
     plan is returned; when it has errors nothing was written. `actor` None: the command line, run by the server's
     operator; otherwise national staff only."""
@@ -464,7 +468,8 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
     for period in plan.new_rounds:
         rounds[period] = _round_for_import(period, actor=actor)
     reason = history.with_detail("imported", name)
-    new_reports, changed = [], []
+    new_reports: list[LocalityReport] = []
+    changed: list[LocalityReport] = []
     for row in plan.rows:
         report = (
             replaced[row.report.pk]
@@ -503,7 +508,7 @@ def reports_import(*, actor, name: str, content: bytes) -> "imports.ImportPlan":
     return plan
 
 
-def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor) -> ReportingRound:
+def _round_for_import(period: tuple[datetime.date, datetime.date], *, actor: User | None) -> ReportingRound:
     """A closed round for a period that had none: its reports arrive approved, nobody fills anything in."""
     start, end = period
     title = imports.round_title(start, end)
@@ -558,8 +563,7 @@ def reminders_send(*, on: datetime.date | None = None) -> Reminded:
     on = on or timezone.localdate()
     # The open rounds are locked, so that two runs at once do not both send.
     rounds = list(ReportingRound.objects.open().select_for_update().order_by("pk"))
-    kinds = {reporting_round.pk: reminder_kind(reporting_round, on=on) for reporting_round in rounds}
-    kinds = {pk: kind for pk, kind in kinds.items() if kind}
+    kinds = {reporting_round.pk: kind for reporting_round in rounds if (kind := reminder_kind(reporting_round, on=on))}
     if not kinds:
         return Reminded(reports=0, emails=0)
     reports = list(reports_to_remind().filter(round_id__in=kinds).order_by("pk"))
@@ -571,7 +575,7 @@ def reminders_send(*, on: datetime.date | None = None) -> Reminded:
 
 
 @transaction.atomic
-def reminders_send_missing(*, actor, reporting_round: ReportingRound) -> Reminded:
+def reminders_send_missing(*, actor: User | None, reporting_round: ReportingRound) -> Reminded:
     """Staff's button: remind now the coordinators of the round's reports still with them, at most once per
     report and day."""
     require_staff(actor)
@@ -589,7 +593,7 @@ def reminders_send_missing(*, actor, reporting_round: ReportingRound) -> Reminde
     return _remind(due, on=on, actor=actor)
 
 
-def _remind(due: list[tuple[LocalityReport, str]], *, on: datetime.date, actor) -> Reminded:
+def _remind(due: Sequence[tuple[LocalityReport, str]], *, on: datetime.date, actor: User | None) -> Reminded:
     users_by_locality: dict[int, list] = {}
     memberships = (
         Coordinator.objects.active(on)

@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from localities.models import Coordinator, Locality, Side
-from trainings.models import Registration, Training
+from trainings.models import Registration, Training, TrainingQuerySet
 
 COORDINATOR_AUDIENCES = (Training.Audience.COORDINATORS, Training.Audience.EVERYONE)
 
 
-def public_upcoming() -> QuerySet[Training]:
+def public_upcoming() -> TrainingQuerySet:
     return Training.objects.published().upcoming().order_by("starts_at", "pk")
 
 
@@ -114,7 +115,7 @@ class CoordinatorCoverage:
 class LocalityCoverage:
     locality: Locality
     rows: list[CoordinatorCoverage] = field(default_factory=list)
-    untrained_sides: list[str] = field(default_factory=list)
+    untrained_sides: list[str | Promise] = field(default_factory=list)
 
 
 def coverage() -> list[LocalityCoverage]:

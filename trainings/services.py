@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history, ratelimit
 from kaikukeskus.locking import check_and_bump
+from kaikukeskus.models import User
 from localities.models import Locality
 from localities.permissions import acts_as_national_staff, localities_for, require_staff
 from trainings import emails, links
@@ -27,7 +28,7 @@ def _locked(training: Training) -> Training:
     return Training.objects.select_for_update().get(pk=training.pk)
 
 
-def _signed_in(actor) -> bool:
+def _signed_in(actor: User | None) -> bool:
     return bool(getattr(actor, "is_authenticated", False))
 
 
@@ -41,7 +42,7 @@ history.register_reasons(
 )
 
 
-def locality_choices(*, actor):
+def locality_choices(*, actor: User | None):
     """The localities a registrant may name: a coordinator's own (and every public one), anybody else the
     public ones; prospects and other non-public localities never appear to a visitor."""
     public = Locality.objects.public()
@@ -53,7 +54,9 @@ def locality_choices(*, actor):
 # --- Registration -----------------------------------------------------------------------------------------
 
 
-def registration_throttle(*, actor, training: Training, client: str, email: str, submission_key: str = "") -> None:
+def registration_throttle(
+    *, actor: User | None, training: Training, client: str, email: str, submission_key: str = ""
+) -> None:
     """Count a visitor's registration against the limits per client address and per e-mail address
     (`TRAININGS_REGISTRATIONS_PER_IP`, `TRAININGS_REGISTRATIONS_PER_EMAIL`), before `registration_create`: over
     either, a ValidationError and nothing is saved or sent, so that a bot can neither fill a training's places
@@ -83,7 +86,7 @@ def registration_throttle(*, actor, training: Training, client: str, email: str,
 @transaction.atomic
 def registration_create(
     *,
-    actor,
+    actor: User | None,
     training: Training,
     name: str,
     email: str,
@@ -142,15 +145,17 @@ def registration_create(
     return registration
 
 
-def _may_cancel(*, actor, registration: Registration, token: str | None) -> bool:
+def _may_cancel(*, actor: User | None, registration: Registration, token: str | None) -> bool:
     if token is not None:
         found = links.registration_from_token(token, queryset=Registration.objects.all())
         return found is not None and found.pk == registration.pk
-    return _signed_in(actor) and (registration.user_id == actor.pk or acts_as_national_staff(actor))
+    return (
+        actor is not None and _signed_in(actor) and (registration.user_id == actor.pk or acts_as_national_staff(actor))
+    )
 
 
 @transaction.atomic
-def registration_cancel(*, actor, registration: Registration, token: str | None = None) -> Registration:
+def registration_cancel(*, actor: User | None, registration: Registration, token: str | None = None) -> Registration:
     """Cancel a registration: by its registrant (logged in, or holding the signed link) or by staff. A place it
     held goes to the first on the waitlist, who is told. Cancelling again changes nothing."""
     if not _may_cancel(actor=actor, registration=registration, token=token):
@@ -172,7 +177,7 @@ def registration_cancel(*, actor, registration: Registration, token: str | None 
     return registration
 
 
-def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
+def _promote_from_waitlist(training: Training, *, actor: User | None) -> list[Registration]:
     """Fill free places from the waitlist, first come first served (the training's row is locked)."""
     if training.is_cancelled or training.has_started:
         return []
@@ -193,7 +198,7 @@ def _promote_from_waitlist(training: Training, *, actor) -> list[Registration]:
 
 
 @transaction.atomic
-def training_save(*, actor, training: Training, expected_version: int | None = None) -> Training:
+def training_save(*, actor: User | None, training: Training, expected_version: int | None = None) -> Training:
     """Create or change a training. More places fill from the waitlist; setting the status to cancelled is
     `training_cancel` (everyone is told); a cancelled training stays cancelled. `expected_version` is the version
     the form was opened with: when someone saved the training since, `StaleVersionError` and nothing is written
@@ -214,7 +219,7 @@ def training_save(*, actor, training: Training, expected_version: int | None = N
 
 
 @transaction.atomic
-def training_cancel(*, actor, training: Training) -> Training:
+def training_cancel(*, actor: User | None, training: Training) -> Training:
     """Cancel a training: everyone with a place or on the waitlist is told, with a calendar file that takes the
     event out of their calendar. Cancelling again changes nothing."""
     require_staff(actor)
@@ -238,7 +243,7 @@ ATTENDANCE_CHOICES = (Registration.Status.ATTENDED, Registration.Status.NO_SHOW,
 
 
 @transaction.atomic
-def attendance_mark(*, actor, training: Training, registration_ids: Iterable[int], status: str) -> int:
+def attendance_mark(*, actor: User | None, training: Training, registration_ids: Iterable[int], status: str) -> int:
     """Mark registrants of one training attended or no-show (or back to confirmed, to undo a slip), once the
     training has started. Only registrations with a place can be marked. Returns how many changed."""
     require_staff(actor)

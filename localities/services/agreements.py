@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from kaikukeskus.models import User
 from localities.models import (
     Locality,
     LocalityAgreement,
@@ -14,7 +15,7 @@ from localities.permissions import require_staff
 @transaction.atomic
 def agreement_create(
     *,
-    actor,
+    actor: User | None,
     locality: Locality,
     signed_on: datetime.date,
     valid_from: datetime.date,

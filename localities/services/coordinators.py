@@ -7,7 +7,6 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaikukeskus import history
 from kaikukeskus.mail import language_of, send_later, site_url
+from kaikukeskus.models import User
 from localities.models import (
     AccessRequest,
     Coordinator,
@@ -24,8 +24,6 @@ from localities.models import (
     Side,
 )
 from localities.permissions import require_staff
-
-User = get_user_model()
 
 
 def hash_token(token: str) -> str:
@@ -38,7 +36,7 @@ def invitation_link(token: str, *, language: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, actor, email: str, locality: Locality, side: str, language: str = "fi"
+    *, actor: User | None, email: str, locality: Locality, side: str, language: str = "fi"
 ) -> tuple[Invitation, str]:
     """Staff invite a coordinator. Returns the invitation and the raw token (only its hash is stored); the
     e-mail with the single-use link leaves after commit, in the invitee's language."""
@@ -77,7 +75,7 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str | None, user=None):
+def invitation_accept(*, token: str, password: str | None, user: User | None = None) -> User:
     """Accept an invitation: create the user (or use the logged-in user whose e-mail it was sent to), set the
     password, mark the e-mail verified and open the coordinator membership. Single use: the row is locked."""
     invitation = (
@@ -92,7 +90,7 @@ def invitation_accept(*, token: str, password: str | None, user=None):
         if user is None:
             user = User(email=invitation.email, preferred_language=invitation.language)
         try:
-            validate_password(password, user)
+            validate_password(password or "", user)  # none given: refused as too short
         except ValidationError as error:
             raise ValidationError({"password1": error.messages}) from error
         user.set_password(password)
@@ -109,7 +107,7 @@ def invitation_accept(*, token: str, password: str | None, user=None):
     return user
 
 
-def coordinator_start(*, user, locality: Locality, side: str) -> Coordinator:
+def coordinator_start(*, user: User, locality: Locality, side: str) -> Coordinator:
     """Open a membership unless one is open already (then its side is updated)."""
     coordinator = Coordinator.objects.filter(user=user, locality=locality, ended_on__isnull=True).first()
     if coordinator is None:
@@ -121,7 +119,9 @@ def coordinator_start(*, user, locality: Locality, side: str) -> Coordinator:
 
 
 @transaction.atomic
-def coordinator_end(*, actor, coordinator: Coordinator, ended_on: datetime.date | None = None) -> Coordinator:
+def coordinator_end(
+    *, actor: User | None, coordinator: Coordinator, ended_on: datetime.date | None = None
+) -> Coordinator:
     """End a membership; the row stays for history."""
     require_staff(actor)
     coordinator.ended_on = ended_on or timezone.localdate()
@@ -139,7 +139,7 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
 
 
 @transaction.atomic
-def access_request_create(*, actor, locality: Locality, side: str, reason: str = "") -> AccessRequest:
+def access_request_create(*, actor: User | None, locality: Locality, side: str, reason: str = "") -> AccessRequest:
     """A coordinator asks to coordinate a further locality. Staff see it in the administration."""
     if not Coordinator.objects.active().filter(user=actor).exists():
         raise PermissionDenied(_("Only coordinators can ask for access to a further locality."))
@@ -166,7 +166,7 @@ def _pending_for_update(access_request: AccessRequest) -> AccessRequest:
 
 
 @transaction.atomic
-def access_request_note_update(*, actor, access_request: AccessRequest, note: str) -> AccessRequest:
+def access_request_note_update(*, actor: User | None, access_request: AccessRequest, note: str) -> AccessRequest:
     """Staff write the message to the coordinator before deciding; it is sent with the decision."""
     require_staff(actor)
     access_request = _pending_for_update(access_request)
@@ -175,7 +175,7 @@ def access_request_note_update(*, actor, access_request: AccessRequest, note: st
     return access_request
 
 
-def _decide(*, actor, access_request: AccessRequest, status: str, note: str | None) -> AccessRequest:
+def _decide(*, actor: User | None, access_request: AccessRequest, status: str, note: str | None) -> AccessRequest:
     """`note` None sends the message staff wrote before deciding (`access_request_note_update`)."""
     require_staff(actor)
     access_request = _pending_for_update(access_request)
@@ -190,7 +190,9 @@ def _decide(*, actor, access_request: AccessRequest, status: str, note: str | No
 
 
 @transaction.atomic
-def access_request_approve(*, actor, access_request: AccessRequest, note: str | None = None) -> AccessRequest:
+def access_request_approve(
+    *, actor: User | None, access_request: AccessRequest, note: str | None = None
+) -> AccessRequest:
     """Approve: the membership opens at once; the coordinator is told by e-mail and on the portal."""
     access_request = _decide(
         actor=actor, access_request=access_request, status=AccessRequest.Status.APPROVED, note=note
@@ -200,7 +202,9 @@ def access_request_approve(*, actor, access_request: AccessRequest, note: str | 
 
 
 @transaction.atomic
-def access_request_decline(*, actor, access_request: AccessRequest, note: str | None = None) -> AccessRequest:
+def access_request_decline(
+    *, actor: User | None, access_request: AccessRequest, note: str | None = None
+) -> AccessRequest:
     return _decide(actor=actor, access_request=access_request, status=AccessRequest.Status.DECLINED, note=note)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukeskus import history
+from kaikukeskus.models import User
 from localities.models import (
     Locality,
     LocalityStatusChange,
@@ -46,7 +47,9 @@ LOCALITY_FIELDS = frozenset(
 
 
 @transaction.atomic
-def locality_update(*, actor, locality: Locality, expected_version: int | None = None, **changes) -> Locality:
+def locality_update(
+    *, actor: User | None, locality: Locality, expected_version: int | None = None, **changes
+) -> Locality:
     """Staff create (a new locality starts as a prospect) or edit a locality: its names, municipalities, public
     facts, notes and dates. The dates are checked against each other as in the lifecycle; the status itself
     moves only through `locality_transition`. `expected_version` is the version the form was opened with:
@@ -67,7 +70,7 @@ def locality_update(*, actor, locality: Locality, expected_version: int | None =
 @transaction.atomic
 def locality_transition(
     *,
-    actor,
+    actor: User | None,
     locality: Locality,
     to_status: str,
     pilot_start_on: datetime.date | None = None,
@@ -135,7 +138,7 @@ def locality_transition(
     history.save(locality, actor=actor, reason=history.with_detail("status", note or f"{from_status} → {to_status}"))
 
     pilot = Pilot.objects.filter(locality=locality).first()
-    if to_status in (S.PREPARING, S.PILOTING) and pilot is None:
+    if to_status in (S.PREPARING, S.PILOTING) and pilot is None and pilot_start_on is not None:
         pilot_create(actor=actor, locality=locality, planned_start_on=pilot_start_on)
     elif pilot and reschedule_open_milestones and pilot_start_on and pilot_start_on != pilot.planned_start_on:
         pilot_reschedule(actor=actor, pilot=pilot, planned_start_on=pilot_start_on)
@@ -144,7 +147,7 @@ def locality_transition(
         S.PILOTING: pilot_start_on,
         S.PERMANENT: permanent_since,
         S.ENDED: ended_on,
-    }.get(to_status)
+    }.get(S(to_status))
     change = LocalityStatusChange(
         locality=locality,
         from_status=from_status,

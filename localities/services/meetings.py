@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukeskus import history
+from kaikukeskus.models import User
 from localities.models import (
     FeedbackMeeting,
     FollowUpAction,
@@ -18,7 +19,7 @@ from localities.services.pilots import _for_update, _mark_done
 
 
 @transaction.atomic
-def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting:
+def feedback_meeting_save(*, actor: User | None, meeting: FeedbackMeeting) -> FeedbackMeeting:
     """Staff record (or correct) a feedback meeting. Its participants and actions are saved by the caller's
     forms after this, inside the same request transaction."""
     require_staff(actor)
@@ -32,7 +33,7 @@ def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting
 @transaction.atomic
 def feedback_meeting_create(
     *,
-    actor,
+    actor: User | None,
     locality: Locality,
     held_on: datetime.date,
     participants=(),
@@ -60,7 +61,7 @@ def feedback_meeting_create(
 
 @transaction.atomic
 def follow_up_action_mark_done(
-    *, actor, action: FollowUpAction, done_on: datetime.date | None = None
+    *, actor: User | None, action: FollowUpAction, done_on: datetime.date | None = None
 ) -> FollowUpAction:
     """Mark an open follow-up action done (today unless said). One marked done already is refused with who did
     it and when (`AlreadyDoneError`)."""

@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kaikukeskus import history
+from kaikukeskus.models import User
 from localities.models import (
     FollowUpAction,
     Locality,
@@ -21,7 +22,7 @@ from localities.permissions import require_scope, require_staff
 
 
 @transaction.atomic
-def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) -> Pilot:
+def pilot_create(*, actor: User | None, locality: Locality, planned_start_on: datetime.date) -> Pilot:
     """Start the locality's pilot: copy the national template's steps in use, each due its offset from the
     planned start. Later edits of the template leave this pilot alone."""
     require_staff(actor)
@@ -42,7 +43,7 @@ def pilot_create(*, actor, locality: Locality, planned_start_on: datetime.date) 
 
 @transaction.atomic
 def pilot_reschedule(
-    *, actor, pilot: Pilot, planned_start_on: datetime.date, expected_version: int | None = None
+    *, actor: User | None, pilot: Pilot, planned_start_on: datetime.date, expected_version: int | None = None
 ) -> int:
     """Move the pilot's start: open milestones' due dates move by the same number of days; done ones keep
     theirs (they are history). Returns how many milestones moved. `StaleVersionError` when someone saved the
@@ -67,7 +68,7 @@ class AlreadyDoneError(ValidationError):
     """Someone marked it done first (a moment ago, or in another tab): nothing was overwritten."""
 
     def __init__(self, record: Milestone | FollowUpAction):
-        when = formats.date_format(record.done_on)
+        when = formats.date_format(record.done_on) if record.done_on else "–"
         if record.done_by is None:
             message = _("This was marked done on %(date)s already; nothing was changed.") % {"date": when}
         else:
@@ -83,7 +84,7 @@ def _check_done_on(done_on: datetime.date) -> None:
         raise ValidationError({"done_on": _("The date cannot be in the future.")})
 
 
-def _for_update(model, pk: int, *, actor, locality_path: str):
+def _for_update(model, pk: int, *, actor: User | None, locality_path: str):
     """The row as it is now, locked until commit (so that two people marking it at once are told apart), if it
     lies in the actor's scope."""
     row = model.objects.select_for_update(of=("self",)).select_related(locality_path).get(pk=pk)
@@ -91,7 +92,7 @@ def _for_update(model, pk: int, *, actor, locality_path: str):
     return row
 
 
-def _mark_done(row: Milestone | FollowUpAction, *, actor, done_on: datetime.date) -> None:
+def _mark_done(row: Milestone | FollowUpAction, *, actor: User | None, done_on: datetime.date) -> None:
     """The first to mark it done keeps it: a row marked done already is refused with who did it and when."""
     if row.done_on is not None:
         raise AlreadyDoneError(row)
@@ -101,7 +102,9 @@ def _mark_done(row: Milestone | FollowUpAction, *, actor, done_on: datetime.date
 
 
 @transaction.atomic
-def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
+def milestone_mark_done(
+    *, actor: User | None, milestone: Milestone, done_on: datetime.date, note: str = ""
+) -> Milestone:
     """A coordinator (or staff) marks an open milestone of their locality's pilot done. One marked done already
     is refused with who did it and when (`AlreadyDoneError`)."""
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
@@ -113,7 +116,12 @@ def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date, 
 
 @transaction.atomic
 def milestone_correct(
-    *, actor, milestone: Milestone, done_on: datetime.date, note: str = "", expected_version: int | None = None
+    *,
+    actor: User | None,
+    milestone: Milestone,
+    done_on: datetime.date,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Milestone:
     """Correct the date and note of a milestone marked done; who marked it done stays, history records who
     corrected it. `expected_version` is the version the correction form was opened with: `StaleVersionError` and
@@ -128,7 +136,7 @@ def milestone_correct(
 
 
 @transaction.atomic
-def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
+def milestone_reopen(*, actor: User | None, milestone: Milestone) -> Milestone:
     """Undo a milestone marked done by mistake; its history keeps the earlier state."""
     milestone = _for_update(Milestone, milestone.pk, actor=actor, locality_path="pilot__locality")
     milestone.done_on = milestone.done_by = None
@@ -137,7 +145,7 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
 
 
 @transaction.atomic
-def milestone_save(*, actor, milestone: Milestone, expected_version: int | None = None) -> Milestone:
+def milestone_save(*, actor: User | None, milestone: Milestone, expected_version: int | None = None) -> Milestone:
     """Staff change a milestone's position, titles or due date in the admin (whether it is done moves only
     through the services above). `StaleVersionError` when someone saved it after `expected_version`."""
     require_staff(actor)

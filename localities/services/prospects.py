@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaikukeskus import history
+from kaikukeskus.models import User
 from localities.models import (
     Locality,
     ProspectContact,
@@ -17,7 +18,7 @@ PROSPECT_CONTACT_FIELDS = frozenset({"contacted_on", "channel", "summary", "next
 
 
 @transaction.atomic
-def prospect_contact_log(*, actor, locality: Locality, **values) -> ProspectContact:
+def prospect_contact_log(*, actor: User | None, locality: Locality, **values) -> ProspectContact:
     """Staff log a contact with a locality that does not run the card: `contacted_on`, `channel`, `summary` and
     perhaps `next_step` and `next_step_on` (see `PROSPECT_CONTACT_FIELDS`). The first contact dates the
     locality."""
@@ -31,7 +32,7 @@ def prospect_contact_log(*, actor, locality: Locality, **values) -> ProspectCont
 
 
 @transaction.atomic
-def prospect_contact_update(*, actor, contact: ProspectContact, **changes) -> ProspectContact:
+def prospect_contact_update(*, actor: User | None, contact: ProspectContact, **changes) -> ProspectContact:
     """Staff correct a logged contact; a date earlier than the locality's first contact dates it anew."""
     require_staff(actor)
     _refuse_unknown(changes, PROSPECT_CONTACT_FIELDS)
@@ -42,13 +43,13 @@ def prospect_contact_update(*, actor, contact: ProspectContact, **changes) -> Pr
 
 
 @transaction.atomic
-def prospect_contact_delete(*, actor, contact: ProspectContact) -> None:
+def prospect_contact_delete(*, actor: User | None, contact: ProspectContact) -> None:
     """Staff remove a contact logged by mistake; its history keeps who removed it."""
     require_staff(actor)
     history.delete(contact, actor=actor, reason="deleted")
 
 
-def _prospect_contact_save(*, actor, contact: ProspectContact) -> None:
+def _prospect_contact_save(*, actor: User | None, contact: ProspectContact) -> None:
     if contact.next_step_on and not contact.next_step:
         raise ValidationError({"next_step": _("Say what the next step is.")})
     history.save(contact, actor=actor, reason="logged" if contact.pk is None else "corrected")

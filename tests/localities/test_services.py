@@ -768,3 +768,15 @@ def test_an_ended_locality_contacted_again_needs_a_new_end_date(staff):
         services.locality_transition(actor=staff, locality=locality, to_status=S.ENDED)
     assert "ended_on" in error.value.message_dict
     assert LocalityStatusChange.objects.get(locality=locality).note == "Uusi yhteydenotto"
+
+
+def test_an_invitation_accepted_without_a_password_is_refused_not_a_crash(staff, locality, outbox):
+    # mypy found it: a new account's password may be None (the service's signature says so), and
+    # validate_password(None) raised TypeError, a 500, instead of saying the password is too short.
+    _invitation, token = services.invitation_create(
+        actor=staff, email="uusi@example.fi", locality=locality, side="culture"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.invitation_accept(token=token, password=None)
+    assert "password1" in error.value.message_dict
+    assert not Coordinator.objects.filter(user__email="uusi@example.fi").exists()
