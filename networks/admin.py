@@ -113,8 +113,7 @@ class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModel
         for contact in formset.save(commit=False):
             services.contact_save(actor=request.user, contact=contact)
         for contact in formset.deleted_objects:
-            contact._history_user = request.user
-            contact.delete()
+            services.contact_delete(actor=request.user, contact=contact)
 
 
 @admin.register(ContactPerson)
@@ -131,3 +130,10 @@ class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.contact_save(actor=request.user, contact=obj, expected_version=form.expected_version)
+
+    def delete_model(self, request, obj):
+        services.contact_delete(actor=request.user, contact=obj)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset.select_related("partner__locality"):
+            services.contact_delete(actor=request.user, contact=contact)
