@@ -8,6 +8,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_inlines import save_inline_through
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump
@@ -110,10 +111,9 @@ class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModel
 
     def save_formset(self, request, form, formset, change):
         # The inline contact persons through the same service as the contact person's own page.
-        for contact in formset.save(commit=False):
-            services.contact_save(actor=request.user, contact=contact)
-        for contact in formset.deleted_objects:
-            services.contact_delete(actor=request.user, contact=contact)
+        save_inline_through(
+            formset, actor=request.user, row_as="contact", save=services.contact_save, delete=services.contact_delete
+        )
 
 
 @admin.register(ContactPerson)

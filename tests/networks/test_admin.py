@@ -129,18 +129,24 @@ def test_partner_changelist_sorts_without_a_join_and_asks_no_date_hierarchy(staf
     assert not [q for q in queries.captured_queries if "joined_on" in q["sql"] and "DISTINCT" in q["sql"]]
 
 
+def _partner_form_with_one_contact(client, partner, contact, **row):
+    """The partner's change form as the admin posts it, with `contact` as its one inline row and `row` there."""
+    page = client.get(reverse("admin:networks_partner_change", args=[partner.pk]))
+    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
+    data.update({"locality": partner.locality.pk, "municipality": partner.municipality.pk, "listed_publicly": "on"})
+    data["version"] = page.context["adminform"].form["version"].value()
+    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
+    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
+    data.update({"contacts-0-id": contact.pk, "contacts-0-partner": partner.pk, "contacts-0-name": contact.name})
+    data["contacts-0-email"] = contact.email
+    return data | {f"contacts-0-{name}": value for name, value in row.items()}
+
+
 def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_client, staff, locality, kajaani):
     partner = PartnerFactory(locality=locality, name="Teatteri", municipality=kajaani)
     old = ContactPersonFactory(partner=partner, name="Vanha", email="vanha@example.fi", is_primary=True)
     url = reverse("admin:networks_partner_change", args=[partner.pk])
-    page = staff_client.get(url)
-    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
-    data.update({"locality": locality.pk, "municipality": kajaani.pk, "listed_publicly": "on"})
-    data["version"] = page.context["adminform"].form["version"].value()
-    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
-    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
-    data.update({"contacts-0-id": old.pk, "contacts-0-partner": partner.pk, "contacts-0-name": "Uusi nimi"})
-    data.update({"contacts-0-email": "vanha@example.fi", "contacts-0-is_primary": "on"})
+    data = _partner_form_with_one_contact(staff_client, partner, old, name="Uusi nimi", is_primary="on")
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     old.refresh_from_db()
@@ -223,14 +229,7 @@ def test_an_inline_contact_removed_in_the_admin_goes_through_the_service_with_wh
     partner = PartnerFactory(locality=locality, name="Teatteri", municipality=kajaani)
     old = ContactPersonFactory(partner=partner, name="Vanha", email="vanha@example.fi")
     url = reverse("admin:networks_partner_change", args=[partner.pk])
-    page = staff_client.get(url)
-    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
-    data.update({"locality": locality.pk, "municipality": kajaani.pk, "listed_publicly": "on"})
-    data["version"] = page.context["adminform"].form["version"].value()
-    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
-    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
-    data.update({"contacts-0-id": old.pk, "contacts-0-partner": partner.pk, "contacts-0-name": "Vanha"})
-    data.update({"contacts-0-email": "vanha@example.fi", "contacts-0-DELETE": "on"})
+    data = _partner_form_with_one_contact(staff_client, partner, old, DELETE="on")
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     assert not ContactPerson.objects.filter(pk=old.pk).exists()
