@@ -1,0 +1,95 @@
+"""Writes for localities. Every state change is a function here: keyword-only, one transaction, `actor=` for
+checks and history, e-mail sent after commit. One module per subject, as in `localities.admin`; callers use
+`from localities import services` and the names below (with the two exceptions the services raise)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from localities.services.agreements import (
+    agreement_create,
+)
+from localities.services.coordinators import (
+    ACCESS_REQUEST_STATUSES,
+    access_request_approve,
+    access_request_create,
+    access_request_decline,
+    access_request_note_update,
+    coordinator_end,
+    coordinator_start,
+    hash_token,
+    invitation_accept,
+    invitation_by_token,
+    invitation_create,
+    invitation_link,
+    invitations_purge_expired,
+)
+from localities.services.locality import (
+    ALLOWED_TRANSITIONS,
+    LOCALITY_FIELDS,
+    allowed_transitions,
+    locality_transition,
+    locality_update,
+)
+from localities.services.meetings import (
+    feedback_meeting_create,
+    feedback_meeting_save,
+    follow_up_action_mark_done,
+)
+from localities.services.pilots import (
+    AlreadyDoneError,
+    milestone_correct,
+    milestone_mark_done,
+    milestone_reopen,
+    milestone_save,
+    pilot_create,
+    pilot_reschedule,
+)
+from localities.services.prospects import (
+    PROSPECT_CONTACT_FIELDS,
+    PROSPECT_CONTACT_STATUSES,
+    prospect_contact_delete,
+    prospect_contact_log,
+    prospect_contact_update,
+)
+from localities.services.reminders import (
+    overdue_reminders_send,
+)
+
+__all__ = [
+    "ACCESS_REQUEST_STATUSES",
+    "ALLOWED_TRANSITIONS",
+    "LOCALITY_FIELDS",
+    "PROSPECT_CONTACT_FIELDS",
+    "PROSPECT_CONTACT_STATUSES",
+    "AlreadyDoneError",
+    "PermissionDenied",
+    "ValidationError",
+    "access_request_approve",
+    "access_request_create",
+    "access_request_decline",
+    "access_request_note_update",
+    "agreement_create",
+    "allowed_transitions",
+    "coordinator_end",
+    "coordinator_start",
+    "feedback_meeting_create",
+    "feedback_meeting_save",
+    "follow_up_action_mark_done",
+    "hash_token",
+    "invitation_accept",
+    "invitation_by_token",
+    "invitation_create",
+    "invitation_link",
+    "invitations_purge_expired",
+    "locality_transition",
+    "locality_update",
+    "milestone_correct",
+    "milestone_mark_done",
+    "milestone_reopen",
+    "milestone_save",
+    "overdue_reminders_send",
+    "pilot_create",
+    "pilot_reschedule",
+    "prospect_contact_delete",
+    "prospect_contact_log",
+    "prospect_contact_update",
+]

@@ -1,0 +1,40 @@
+"""Signed agreements between Kaikukeskus and a locality."""
+
+import datetime
+
+from django.db import transaction
+
+from localities.models import (
+    Locality,
+    LocalityAgreement,
+)
+from localities.permissions import require_staff
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    locality: Locality,
+    signed_on: datetime.date,
+    valid_from: datetime.date,
+    document,
+    valid_until: datetime.date | None = None,
+    title: str = "",
+) -> LocalityAgreement:
+    """Staff file a signed agreement. The document is checked (extension, content, size) before it is stored
+    in the private storage."""
+    require_staff(actor)
+    agreement = LocalityAgreement(
+        locality=locality,
+        title=title,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        document=document,
+        original_filename=getattr(document, "name", "")[:200],
+        uploaded_by=actor,
+    )
+    agreement.full_clean()
+    agreement.save()
+    return agreement

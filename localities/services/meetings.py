@@ -1,0 +1,70 @@
+"""Feedback meetings and their follow-up actions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaikukeskus import history
+from localities.models import (
+    FeedbackMeeting,
+    FollowUpAction,
+    Locality,
+)
+from localities.permissions import require_staff
+from localities.services.pilots import _for_update, _mark_done
+
+
+@transaction.atomic
+def feedback_meeting_save(*, actor, meeting: FeedbackMeeting) -> FeedbackMeeting:
+    """Staff record (or correct) a feedback meeting. Its participants and actions are saved by the caller's
+    forms after this, inside the same request transaction."""
+    require_staff(actor)
+    if meeting.pk is None:
+        meeting.created_by = actor
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_create(
+    *,
+    actor,
+    locality: Locality,
+    held_on: datetime.date,
+    participants=(),
+    attendance: str = "",
+    attendee_count: int | None = None,
+    summary: str = "",
+    actions: list[dict] | None = None,
+) -> FeedbackMeeting:
+    """Staff record a meeting with its Kaikukeskus participants and follow-up actions
+    (`{"description", "due_on", "owner" or "owner_name"}`)."""
+    meeting = FeedbackMeeting(
+        locality=locality, held_on=held_on, attendance=attendance, attendee_count=attendee_count, summary=summary
+    )
+    feedback_meeting_save(actor=actor, meeting=meeting)
+    participants = list(participants)
+    if any(not participant.is_national_staff for participant in participants):
+        raise ValidationError({"kaikukeskus_participants": _("Participants must be Kaikukeskus staff.")})
+    meeting.kaikukeskus_participants.set(participants)
+    for values in actions or []:
+        action = FollowUpAction(meeting=meeting, **values)
+        action.full_clean()
+        action.save()
+    return meeting
+
+
+@transaction.atomic
+def follow_up_action_mark_done(
+    *, actor, action: FollowUpAction, done_on: datetime.date | None = None
+) -> FollowUpAction:
+    """Mark an open follow-up action done (today unless said). One marked done already is refused with who did
+    it and when (`AlreadyDoneError`)."""
+    action = _for_update(FollowUpAction, action.pk, actor=actor, locality_path="meeting__locality")
+    _mark_done(action, actor=actor, done_on=done_on or timezone.localdate())
+    history.save(action, actor=actor, reason="done")
+    return action
