@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_inlines import save_inline_through
 from localities import services
 from localities.admin.common import OverdueFilter, WithoutViewsMixin, act_on_each
 from localities.models import FeedbackMeeting, FollowUpAction, OverdueReminder
@@ -48,6 +49,16 @@ class FeedbackMeetingAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.feedback_meeting_save(actor=request.user, meeting=obj)
 
+    def save_formset(self, request, form, formset, change):
+        # The follow-up actions through the services, as their own page and the portal write them.
+        save_inline_through(
+            formset,
+            actor=request.user,
+            row_as="action",
+            save=services.follow_up_action_save,
+            delete=services.follow_up_action_delete,
+        )
+
 
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
@@ -60,6 +71,9 @@ class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     readonly_fields = ["meeting", "done_on", "done_by"]
     ordering = ["due_on"]
     actions = ["mark_done"]
+
+    def save_model(self, request, obj, form, change):
+        services.follow_up_action_save(actor=request.user, action=obj)
 
     @admin.display(description=_("action"), ordering="description")
     def description_short(self, action):

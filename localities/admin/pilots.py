@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_inlines import save_inline_through
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
@@ -66,11 +67,13 @@ class PilotAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         # The milestone rows through the service: who changed them in their history, and a new version each, so
         # that a milestone's own change form or a correction opened before reports a conflict.
-        for milestone in formset.save(commit=False):
-            services.milestone_save(actor=request.user, milestone=milestone)
-        for milestone in formset.deleted_objects:
-            milestone._history_user = request.user
-            milestone.delete()
+        save_inline_through(
+            formset,
+            actor=request.user,
+            row_as="milestone",
+            save=services.milestone_save,
+            delete=services.milestone_delete,
+        )
 
 
 @admin.register(Milestone)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history
 from kaikukeskus.mail import language_of, send_later, site_url
@@ -110,14 +111,26 @@ def invitation_accept(*, token: str, password: str | None, user=None):
     return user
 
 
+history.register_reasons({"membership.ended": _l("Membership ended")})
+
+
 def coordinator_start(*, user, locality: Locality, side: str) -> Coordinator:
-    """Open a membership unless one is open already (then its side is updated)."""
+    """Open a membership unless one is open already (then its side is updated). The user accepting their
+    invitation is who acted."""
     coordinator = Coordinator.objects.filter(user=user, locality=locality, ended_on__isnull=True).first()
     if coordinator is None:
         coordinator = Coordinator(user=user, locality=locality, side=Side(side))
     coordinator.side = side
-    coordinator.full_clean()
-    coordinator.save()
+    history.save(coordinator, actor=user, reason="edited" if coordinator.pk else "created")
+    return coordinator
+
+
+@transaction.atomic
+def coordinator_save(*, actor, coordinator: Coordinator) -> Coordinator:
+    """Staff add a membership or change one (its side, its dates) in the admin, on the locality's page or the
+    membership's own."""
+    require_staff(actor)
+    history.save(coordinator, actor=actor, reason="edited" if coordinator.pk else "created")
     return coordinator
 
 
@@ -126,8 +139,7 @@ def coordinator_end(*, actor, coordinator: Coordinator, ended_on: datetime.date 
     """End a membership; the row stays for history."""
     require_staff(actor)
     coordinator.ended_on = ended_on or timezone.localdate()
-    coordinator.full_clean()
-    coordinator.save(update_fields=["ended_on"])
+    history.save(coordinator, actor=actor, reason="membership.ended", update_fields=["ended_on"])
     return coordinator
 
 

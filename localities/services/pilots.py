@@ -137,6 +137,13 @@ def milestone_reopen(*, actor, milestone: Milestone) -> Milestone:
 
 
 @transaction.atomic
+def milestone_delete(*, actor, milestone: Milestone) -> None:
+    """Staff remove a milestone from a pilot in the admin; its history keeps it."""
+    require_staff(actor)
+    history.delete(milestone, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def milestone_save(*, actor, milestone: Milestone, expected_version: int | None = None) -> Milestone:
     """Staff change a milestone's position, titles or due date in the admin (whether it is done moves only
     through the services above). `StaleVersionError` when someone saved it after `expected_version`."""
