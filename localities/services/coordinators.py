@@ -104,7 +104,7 @@ def invitation_accept(*, token: str, password: str | None, user=None):
     EmailAddress.objects.update_or_create(
         user=user, email=invitation.email, defaults={"verified": True, "primary": True}
     )
-    coordinator_start(user=user, locality=invitation.locality, side=invitation.side)
+    coordinator_start(actor=user, user=user, locality=invitation.locality, side=invitation.side)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -114,14 +114,14 @@ def invitation_accept(*, token: str, password: str | None, user=None):
 history.register_reasons({"membership.ended": _l("Membership ended")})
 
 
-def coordinator_start(*, user, locality: Locality, side: str) -> Coordinator:
-    """Open a membership unless one is open already (then its side is updated). The user accepting their
-    invitation is who acted."""
+def coordinator_start(*, actor, user, locality: Locality, side: str) -> Coordinator:
+    """Open a membership unless one is open already (then its side is updated). `actor`: the user accepting
+    their invitation, or the staff member approving their request."""
     coordinator = Coordinator.objects.filter(user=user, locality=locality, ended_on__isnull=True).first()
     if coordinator is None:
         coordinator = Coordinator(user=user, locality=locality, side=Side(side))
     coordinator.side = side
-    history.save(coordinator, actor=user, reason="edited" if coordinator.pk else "created")
+    history.save(coordinator, actor=actor, reason="edited" if coordinator.pk else "created")
     return coordinator
 
 
@@ -211,7 +211,7 @@ def access_request_approve(*, actor, access_request: AccessRequest, note: str | 
     access_request = _decide(
         actor=actor, access_request=access_request, status=AccessRequest.Status.APPROVED, note=note
     )
-    coordinator_start(user=access_request.user, locality=access_request.locality, side=access_request.side)
+    coordinator_start(actor=actor, user=access_request.user, locality=access_request.locality, side=access_request.side)
     return access_request
 
 

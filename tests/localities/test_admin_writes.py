@@ -154,3 +154,10 @@ def test_only_staff_write_these_rows(coordinator, locality):
         with pytest.raises(PermissionDenied):
             attempt()
     assert FollowUpAction.objects.filter(pk=action.pk).exists() and Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_a_membership_opened_by_an_approval_records_the_staff_member_who_approved(staff, coordinator, other_locality):
+    request = services.access_request_create(actor=coordinator, locality=other_locality, side=Side.CULTURE)
+    services.access_request_approve(actor=staff, access_request=request)
+    membership = Coordinator.objects.get(user=coordinator, locality=other_locality)
+    assert _latest(membership.history) == ("+", staff, "created")
