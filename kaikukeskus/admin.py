@@ -101,6 +101,8 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             }
             for name in services.ROLE_FIELDS:
                 setattr(obj, name, getattr(stored, name))
+            if not set(form.changed_data) - {*services.ROLE_FIELDS, "groups", "user_permissions"}:
+                return  # only the role (or the groups, saved with the form's lists): no "edited" row
         services.user_save(actor=request.user, user=obj)
 
     def save_related(self, request, form, formsets, change):
