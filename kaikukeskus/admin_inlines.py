@@ -14,3 +14,18 @@ def save_inline_through(formset, *, actor, row_as: str, save: Callable, delete: 
         raise ValueError(f"{formset.model.__name__} rows are not removed here")
     for row in formset.deleted_objects:
         delete(actor=actor, **{row_as: row})
+
+
+class DeleteThroughServiceMixin:
+    """A model admin whose delete page and "delete selected" action remove each row through a service
+    (`delete_service(actor=…, <delete_row_as>=row)`), so that the history records who and why."""
+
+    delete_service: Callable
+    delete_row_as: str
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, **{self.delete_row_as: obj})
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            self.delete_model(request, row)

@@ -8,7 +8,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import save_inline_through
+from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump
@@ -117,8 +117,9 @@ class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModel
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ContactPersonAdmin(DeleteThroughServiceMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     form = VersionedAdminForm  # a save over a newer one (the portal, the partner's page, an import) is refused
+    delete_service, delete_row_as = services.contact_delete, "contact"
     list_display = ["name", "partner", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "partner__role", "partner__locality"]
     search_fields = ["name", "email", "partner__name"]
@@ -130,10 +131,3 @@ class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.contact_save(actor=request.user, contact=obj, expected_version=form.expected_version)
-
-    def delete_model(self, request, obj):
-        services.contact_delete(actor=request.user, contact=obj)
-
-    def delete_queryset(self, request, queryset):
-        for contact in queryset.select_related("partner__locality"):
-            services.contact_delete(actor=request.user, contact=contact)

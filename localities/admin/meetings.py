@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import save_inline_through
+from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
 from localities import services
 from localities.admin.common import OverdueFilter, WithoutViewsMixin, act_on_each
 from localities.models import FeedbackMeeting, FollowUpAction, OverdueReminder
@@ -61,8 +61,9 @@ class FeedbackMeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class FollowUpActionAdmin(DeleteThroughServiceMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # actions are added with their meeting
+    delete_service, delete_row_as = services.follow_up_action_delete, "action"
     list_display = ["description_short", "locality", "owner_column", "due_on", "done_on", "is_late"]
     list_filter = [OverdueFilter, "meeting__locality"]
     search_fields = ["description", "owner_name", "owner__email", "meeting__locality__name_fi"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import save_inline_through
+from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
@@ -77,9 +77,10 @@ class PilotAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(DeleteThroughServiceMixin, VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot's milestones are copied from the national template
     form = VersionedAdminForm  # a save over a newer one (a correction, a reschedule, another admin) is refused
+    delete_service, delete_row_as = services.milestone_delete, "milestone"
     list_display = ["title_fi", "locality", "due_on", "done_on", "is_late"]
     list_filter = [OverdueFilter, "pilot__locality__status", "template"]
     search_fields = ["title_fi", "title_sv", "pilot__locality__name_fi"]

@@ -161,3 +161,17 @@ def test_a_membership_opened_by_an_approval_records_the_staff_member_who_approve
     services.access_request_approve(actor=staff, access_request=request)
     membership = Coordinator.objects.get(user=coordinator, locality=other_locality)
     assert _latest(membership.history) == ("+", staff, "created")
+
+
+def test_a_milestone_or_an_action_removed_on_its_own_page_or_in_bulk_is_recorded(staff_client, staff, locality):
+    milestone = MilestoneFactory(pilot__locality=locality)
+    action = FollowUpActionFactory(meeting__locality=locality)
+    response = staff_client.post(reverse("admin:localities_milestone_delete", args=[milestone.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("admin:localities_followupaction_changelist"),
+        {"action": "delete_selected", "_selected_action": [action.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert _latest(Milestone.history.filter(id=milestone.pk)) == ("-", staff, "deleted")
+    assert _latest(FollowUpAction.history.filter(id=action.pk)) == ("-", staff, "deleted")
