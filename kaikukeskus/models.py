@@ -138,7 +138,7 @@ def national_staff_choices() -> Q:
 
 
 def _job_result_storage():
-    from localities.storage import private_storage
+    from kaikukeskus.storage import private_storage
 
     return private_storage
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaikukeskus import api, views
+from localities.views import home  # the front page searches localities (this file wires the apps together)
 
 handler400 = views.bad_request
 
@@ -26,7 +27,7 @@ if settings.BENCH:
     urlpatterns.append(path("bench/minimal/", views.bench_minimal))
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("contact/", views.contact, name="contact"),

@@ -12,13 +12,6 @@ from kaikukeskus import jobs, portal
 from kaikukeskus.health import health_report
 from kaikukeskus.middleware import NulByteInRequest
 from kaikukeskus.public_cache import public_page
-from localities.forms import PublicLocalityFilterForm
-
-
-@public_page
-@require_safe
-def home(request):
-    return render(request, "kaikukeskus/home.html", {"form": PublicLocalityFilterForm(auto_id="home_%s")})
 
 
 @public_page

@@ -152,6 +152,22 @@ class Locality(TranslatedNameMixin, Versioned):
         ENDED = "ended", _("Ended")
 
     PUBLIC_STATUSES = (Status.PILOTING, Status.PERMANENT)
+    # The allowed moves. A prospect prepares a pilot, pilots and becomes permanent; any running locality may pause
+    # or end; a paused one resumes where it makes sense; an ended one may become a prospect again.
+    ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PROSPECT: frozenset({Status.PREPARING, Status.ENDED}),
+        Status.PREPARING: frozenset({Status.PROSPECT, Status.PILOTING, Status.PAUSED, Status.ENDED}),
+        Status.PILOTING: frozenset({Status.PERMANENT, Status.PAUSED, Status.ENDED}),
+        Status.PERMANENT: frozenset({Status.PAUSED, Status.ENDED}),
+        Status.PAUSED: frozenset({Status.PREPARING, Status.PILOTING, Status.PERMANENT, Status.ENDED}),
+        Status.ENDED: frozenset({Status.PROSPECT}),
+    }
+    # On the pilot review board (and reminded of overdue milestones): preparing or piloting.
+    BOARD_STATUSES = (Status.PREPARING, Status.PILOTING)
+    # Kaikukeskus logs contacts with a locality that does not run the card.
+    PROSPECT_CONTACT_STATUSES = (Status.PROSPECT, Status.PREPARING, Status.PAUSED, Status.ENDED)
+    # A coordinator may ask to coordinate a locality that prepares or runs the card.
+    ACCESS_REQUEST_STATUSES = (Status.PREPARING, Status.PILOTING, Status.PERMANENT, Status.PAUSED)
     # The lifecycle's dates in their order: `locality_transition` sets them with the status, staff correct them.
     LIFECYCLE_DATES = ("first_contact_on", "pilot_start_on", "pilot_end_on", "permanent_since", "ended_on")
 
@@ -336,7 +352,7 @@ def agreement_upload_to(instance, filename: str) -> str:
 
 
 def private_storage():
-    from localities.storage import private_storage as storage
+    from kaikukeskus.storage import private_storage as storage
 
     return storage
 

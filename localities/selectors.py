@@ -146,7 +146,7 @@ def overdue_milestones_for(*, user, on: datetime.date | None = None) -> QuerySet
     """Overdue milestones of running pilots in the user's localities (all localities for staff)."""
     return (
         scoped(Milestone.objects.overdue(on), user=user, locality_path="pilot__locality")
-        .filter(pilot__locality__status__in=BOARD_STATUSES)
+        .filter(pilot__locality__status__in=Locality.BOARD_STATUSES)
         .select_related("pilot__locality")
         .order_by("due_on", "pilot__locality__name_fi", "position")
     )
@@ -174,15 +174,13 @@ def access_requests_for(*, user, since_days: int = 60) -> QuerySet[AccessRequest
 def access_request_locality_choices(*, user) -> QuerySet[Locality]:
     """Localities a coordinator may ask to join: running or preparing ones that are not theirs already.
     Prospects stay staff's business and are never offered."""
-    from localities.services import ACCESS_REQUEST_STATUSES
-
     mine = Coordinator.objects.active().filter(user=user).values("locality_id")
-    return Locality.objects.filter(status__in=ACCESS_REQUEST_STATUSES).exclude(pk__in=mine).order_by("name_fi")
+    return Locality.objects.filter(status__in=Locality.ACCESS_REQUEST_STATUSES).exclude(pk__in=mine).order_by("name_fi")
 
 
 # --- The pilot review board and the prospect pipeline (staff) ---------------------------------------------
 
-BOARD_STATUSES = (Locality.Status.PREPARING, Locality.Status.PILOTING)
+BOARD_STATUSES = Locality.BOARD_STATUSES  # the admin's board filter reads it here
 
 
 def _count(queryset: QuerySet, group_by: str):
@@ -226,7 +224,7 @@ def pilot_board(*, user, on: datetime.date | None = None, base: QuerySet | None 
     base = Locality.objects.all() if base is None else base
     if not acts_as_national_staff(user):
         return base.none()
-    return with_pilot_progress(base.filter(status__in=BOARD_STATUSES).select_related("county"), on=on)
+    return with_pilot_progress(base.filter(status__in=Locality.BOARD_STATUSES).select_related("county"), on=on)
 
 
 def with_next_step(queryset: QuerySet[Locality]) -> QuerySet[Locality]:

@@ -215,6 +215,13 @@ def access_request_create(request):
 # --- Public pages -----------------------------------------------------------------------------------------
 
 
+@public_page
+@require_safe
+def home(request):
+    """The front page: what Kaikukortti is, and the search for a locality that runs it."""
+    return render(request, "kaikukeskus/home.html", {"form": PublicLocalityFilterForm(auto_id="home_%s")})
+
+
 @public_page(params=PublicLocalityFilterForm.base_fields)
 @require_safe
 def public_list(request):

@@ -19,10 +19,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import WithoutViewsMixin, act_on_each, object_view_url
 from kaikukeskus.forms import ReasonableDateField, add_service_errors
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from kaikukeskus.spreadsheets import neutralise_cell
-from localities.admin.common import WithoutViewsMixin, act_on_each, object_view_url
 from materials import services
 from materials.models import (
     Consultation,

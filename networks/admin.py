@@ -8,7 +8,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, save_inline_through
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump

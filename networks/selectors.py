@@ -146,16 +146,10 @@ class PartnerCounts:
     venues: int
 
 
-def partner_counts(*, locality: Locality, on: datetime.date) -> PartnerCounts:
-    """Issuers and venues in the locality's network on `on`, from joining and leaving dates, so any past date
-    can be recounted (statistics reports are prefilled from this). One query."""
-    counts = partner_counts_for_localities(localities=[locality], on=on)
-    return counts.get(locality.pk, PartnerCounts(issuers=0, venues=0))
-
-
 def partner_counts_by_locality(*, on: datetime.date) -> QuerySet:
-    """Per locality (`locality_id`), its `issuers` and `venues` in the network on `on`: the one count, as a query,
-    so that the statistics aggregation can read it as a subquery of its own GROUP BY."""
+    """Per locality (`locality_id`), its `issuers` and `venues` in the network on `on`, from joining and leaving
+    dates (so any past date can be recounted): the one count, as a query, so that the statistics aggregation can
+    read it as a subquery of its own GROUP BY."""
     return (
         Partner.objects.active_on(on)
         .values("locality_id")

@@ -34,10 +34,6 @@ EDITABLE_FIELDS = (*FIGURES, *NETWORK_FIELDS, *TEXT_FIELDS)  # what the coordina
 AGE_LABELS = {"adult": _("adults"), "child": _("children")}
 
 
-def use_field_label(age: str, sector: str):
-    return _("%(sector)s, %(age)s") % {"sector": Sector(sector).label, "age": AGE_LABELS[age]}
-
-
 class Figures(models.Model):
     """The ten figures, shared by a locality's report, a locality's year and the national year. Null means not
     known (a draft not yet filled in, or a figure the published history does not give)."""

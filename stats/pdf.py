@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from kaikukeskus import jobs
 from kaikukeskus import pdf as pdf_files
-from localities.storage import private_storage
+from kaikukeskus.storage import private_storage
 from networks.models import Sector
 from stats import charts, selectors
 from stats.models import CARD_FIELDS, SECTORS, NationalYear

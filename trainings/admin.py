@@ -8,10 +8,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import act_on_each
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from trainings import services
@@ -118,9 +119,8 @@ class TrainingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Cancel the selected trainings and tell their registrants"))
     def cancel_trainings(self, request, queryset):
-        for training in queryset:
-            services.training_cancel(actor=request.user, training=training)
-        self.message_user(request, _("The trainings were cancelled and their registrants told."), messages.SUCCESS)
+        done = gettext("The trainings were cancelled and their registrants told.")
+        act_on_each(self, request, queryset, services.training_cancel, "training", done)
 
 
 @admin.register(Registration)
@@ -178,8 +178,7 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Cancel the selected registrations (the waitlist moves up)"))
     def cancel_registrations(self, request, queryset):
-        for registration in queryset.select_related("training"):
-            try:
-                services.registration_cancel(actor=request.user, registration=registration)
-            except ValidationError as error:
-                self.message_user(request, f"{registration}: {' '.join(error.messages)}", messages.ERROR)
+        done = gettext("%(count)d registrations cancelled.")
+        act_on_each(
+            self, request, queryset.select_related("training"), services.registration_cancel, "registration", done
+        )

@@ -37,9 +37,3 @@ def manage_url(registration, *, language: str | None = None) -> str:
     with translation.override(language or registration.language):
         path = reverse("trainings:registration-manage", kwargs={"token": registration_token(registration)})
     return settings.SITE_URL + path
-
-
-def certificate_url(registration, *, language: str | None = None) -> str:
-    with translation.override(language or registration.language):
-        path = reverse("trainings:registration-certificate", kwargs={"token": registration_token(registration)})
-    return settings.SITE_URL + path

@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import WithoutViewsMixin
 from localities import services
-from localities.admin.common import WithoutViewsMixin
 from localities.models import LocalityAgreement
 
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import WithoutViewsMixin, act_on_each
 from localities import services
-from localities.admin.common import WithoutViewsMixin, act_on_each
 from localities.models import AccessRequest, Coordinator, Invitation
 
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import save_inline_through
+from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url, save_inline_through
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import services
 from localities.admin.agreements import AgreementInline
-from localities.admin.common import RegionFilter, WithoutViewsMixin, object_view_url
+from localities.admin.common import RegionFilter
 from localities.admin.coordinators import CoordinatorInline
 from localities.forms import LocalityTransitionForm
 from localities.models import Coordinator, Locality, LocalityStatusChange

@@ -7,9 +7,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, act_on_each, save_inline_through
 from localities import services
-from localities.admin.common import OverdueFilter, WithoutViewsMixin, act_on_each
+from localities.admin.common import OverdueFilter
 from localities.models import FeedbackMeeting, FollowUpAction, OverdueReminder
 
 User = get_user_model()

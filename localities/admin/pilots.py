@@ -11,18 +11,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_inlines import DeleteThroughServiceMixin, save_inline_through
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, object_view_url, save_inline_through
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
-from localities.admin.common import (
-    OverdueFilter,
-    RegionFilter,
-    WithoutViewsMixin,
-    int_or_404,
-    object_view_url,
-    overdue_flag,
-)
+from localities.admin.common import OverdueFilter, RegionFilter, int_or_404, overdue_flag
 from localities.models import Locality, Milestone, MilestoneTemplate, Pilot, PilotBoard
 from localities.permissions import localities_for
 

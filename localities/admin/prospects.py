@@ -8,9 +8,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import WithoutViewsMixin
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
-from localities.admin.common import RegionFilter, WithoutViewsMixin
+from localities.admin.common import RegionFilter
 from localities.models import Locality, Prospect, ProspectContact
 
 

@@ -9,7 +9,6 @@ from localities.services.agreements import (
     agreement_save,
 )
 from localities.services.coordinators import (
-    ACCESS_REQUEST_STATUSES,
     access_request_approve,
     access_request_create,
     access_request_decline,
@@ -25,7 +24,6 @@ from localities.services.coordinators import (
     invitations_purge_expired,
 )
 from localities.services.locality import (
-    ALLOWED_TRANSITIONS,
     LOCALITY_FIELDS,
     allowed_transitions,
     locality_transition,
@@ -50,7 +48,6 @@ from localities.services.pilots import (
 )
 from localities.services.prospects import (
     PROSPECT_CONTACT_FIELDS,
-    PROSPECT_CONTACT_STATUSES,
     prospect_contact_delete,
     prospect_contact_log,
     prospect_contact_update,
@@ -60,11 +57,8 @@ from localities.services.reminders import (
 )
 
 __all__ = [
-    "ACCESS_REQUEST_STATUSES",
-    "ALLOWED_TRANSITIONS",
     "LOCALITY_FIELDS",
     "PROSPECT_CONTACT_FIELDS",
-    "PROSPECT_CONTACT_STATUSES",
     "AlreadyDoneError",
     "PermissionDenied",
     "ValidationError",

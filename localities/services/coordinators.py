@@ -27,7 +27,6 @@ from localities.models import (
 from localities.permissions import require_staff
 
 User = get_user_model()
-S = Locality.Status
 
 
 def hash_token(token: str) -> str:
@@ -151,15 +150,12 @@ def invitations_purge_expired(*, older_than_days: int = 30) -> int:
     return deleted
 
 
-ACCESS_REQUEST_STATUSES = (S.PREPARING, S.PILOTING, S.PERMANENT, S.PAUSED)
-
-
 @transaction.atomic
 def access_request_create(*, actor, locality: Locality, side: str, reason: str = "") -> AccessRequest:
     """A coordinator asks to coordinate a further locality. Staff see it in the administration."""
     if not Coordinator.objects.active().filter(user=actor).exists():
         raise PermissionDenied(_("Only coordinators can ask for access to a further locality."))
-    if locality.status not in ACCESS_REQUEST_STATUSES:
+    if locality.status not in Locality.ACCESS_REQUEST_STATUSES:
         raise ValidationError({"locality": _("Choose a locality that prepares or runs Kaikukortti.")})
     if Coordinator.objects.active().filter(user=actor, locality=locality).exists():
         raise ValidationError({"locality": _("You coordinate this locality already.")})

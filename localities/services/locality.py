@@ -19,21 +19,10 @@ from localities.services.pilots import pilot_create, pilot_reschedule
 
 S = Locality.Status
 
-# The allowed moves. A prospect prepares a pilot, pilots and becomes permanent; any running locality may pause
-# or end; a paused one resumes where it makes sense; an ended one may become a prospect again.
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PROSPECT: frozenset({S.PREPARING, S.ENDED}),
-    S.PREPARING: frozenset({S.PROSPECT, S.PILOTING, S.PAUSED, S.ENDED}),
-    S.PILOTING: frozenset({S.PERMANENT, S.PAUSED, S.ENDED}),
-    S.PERMANENT: frozenset({S.PAUSED, S.ENDED}),
-    S.PAUSED: frozenset({S.PREPARING, S.PILOTING, S.PERMANENT, S.ENDED}),
-    S.ENDED: frozenset({S.PROSPECT}),
-}
-
 
 def allowed_transitions(locality: Locality) -> list[str]:
     """The statuses the locality may move to, in the lifecycle's order."""
-    allowed = ALLOWED_TRANSITIONS[locality.status]
+    allowed = Locality.ALLOWED_TRANSITIONS[locality.status]
     return [value for value in S.values if value in allowed]
 
 
@@ -105,7 +94,7 @@ def locality_transition(
         raise ValidationError(
             {"to_status": _("The locality is already in status “%(status)s”.") % {"status": S(to_status).label}}
         )
-    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+    if to_status not in Locality.ALLOWED_TRANSITIONS[from_status]:
         raise ValidationError(
             {
                 "to_status": _("A locality cannot move from “%(from)s” to “%(to)s”.")

@@ -13,10 +13,6 @@ from localities.permissions import require_staff
 from localities.services.common import _refuse_unknown
 from localities.services.locality import locality_update
 
-S = Locality.Status
-
-
-PROSPECT_CONTACT_STATUSES = (S.PROSPECT, S.PREPARING, S.PAUSED, S.ENDED)
 PROSPECT_CONTACT_FIELDS = frozenset({"contacted_on", "channel", "summary", "next_step", "next_step_on"})
 
 
@@ -27,7 +23,7 @@ def prospect_contact_log(*, actor, locality: Locality, **values) -> ProspectCont
     locality."""
     require_staff(actor)
     _refuse_unknown(values, PROSPECT_CONTACT_FIELDS)
-    if locality.status not in PROSPECT_CONTACT_STATUSES:
+    if locality.status not in Locality.PROSPECT_CONTACT_STATUSES:
         raise ValidationError(_("The contact log is for localities that do not run Kaikukortti yet."))
     contact = ProspectContact(locality=locality, logged_by=actor, **values)
     _prospect_contact_save(actor=actor, contact=contact)

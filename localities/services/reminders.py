@@ -10,6 +10,7 @@ from kaikukeskus.mail import language_of, send_later, site_url
 from localities.models import (
     Coordinator,
     FollowUpAction,
+    Locality,
     Milestone,
     OverdueReminder,
 )
@@ -23,12 +24,10 @@ def overdue_reminders_send(*, on: datetime.date | None = None) -> int:
     every national staff member the same across all localities, in each one's own language. One e-mail per
     user and day at most (an `OverdueReminder` row records it), so the task can run twice without harm.
     A fixed number of queries: everything is read in bulk and grouped here."""
-    from localities.selectors import BOARD_STATUSES
-
     on = on or timezone.localdate()
     milestones = list(
         Milestone.objects.overdue(on)
-        .filter(pilot__locality__status__in=BOARD_STATUSES)
+        .filter(pilot__locality__status__in=Locality.BOARD_STATUSES)
         .select_related("pilot__locality")
         .order_by("pilot__locality__name_fi", "due_on", "position")
     )

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.functional import empty
 
 from kaikukeskus import settings as production
+from kaikukeskus.storage import private_storage
 from localities.models import LocalityAgreement
-from localities.storage import private_storage
 from tests.localities.factories import PDF_BYTES, pdf_file
 
 pytestmark = pytest.mark.django_db

@@ -222,7 +222,7 @@ def test_a_hundred_identical_pdf_requests_make_one_job_and_no_copies(year, queue
     from django.test import Client
 
     from kaikukeskus import jobs
-    from localities.storage import private_storage
+    from kaikukeskus.storage import private_storage
 
     locations = set()
     for _request in range(100):

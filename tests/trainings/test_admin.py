@@ -110,3 +110,20 @@ def test_the_service_refuses_a_stale_version(staff):
     training = TrainingFactory()
     with pytest.raises(StaleVersionError):
         services.training_save(actor=staff, training=training, expected_version=training.version + 5)
+
+
+def test_cancelling_registrations_in_the_admin_counts_them_and_leaves_a_refused_one(staff_client):
+    """The action is `act_on_each`: a registration the service refuses (its training has started) is told as a
+    warning and left; the rest are cancelled and counted."""
+    open_one = RegistrationFactory(training=TrainingFactory(), email="maija@example.fi")
+    started = RegistrationFactory(training=TrainingFactory(past=True), email="pekka@example.fi")
+    response = staff_client.post(
+        reverse("admin:trainings_registration_changelist"),
+        {"action": "cancel_registrations", "_selected_action": [open_one.pk, started.pk]},
+        follow=True,
+    )
+    shown = [(message.level_tag, message.message) for message in response.context["messages"]]
+    assert ("success", "1 registrations cancelled.") in shown
+    assert [level for level, text in shown if text.startswith(str(started))] == ["warning"]
+    assert Registration.objects.get(pk=open_one.pk).status == Registration.Status.CANCELLED
+    assert Registration.objects.get(pk=started.pk).status != Registration.Status.CANCELLED
