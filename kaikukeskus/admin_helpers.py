@@ -1,5 +1,8 @@
-"""What every app's admin shares: the mixin that leaves out views, the loop of an admin action over its rows and
-the URL of an extra page of one row."""
+"""What every app's admin shares: the mixin that leaves out views, the loop of an admin action over its rows, the
+URL of an extra page of one row, and the writes of an inline's rows and of deletes through the app's services (so
+that each records who and why, as the row's own page does)."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -55,3 +58,30 @@ def object_view_url(model_admin, suffix: str, view):
         model_admin.admin_site.admin_view(view),
         name=f"{opts.app_label}_{opts.model_name}_{suffix}",
     )
+
+
+def save_inline_through(formset, *, actor, row_as: str, save: Callable, delete: Callable | None = None) -> None:
+    """`save(actor=…, <row_as>=row)` for each new or changed row, `delete(…)` for each removed one. The formset's
+    lists of new, changed and removed rows are filled as `formset.save()` fills them (the change message reads
+    them)."""
+    for row in formset.save(commit=False):
+        save(actor=actor, **{row_as: row})
+    if formset.deleted_objects and delete is None:
+        raise ValueError(f"{formset.model.__name__} rows are not removed here")
+    for row in formset.deleted_objects:
+        delete(actor=actor, **{row_as: row})
+
+
+class DeleteThroughServiceMixin:
+    """A model admin whose delete page and "delete selected" action remove each row through a service
+    (`delete_service(actor=…, <delete_row_as>=row)`), so that the history records who and why."""
+
+    delete_service: Callable
+    delete_row_as: str
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, **{self.delete_row_as: obj})
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            self.delete_model(request, row)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kaikukeskus.roles import STAFF_GROUP
 
@@ -46,6 +47,10 @@ class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **extra_fields)
 
 
+# What a user's history leaves out: the password's hash is a secret, and a login is no change by anybody.
+USER_FIELDS_WITHOUT_HISTORY = ("password", "last_login")
+
+
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -61,6 +66,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = EmailUserManager()
+    # Who granted or removed the staff role, deactivated or reactivated the account and why
+    # (`kaikukeskus.services`).
+    history = HistoricalRecords(excluded_fields=list(USER_FIELDS_WITHOUT_HISTORY))
 
     class Meta:
         verbose_name = _("user")
@@ -69,6 +77,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # A save of only what the history leaves out (each login's `last_login`, a new password) adds no row.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(update_fields) <= set(USER_FIELDS_WITHOUT_HISTORY):
+            return super().save(*args, **kwargs)
+        self.skip_history_when_saving = True
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            del self.skip_history_when_saving
 
     @property
     def display_name(self) -> str:

@@ -8,6 +8,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, save_inline_through
 from kaikukeskus.admin_spreadsheets import AdminImportResourceMixin, SpreadsheetAdminMixin
 from kaikukeskus.forms import https_formfield
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin, check_and_bump
@@ -110,16 +111,15 @@ class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModel
 
     def save_formset(self, request, form, formset, change):
         # The inline contact persons through the same service as the contact person's own page.
-        for contact in formset.save(commit=False):
-            services.contact_save(actor=request.user, contact=contact)
-        for contact in formset.deleted_objects:
-            contact._history_user = request.user
-            contact.delete()
+        save_inline_through(
+            formset, actor=request.user, row_as="contact", save=services.contact_save, delete=services.contact_delete
+        )
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ContactPersonAdmin(DeleteThroughServiceMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     form = VersionedAdminForm  # a save over a newer one (the portal, the partner's page, an import) is refused
+    delete_service, delete_row_as = services.contact_delete, "contact"
     list_display = ["name", "partner", "email", "phone", "is_primary"]
     list_filter = ["is_primary", "partner__role", "partner__locality"]
     search_fields = ["name", "email", "partner__name"]

@@ -280,6 +280,13 @@ def contact_save(*, actor: User | None, contact: ContactPerson, expected_version
 
 
 @transaction.atomic
+def contact_delete(*, actor: User | None, contact: ContactPerson) -> None:
+    """Remove a contact person (the admin's inline rows and list); the history keeps who removed them."""
+    require_scope(actor, contact.partner.locality)
+    history.delete(contact, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def partner_save(*, actor: User | None, partner: Partner, expected_version: int | None = None) -> Partner:
     """Save a partner whose fields a trusted form (the admin's) has already set. `StaleVersionError` when the row
     is no longer at `expected_version` (the version the admin's form was opened with); the version is bumped, so

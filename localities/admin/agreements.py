@@ -78,8 +78,8 @@ class LocalityAgreementAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save()
+            # Its dates and title; the document and the locality are read only once filed.
+            services.agreement_save(actor=request.user, agreement=obj)
             return
         agreement = services.agreement_create(
             actor=request.user,

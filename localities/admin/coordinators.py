@@ -29,6 +29,9 @@ class CoordinatorAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     list_select_related = ["user", "locality"]
     actions = ["end_membership"]
 
+    def save_model(self, request, obj, form, change):
+        services.coordinator_save(actor=request.user, coordinator=obj)
+
     @admin.action(description=_("End the selected memberships today"))
     def end_membership(self, request, queryset):
         ended = gettext("%(count)d memberships ended.")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url
+from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url, save_inline_through
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import services
@@ -21,7 +21,7 @@ from localities.admin.agreements import AgreementInline
 from localities.admin.common import RegionFilter
 from localities.admin.coordinators import CoordinatorInline
 from localities.forms import LocalityTransitionForm
-from localities.models import Locality, LocalityStatusChange
+from localities.models import Coordinator, Locality, LocalityStatusChange
 from localities.permissions import scoped
 from localities.resources import LocalityResource
 
@@ -143,6 +143,13 @@ class LocalityAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportMode
         # The service saved the municipalities with the locality; the inlines save as usual.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        # The coordinators' memberships through the service, as on their own page (agreements are read only).
+        if formset.model is Coordinator:
+            save_inline_through(formset, actor=request.user, row_as="coordinator", save=services.coordinator_save)
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(LocalityStatusChange)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin, act_on_each
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, act_on_each, save_inline_through
 from localities import services
 from localities.admin.common import OverdueFilter
 from localities.models import FeedbackMeeting, FollowUpAction, OverdueReminder
@@ -49,10 +49,21 @@ class FeedbackMeetingAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.feedback_meeting_save(actor=request.user, meeting=obj)
 
+    def save_formset(self, request, form, formset, change):
+        # The follow-up actions through the services, as their own page and the portal write them.
+        save_inline_through(
+            formset,
+            actor=request.user,
+            row_as="action",
+            save=services.follow_up_action_save,
+            delete=services.follow_up_action_delete,
+        )
+
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class FollowUpActionAdmin(DeleteThroughServiceMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # actions are added with their meeting
+    delete_service, delete_row_as = services.follow_up_action_delete, "action"
     list_display = ["description_short", "locality", "owner_column", "due_on", "done_on", "is_late"]
     list_filter = [OverdueFilter, "meeting__locality"]
     search_fields = ["description", "owner_name", "owner__email", "meeting__locality__name_fi"]
@@ -61,6 +72,9 @@ class FollowUpActionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     readonly_fields = ["meeting", "done_on", "done_by"]
     ordering = ["due_on"]
     actions = ["mark_done"]
+
+    def save_model(self, request, obj, form, change):
+        services.follow_up_action_save(actor=request.user, action=obj)
 
     @admin.display(description=_("action"), ordering="description")
     def description_short(self, action):

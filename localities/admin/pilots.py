@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, object_view_url, save_inline_through
 from kaikukeskus.i18n import translated
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
@@ -60,17 +60,20 @@ class PilotAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         # The milestone rows through the service: who changed them in their history, and a new version each, so
         # that a milestone's own change form or a correction opened before reports a conflict.
-        for milestone in formset.save(commit=False):
-            services.milestone_save(actor=request.user, milestone=milestone)
-        for milestone in formset.deleted_objects:
-            milestone._history_user = request.user
-            milestone.delete()
+        save_inline_through(
+            formset,
+            actor=request.user,
+            row_as="milestone",
+            save=services.milestone_save,
+            delete=services.milestone_delete,
+        )
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
+class MilestoneAdmin(DeleteThroughServiceMixin, VersionedAdminMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # a pilot's milestones are copied from the national template
     form = VersionedAdminForm  # a save over a newer one (a correction, a reschedule, another admin) is refused
+    delete_service, delete_row_as = services.milestone_delete, "milestone"
     list_display = ["title_fi", "locality", "due_on", "done_on", "is_late"]
     list_filter = [OverdueFilter, "pilot__locality__status", "template"]
     search_fields = ["title_fi", "title_sv", "pilot__locality__name_fi"]

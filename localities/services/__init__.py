@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from localities.services.agreements import (
     agreement_create,
+    agreement_save,
 )
 from localities.services.coordinators import (
     access_request_approve,
@@ -13,6 +14,7 @@ from localities.services.coordinators import (
     access_request_decline,
     access_request_note_update,
     coordinator_end,
+    coordinator_save,
     coordinator_start,
     hash_token,
     invitation_accept,
@@ -30,11 +32,14 @@ from localities.services.locality import (
 from localities.services.meetings import (
     feedback_meeting_create,
     feedback_meeting_save,
+    follow_up_action_delete,
     follow_up_action_mark_done,
+    follow_up_action_save,
 )
 from localities.services.pilots import (
     AlreadyDoneError,
     milestone_correct,
+    milestone_delete,
     milestone_mark_done,
     milestone_reopen,
     milestone_save,
@@ -62,12 +67,16 @@ __all__ = [
     "access_request_decline",
     "access_request_note_update",
     "agreement_create",
+    "agreement_save",
     "allowed_transitions",
     "coordinator_end",
+    "coordinator_save",
     "coordinator_start",
     "feedback_meeting_create",
     "feedback_meeting_save",
+    "follow_up_action_delete",
     "follow_up_action_mark_done",
+    "follow_up_action_save",
     "hash_token",
     "invitation_accept",
     "invitation_by_token",
@@ -77,6 +86,7 @@ __all__ = [
     "locality_transition",
     "locality_update",
     "milestone_correct",
+    "milestone_delete",
     "milestone_mark_done",
     "milestone_reopen",
     "milestone_save",

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from kaikukeskus import history
 from kaikukeskus.models import User
 from localities.models import (
     Locality,
@@ -36,6 +37,16 @@ def agreement_create(
         original_filename=getattr(document, "name", "")[:200],
         uploaded_by=actor,
     )
-    agreement.full_clean()
-    agreement.save()
+    history.save(agreement, actor=actor, reason="created")
+    return agreement
+
+
+@transaction.atomic
+def agreement_save(*, actor, agreement: LocalityAgreement) -> LocalityAgreement:
+    """Staff correct a filed agreement's title and dates in the admin (its document is replaced by filing a new
+    agreement, never overwritten)."""
+    require_staff(actor)
+    if agreement.pk is None:
+        raise ValueError("an agreement is filed with agreement_create, which checks its document")
+    history.save(agreement, actor=actor, reason="edited")
     return agreement

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history
 from kaikukeskus.mail import language_of, send_later, site_url
@@ -100,21 +101,33 @@ def invitation_accept(*, token: str, password: str | None, user: User | None = N
     EmailAddress.objects.update_or_create(
         user=user, email=invitation.email, defaults={"verified": True, "primary": True}
     )
-    coordinator_start(user=user, locality=invitation.locality, side=invitation.side)
+    coordinator_start(actor=user, user=user, locality=invitation.locality, side=invitation.side)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
 
 
-def coordinator_start(*, user: User, locality: Locality, side: str) -> Coordinator:
-    """Open a membership unless one is open already (then its side is updated)."""
+history.register_reasons({"membership.ended": _l("Membership ended")})
+
+
+def coordinator_start(*, actor: User | None, user: User, locality: Locality, side: str) -> Coordinator:
+    """Open a membership unless one is open already (then its side is updated). `actor`: the user accepting
+    their invitation, or the staff member approving their request."""
     coordinator = Coordinator.objects.filter(user=user, locality=locality, ended_on__isnull=True).first()
     if coordinator is None:
         coordinator = Coordinator(user=user, locality=locality, side=Side(side))
     coordinator.side = side
-    coordinator.full_clean()
-    coordinator.save()
+    history.save(coordinator, actor=actor, reason="edited" if coordinator.pk else "created")
+    return coordinator
+
+
+@transaction.atomic
+def coordinator_save(*, actor, coordinator: Coordinator) -> Coordinator:
+    """Staff add a membership or change one (its side, its dates) in the admin, on the locality's page or the
+    membership's own."""
+    require_staff(actor)
+    history.save(coordinator, actor=actor, reason="edited" if coordinator.pk else "created")
     return coordinator
 
 
@@ -125,8 +138,7 @@ def coordinator_end(
     """End a membership; the row stays for history."""
     require_staff(actor)
     coordinator.ended_on = ended_on or timezone.localdate()
-    coordinator.full_clean()
-    coordinator.save(update_fields=["ended_on"])
+    history.save(coordinator, actor=actor, reason="membership.ended", update_fields=["ended_on"])
     return coordinator
 
 
@@ -197,7 +209,7 @@ def access_request_approve(
     access_request = _decide(
         actor=actor, access_request=access_request, status=AccessRequest.Status.APPROVED, note=note
     )
-    coordinator_start(user=access_request.user, locality=access_request.locality, side=access_request.side)
+    coordinator_start(actor=actor, user=access_request.user, locality=access_request.locality, side=access_request.side)
     return access_request
 
 

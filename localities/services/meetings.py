@@ -23,10 +23,10 @@ def feedback_meeting_save(*, actor: User | None, meeting: FeedbackMeeting) -> Fe
     """Staff record (or correct) a feedback meeting. Its participants and actions are saved by the caller's
     forms after this, inside the same request transaction."""
     require_staff(actor)
+    reason = "edited" if meeting.pk else "created"
     if meeting.pk is None:
         meeting.created_by = actor
-    meeting.full_clean()
-    meeting.save()
+    history.save(meeting, actor=actor, reason=reason)
     return meeting
 
 
@@ -53,10 +53,24 @@ def feedback_meeting_create(
         raise ValidationError({"kaikukeskus_participants": _("Participants must be Kaikukeskus staff.")})
     meeting.kaikukeskus_participants.set(participants)
     for values in actions or []:
-        action = FollowUpAction(meeting=meeting, **values)
-        action.full_clean()
-        action.save()
+        follow_up_action_save(actor=actor, action=FollowUpAction(meeting=meeting, **values))
     return meeting
+
+
+@transaction.atomic
+def follow_up_action_save(*, actor, action: FollowUpAction) -> FollowUpAction:
+    """Staff add a follow-up action to a meeting or change its description, owner or due date (whether it is
+    done moves only through `follow_up_action_mark_done`)."""
+    require_staff(actor)
+    history.save(action, actor=actor, reason="edited" if action.pk else "created")
+    return action
+
+
+@transaction.atomic
+def follow_up_action_delete(*, actor, action: FollowUpAction) -> None:
+    """Staff remove a follow-up action recorded by mistake; its history keeps it."""
+    require_staff(actor)
+    history.delete(action, actor=actor, reason="deleted")
 
 
 @transaction.atomic

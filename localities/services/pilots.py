@@ -145,6 +145,13 @@ def milestone_reopen(*, actor: User | None, milestone: Milestone) -> Milestone:
 
 
 @transaction.atomic
+def milestone_delete(*, actor: User | None, milestone: Milestone) -> None:
+    """Staff remove a milestone from a pilot in the admin; its history keeps it."""
+    require_staff(actor)
+    history.delete(milestone, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def milestone_save(*, actor: User | None, milestone: Milestone, expected_version: int | None = None) -> Milestone:
     """Staff change a milestone's position, titles or due date in the admin (whether it is done moves only
     through the services above). `StaleVersionError` when someone saved it after `expected_version`."""

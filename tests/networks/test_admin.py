@@ -2,11 +2,12 @@ import datetime
 
 import pytest
 import tablib
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from networks import services
 from networks.admin import PartnerResource
-from networks.models import Partner
+from networks.models import ContactPerson, Partner
 from tests.networks.factories import ContactPersonFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,18 +129,24 @@ def test_partner_changelist_sorts_without_a_join_and_asks_no_date_hierarchy(staf
     assert not [q for q in queries.captured_queries if "joined_on" in q["sql"] and "DISTINCT" in q["sql"]]
 
 
+def _partner_form_with_one_contact(client, partner, contact, **row):
+    """The partner's change form as the admin posts it, with `contact` as its one inline row and `row` there."""
+    page = client.get(reverse("admin:networks_partner_change", args=[partner.pk]))
+    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
+    data.update({"locality": partner.locality.pk, "municipality": partner.municipality.pk, "listed_publicly": "on"})
+    data["version"] = page.context["adminform"].form["version"].value()
+    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
+    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
+    data.update({"contacts-0-id": contact.pk, "contacts-0-partner": partner.pk, "contacts-0-name": contact.name})
+    data["contacts-0-email"] = contact.email
+    return data | {f"contacts-0-{name}": value for name, value in row.items()}
+
+
 def test_inline_contacts_saved_in_the_admin_are_recorded_and_versioned(staff_client, staff, locality, kajaani):
     partner = PartnerFactory(locality=locality, name="Teatteri", municipality=kajaani)
     old = ContactPersonFactory(partner=partner, name="Vanha", email="vanha@example.fi", is_primary=True)
     url = reverse("admin:networks_partner_change", args=[partner.pk])
-    page = staff_client.get(url)
-    data = {key: value for key, value in page.context["adminform"].form.initial.items() if value is not None}
-    data.update({"locality": locality.pk, "municipality": kajaani.pk, "listed_publicly": "on"})
-    data["version"] = page.context["adminform"].form["version"].value()
-    data.update({"joined_on": "2024-01-01", "contacts-TOTAL_FORMS": "1", "contacts-INITIAL_FORMS": "1"})
-    data.update({"contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000"})
-    data.update({"contacts-0-id": old.pk, "contacts-0-partner": partner.pk, "contacts-0-name": "Uusi nimi"})
-    data.update({"contacts-0-email": "vanha@example.fi", "contacts-0-is_primary": "on"})
+    data = _partner_form_with_one_contact(staff_client, partner, old, name="Uusi nimi", is_primary="on")
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     old.refresh_from_db()
@@ -214,3 +221,38 @@ def test_a_contact_person_saved_in_the_admin_over_a_newer_one_is_refused(staff_c
     response = staff_client.post(url, data | {"phone": "", "version": opened})
     assert response.status_code == 200 and "Minun nimeni" in response.content.decode()
     assert ContactPerson.objects.get(pk=contact.pk).name == "Toisen nimi"
+
+
+def test_an_inline_contact_removed_in_the_admin_goes_through_the_service_with_who(
+    staff_client, staff, locality, kajaani
+):
+    partner = PartnerFactory(locality=locality, name="Teatteri", municipality=kajaani)
+    old = ContactPersonFactory(partner=partner, name="Vanha", email="vanha@example.fi")
+    url = reverse("admin:networks_partner_change", args=[partner.pk])
+    data = _partner_form_with_one_contact(staff_client, partner, old, DELETE="on")
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert not ContactPerson.objects.filter(pk=old.pk).exists()
+    record = ContactPerson.history.filter(id=old.pk).latest()
+    assert (record.history_type, record.history_user, record.history_change_reason) == ("-", staff, "deleted")
+
+
+def test_a_contact_removed_on_its_own_admin_page_or_in_bulk_is_recorded(staff_client, staff, locality):
+    first, second = ContactPersonFactory.create_batch(2, partner__locality=locality)
+    response = staff_client.post(reverse("admin:networks_contactperson_delete", args=[first.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("admin:networks_contactperson_changelist"),
+        {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    for contact in (first, second):
+        record = ContactPerson.history.filter(id=contact.pk).latest()
+        assert (record.history_type, record.history_user, record.history_change_reason) == ("-", staff, "deleted")
+
+
+def test_a_coordinator_cannot_remove_another_localitys_contact_through_the_service(coordinator, other_locality):
+    contact = ContactPersonFactory(partner__locality=other_locality)
+    with pytest.raises(PermissionDenied):
+        services.contact_delete(actor=coordinator, contact=contact)
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
