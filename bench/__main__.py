@@ -37,6 +37,10 @@ def write_results(database: str, section: str) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["faults"]:  # the load and fault run (bench/faults.py), on PostgreSQL
+        from bench import faults
+
+        return faults.main()
     scratch = tempfile.TemporaryDirectory(prefix="kaikukeskus-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch.name}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukeskus.settings")
