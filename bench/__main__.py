@@ -18,6 +18,7 @@ RESULTS = ROOT / "docs" / "benchmarks.md"
 HEADER = (
     "# Benchmarks\n\nWritten by `make bench` (`python -m bench`): one section per database, each from its last run\n"
     "(`DATABASE_URL=postgres://... make bench` for PostgreSQL). Speed is measured here, not in timed tests.\n"
+    "`make bench-faults` writes the section on load and faults.\n"
 )
 
 

@@ -73,11 +73,14 @@ class SmtpSink:
         self.messages: list[dict] = []
         self.port = _free_port()
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._serve, daemon=True).start()
+        listening = threading.Event()
+        threading.Thread(target=self._serve, args=(listening,), daemon=True).start()
+        listening.wait(timeout=10)
 
-    def _serve(self) -> None:
+    def _serve(self, listening: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(asyncio.start_server(self._session, "127.0.0.1", self.port))
+        listening.set()
         self._loop.run_until_complete(server.serve_forever())
 
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -593,6 +596,31 @@ def _wait_for_outbox(run_id: str, started: float, timeline: list) -> str:
     return "by hand"
 
 
+def classify(records: list[dict], *, kill_at: list[float], redis_down: list[float]) -> tuple[dict, dict, list, list]:
+    """Statuses and latencies per kind of request (and again for those under way while Redis was down, between
+    the two times of `redis_down`), the requests with an unplanned answer, and those cut by a web worker's kill
+    (no answer, under way at one of `kill_at`). Planned: a 503 while Redis is down, and the cut requests. Else a
+    GET answers 200 and a form that saved redirects (302); anything else, a form shown again included, is not."""
+    by_kind: dict = collections.defaultdict(collections.Counter)
+    latencies: dict = collections.defaultdict(list)
+    unplanned, cut_by_kill = [], []
+    for record in records:
+        key = f"{record['kind']} {record['method']}"
+        status = record["status"]
+        in_flight_at_kill = any(record["started"] <= at <= record["ended"] + 0.5 for at in kill_at)
+        during_redis = len(redis_down) == 2 and redis_down[0] <= record["ended"] and record["started"] <= redis_down[1]
+        for row in [key, f"{key}, Redis down"] if during_redis else [key]:
+            by_kind[row][status] += 1
+            latencies[row].append(record["ended"] - record["started"])
+        if status == 0 and in_flight_at_kill:
+            cut_by_kill.append(record)
+        elif status == 503 and during_redis:
+            pass
+        elif status != (302 if record["method"] == "POST" else 200):
+            unplanned.append(record)
+    return by_kind, latencies, unplanned, cut_by_kill
+
+
 def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
     from post_office.models import STATUS
 
@@ -603,24 +631,7 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
     records = results["records"]
     kill_at = [started + at for at, what in timeline if what.startswith("kill -9 one gunicorn")]
     redis_down = [started + at for at, what in timeline if what in ("stop Redis", "start Redis again")]
-    by_kind: dict = collections.defaultdict(lambda: collections.Counter())
-    latencies: dict = collections.defaultdict(list)
-    unplanned, cut_by_kill = [], []
-    for record in records:
-        key = f"{record['kind']} {record['method']}"
-        status = record["status"]
-        in_flight_at_kill = any(record["started"] <= at <= record["ended"] + 0.5 for at in kill_at)
-        during_redis = len(redis_down) == 2 and redis_down[0] <= record["ended"] and record["started"] <= redis_down[1]
-        # Each kind's figures, and again for the requests that met Redis down (how fast a missing broker is known).
-        for row in [key, f"{key}, Redis down"] if during_redis else [key]:
-            by_kind[row][status] += 1
-            latencies[row].append(record["ended"] - record["started"])
-        if status == 0 and in_flight_at_kill:
-            cut_by_kill.append(record)
-        elif status == 503 and during_redis:
-            pass  # planned: a service that needs the broker says so
-        elif status != (302 if record["method"] == "POST" else 200):
-            unplanned.append(record)  # a GET answers 200; a form that saved redirects
+    by_kind, latencies, unplanned, cut_by_kill = classify(records, kill_at=kill_at, redis_down=redis_down)
     # Writes answered as saved, and what the database holds.
     saved_emails = set(results["registrations_saved"])
     present = set(Registration.objects.filter(email__in=saved_emails).values_list("email", flat=True))
@@ -636,6 +647,9 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
     received = [message for message in sink.messages if any(f"bench-{run_id}-" in to for to in message["to"])]
     received_counts = collections.Counter(message["message_id"] for message in received)
     duplicates = sum(count - 1 for count in received_counts.values() if count > 1)
+    # Every message the sink received during the run (other mail too, e.g. left queued before it), by Message-ID.
+    all_counts = collections.Counter(message["message_id"] for message in sink.messages)
+    all_duplicates = sum(count - 1 for count in all_counts.values() if count > 1)
     missing = len(queued_ids - set(received_counts))
     registrations_without_mail = len(
         saved_emails - {address for email in emails for address in email["to"] if address in saved_emails}
@@ -669,6 +683,8 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
         "emails_received_total": len(received),
         "emails_duplicates": duplicates,
         "emails_missing": missing,
+        "sink_messages": len(sink.messages),
+        "sink_duplicates": all_duplicates,
         "registrations_without_mail": registrations_without_mail,
         "outbox_drained_by": drained_by,
     }
@@ -677,6 +693,7 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
         and len(present) == len(saved_emails)
         and drafts_ok == len(results["drafts_saved"])
         and not duplicates
+        and not all_duplicates
         and not missing
         and not registrations_without_mail
         and len(emails) > 0
@@ -726,6 +743,8 @@ def _write_section(figures: dict, timeline: list) -> None:
         f"{figures['draft_saves']} / {figures['drafts_last_save_present']} |",
         f"| e-mails queued / delivered (distinct Message-IDs) / duplicates / missing | {figures['emails_queued']} / "
         f"{figures['emails_delivered']} / {figures['emails_duplicates']} / {figures['emails_missing']} |",
+        f"| all messages the sink received / duplicates among them | {figures['sink_messages']} / "
+        f"{figures['sink_duplicates']} |",
         f"| saved registrations without an e-mail | {figures['registrations_without_mail']} |",
         f"| outbox drained by | {figures['outbox_drained_by']} |",
         f"| all checks pass | {'yes' if figures['ok'] else 'no'} |",
