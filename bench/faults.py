@@ -642,9 +642,12 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
         if LocalityReport.objects.filter(pk=pk, highlights=marker).exists()
     )
     # E-mails: queued in the outbox for the run's registrations, and what the sink received.
-    emails = list(_run_emails(run_id).values("message_id", "status", "to"))
+    emails = list(_run_emails(run_id).values("message_id", "status", "to", "created"))
     queued_ids = {email["message_id"] for email in emails}
     received = [message for message in sink.messages if any(f"bench-{run_id}-" in to for to in message["to"])]
+    # From the registration's commit (the message queued) to its arrival: the outages' cost in waiting.
+    created = {email["message_id"]: email["created"].timestamp() for email in emails}
+    waits = [message["at"] - created[message["message_id"]] for message in received if message["message_id"] in created]
     received_counts = collections.Counter(message["message_id"] for message in received)
     duplicates = sum(count - 1 for count in received_counts.values() if count > 1)
     # Every message the sink received during the run (other mail too, e.g. left queued before it), by Message-ID.
@@ -683,6 +686,8 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
         "emails_received_total": len(received),
         "emails_duplicates": duplicates,
         "emails_missing": missing,
+        "email_wait_p50_s": round(_percentile(waits, 0.5), 1),
+        "email_wait_max_s": round(max(waits, default=0), 1),
         "sink_messages": len(sink.messages),
         "sink_duplicates": all_duplicates,
         "registrations_without_mail": registrations_without_mail,
@@ -718,7 +723,14 @@ def _write_section(figures: dict, timeline: list) -> None:
         "a Redis of the run's own; e-mail over SMTP to a sink in the bench process recording each Message-ID. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared by the server, the clients and other jobs "
         f'(load average {figures["load_average"]} when the load started); {run_on()} The rows "Redis down" count '
-        "again the requests that were under way while Redis was stopped.",
+        "again the requests that were under way while Redis was stopped. Every client logs in before the clock "
+        "starts (the login rows); each registration has an address of its own (the per-address limit is not "
+        "reached; `TRAININGS_REGISTRATIONS_PER_IP` is raised, all clients share 127.0.0.1); the latencies are those "
+        "of two cores that the 20 clients (Python threads), gunicorn, Celery and other jobs share. Planned answers: "
+        "a 503 from a page that needs the broker while Redis is down (none of these does), and no answer for the "
+        "request the killed web worker was serving (what a proxy in front shows as a 502); any other status than "
+        "200 for a page or 302 for a saved form is an error. Writes answered as saved: registrations by their "
+        "address, drafts by a unique text in `highlights`, each report's last saved one compared.",
         "",
         "Timeline (seconds from the start of the load):",
         "",
@@ -745,6 +757,8 @@ def _write_section(figures: dict, timeline: list) -> None:
         f"{figures['emails_delivered']} / {figures['emails_duplicates']} / {figures['emails_missing']} |",
         f"| all messages the sink received / duplicates among them | {figures['sink_messages']} / "
         f"{figures['sink_duplicates']} |",
+        f"| e-mail's wait from the saved registration to its arrival, p50 / max | {figures['email_wait_p50_s']} s / "
+        f"{figures['email_wait_max_s']} s |",
         f"| saved registrations without an e-mail | {figures['registrations_without_mail']} |",
         f"| outbox drained by | {figures['outbox_drained_by']} |",
         f"| all checks pass | {'yes' if figures['ok'] else 'no'} |",
