@@ -21,6 +21,7 @@ import asyncio
 import collections
 import html.parser
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -77,6 +78,7 @@ class SmtpSink:
         # Seconds between a message's end and the "250" (a slow mail server): a sender killed meanwhile has had
         # its message accepted without knowing it.
         self.answer_after = answer_after
+        self._sessions = itertools.count(1)
         self.port = _free_port()
         self._loop = asyncio.new_event_loop()
         listening = threading.Event()
@@ -94,6 +96,7 @@ class SmtpSink:
             writer.write(line.encode() + b"\r\n")
             await writer.drain()
 
+        session = next(self._sessions)
         await reply("220 sink ready")
         recipients: list[str] = []
         while line := await reader.readline():
@@ -114,7 +117,9 @@ class SmtpSink:
                     (h.split(":", 1)[1].strip() for h in headers.split("\r\n") if h.lower().startswith("message-id:")),
                     "",
                 )
-                self.messages.append({"message_id": message_id, "to": recipients, "at": time.time()})
+                self.messages.append(
+                    {"message_id": message_id, "to": recipients, "at": time.time(), "session": session}
+                )
                 recipients = []
                 await asyncio.sleep(self.answer_after)
                 await reply("250 queued")
@@ -663,6 +668,12 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
     # Every message the sink received during the run (other mail too, e.g. left queued before it), by Message-ID.
     all_counts = collections.Counter(message["message_id"] for message in sink.messages)
     all_duplicates = sum(count - 1 for count in all_counts.values() if count > 1)
+    # Each duplicate: when it came (seconds from the start) and in which SMTP session (one a sender's batch).
+    duplicate_details = [
+        [(round(m["at"] - started, 1), m["session"]) for m in sink.messages if m["message_id"] == message_id]
+        for message_id, count in all_counts.items()
+        if count > 1
+    ]
     missing = len(queued_ids - set(received_counts))
     registrations_without_mail = len(
         saved_emails - {address for email in emails for address in email["to"] if address in saved_emails}
@@ -700,6 +711,8 @@ def _check(results, plan, run_id, sink, started, timeline, drained_by) -> dict:
         "email_wait_max_s": round(max(waits, default=0), 1),
         "sink_messages": len(sink.messages),
         "sink_duplicates": all_duplicates,
+        "duplicates_received_at_s_session": duplicate_details[:10],
+        "sink_sessions": len({message["session"] for message in sink.messages}),
         "registrations_without_mail": registrations_without_mail,
         "outbox_drained_by": drained_by,
     }
