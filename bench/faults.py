@@ -607,6 +607,7 @@ def _wait_for_outbox(run_id: str, started: float, timeline: list) -> str:
         text=True,
         check=False,
     ).stdout.strip()
+    output = output.splitlines()[-1] if output else "no output"  # the counts, after the shell's banner
     timeline.append((round(time.time() - started, 1), f"outbox not drained: deliver_queued() by hand: {output}"))
     return "by hand"
 
@@ -757,6 +758,18 @@ def _write_section(figures: dict, timeline: list) -> None:
         "200 for a page or 302 for a saved form is an error. Writes answered as saved: registrations by their "
         "address, drafts by a unique text in `highlights`, each report's last saved one compared (or a later one "
         "whose request the kill cut).",
+        *(
+            [
+                "",
+                f"Here the mail server waits {SMTP_ANSWER_AFTER:g} s before it accepts each message, so that the "
+                "Celery worker's kill falls inside a delivery. A message the server had taken (its last line received) "
+                "before its answer reached the killed worker is sent again by the next run: the outbox's "
+                "at-least-once window (kaikukeskus/mail.py), at most the one message under way per kill since each "
+                "message is marked sent before the next goes (before, the whole batch of up to 50 was sent again).",
+            ]
+            if SMTP_ANSWER_AFTER
+            else []
+        ),
         "",
         "Timeline (seconds from the start of the load):",
         "",
