@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck format messages bench check-deploy clean
+.PHONY: install run test lint typecheck format messages bench bench-faults check-deploy clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ messages: install ## update the translation catalogues and compile them (needs G
 
 bench: install ## benchmarks; results in docs/benchmarks.md
 	$(BIN)/python -m bench
+
+bench-faults: install ## load and fault run (PostgreSQL DATABASE_URL, redis-server); results in docs/benchmarks.md
+	$(BIN)/python -m bench faults
 
 check-deploy: install ## the production configuration's deploy check
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \

@@ -18,6 +18,7 @@ RESULTS = ROOT / "docs" / "benchmarks.md"
 HEADER = (
     "# Benchmarks\n\nWritten by `make bench` (`python -m bench`): one section per database, each from its last run\n"
     "(`DATABASE_URL=postgres://... make bench` for PostgreSQL). Speed is measured here, not in timed tests.\n"
+    "`make bench-faults` writes the section on load and faults.\n"
 )
 
 
@@ -37,6 +38,10 @@ def write_results(database: str, section: str) -> None:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["faults"]:  # the load and fault run (bench/faults.py), on PostgreSQL
+        from bench import faults
+
+        return faults.main()
     scratch = tempfile.TemporaryDirectory(prefix="kaikukeskus-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch.name}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukeskus.settings")

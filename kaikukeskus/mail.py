@@ -10,9 +10,10 @@ for whatever a broker outage or a failed delivery left behind. So:
 - a failed delivery is tried again later, each wait twice the one before (`POST_OFFICE["RETRY_INTERVAL"]`,
   `MAX_RETRIES`), then the message is marked failed: staff find it in the admin (Post office → Emails) and
   requeue it;
-- each message is delivered once: a sender claims its batch with `SELECT … FOR UPDATE SKIP LOCKED`, so two
-  workers (or the beat and a worker) never take the same row. A worker killed between the mail server's answer
-  and the status update would send that message again on its next run; nothing else sends twice.
+- each message is delivered once: a sender claims it with `SELECT … FOR UPDATE SKIP LOCKED`, so two workers
+  (or the beat and a worker) never take the same row, and marks it sent before taking the next. A worker killed
+  between the mail server's answer and that mark would send that one message again on its next run; nothing
+  else sends twice.
 
 Django's own `send_mail` (allauth's confirmations, password resets) reaches the same table through
 `EMAIL_BACKEND = "post_office.EmailBackend"`.
@@ -129,10 +130,13 @@ def _due() -> Q:
     )
 
 
-def deliver_queued(*, batch_size: int | None = None) -> dict[str, int]:
-    """Deliver every message that is due, a batch at a time, each batch claimed with row locks that other
-    senders skip. Returns the counts; a failure is recorded on its message, never raised."""
-    batch_size = batch_size or settings.POST_OFFICE.get("BATCH_SIZE", 50)
+def deliver_queued(*, batch_size: int = 1) -> dict[str, int]:
+    """Deliver every message that is due, `batch_size` at a time, each batch claimed with row locks that other
+    senders skip. Returns the counts; a failure is recorded on its message, never raised.
+
+    A batch's "sent" is committed only when the whole batch has gone out: a worker killed in the middle of one
+    sends every message of it again on its next run. So one message a batch (the default), each marked sent before
+    the next goes: a killed worker sends again only the message it was sending, not up to 50."""
     totals = {"sent": 0, "failed": 0, "requeued": 0}
     claimed: set[int] = set()
     while True:

@@ -199,3 +199,32 @@ def test_two_senders_at_once_deliver_each_message_once(locality):
     recipients = [message.to[0] for message in django_mail.outbox]
     assert len(recipients) == 30 and len(set(recipients)) == 30
     assert not Email.objects.exclude(status=STATUS.sent).exists()
+
+
+class WorkerKilledError(Exception):
+    """The worker's process dies (kill -9) while a delivery is under way."""
+
+
+def test_a_sender_killed_mid_run_sends_again_only_the_message_it_was_sending(locality, monkeypatch):
+    for number in range(3):
+        _stored(to=f"n{number}@example.fi", subject="s", message="m", status=STATUS.queued)
+    send_bulk = mail.post_office._send_bulk
+
+    def dies_once_the_second_message_is_out(emails, **kwargs):
+        result = send_bulk(emails, **kwargs)
+        if len(django_mail.outbox) >= 2:
+            monkeypatch.undo()
+            raise WorkerKilledError  # before the run records what it sent
+        return result
+
+    monkeypatch.setattr(mail.post_office, "_send_bulk", dies_once_the_second_message_is_out)
+    with pytest.raises(WorkerKilledError):
+        mail.deliver_queued()
+    assert Email.objects.get(to="n0@example.fi").status == STATUS.sent, "marked sent before the next went"
+    mail.deliver_queued()
+    assert [message.to[0] for message in django_mail.outbox] == [
+        "n0@example.fi",
+        "n1@example.fi",
+        "n1@example.fi",  # the one under way when the worker died: the mail server had it, nobody recorded it
+        "n2@example.fi",
+    ]
