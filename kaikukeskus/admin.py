@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from post_office.admin import EmailAdmin as PostOfficeEmailAdmin
@@ -138,22 +139,29 @@ admin.site.unregister(Email)
 
 @admin.register(Email)
 class OutboxEmailAdmin(PostOfficeEmailAdmin):
-    list_display = ["to_display", "shortened_subject", "status", "tries", "last_attempt", "next_attempt"]
+    # Four columns, so that the list fits beside the admin's menu and filter at 1280 px; the retries and the next
+    # attempt of a message waiting to be sent again are in its status column.
+    list_display = ["to_display", "shortened_subject", "delivery", "last_attempt"]
     list_filter = ["status"]
     actions = ["send_again"]
     inlines = [LogInline]  # post_office's attachment inline looks attachments up in an admin left out here
 
-    @admin.display(description=_("Retries"), ordering="number_of_retries")
-    def tries(self, email: Email) -> int:
-        return email.number_of_retries or 0
+    @admin.display(description=_("Status"), ordering="status")
+    def delivery(self, email: Email) -> str:
+        status = email.get_status_display() if email.status is not None else ""
+        if email.status != STATUS.requeued:
+            return status
+        return _("%(status)s: try %(number)d, next %(at)s") % {
+            "status": status,
+            "number": (email.number_of_retries or 0) + 1,
+            "at": formats.date_format(timezone.localtime(email.scheduled_time), "SHORT_DATETIME_FORMAT")
+            if email.scheduled_time
+            else "–",
+        }
 
     @admin.display(description=_("Last change"), ordering="last_updated")
     def last_attempt(self, email: Email):
         return email.last_updated
-
-    @admin.display(description=_("Next attempt"), ordering="scheduled_time")
-    def next_attempt(self, email: Email):
-        return email.scheduled_time if email.status in (STATUS.queued, STATUS.requeued) else None
 
     @admin.action(description=_("Send the selected e-mails again"), permissions=["change"])
     def send_again(self, request, queryset):

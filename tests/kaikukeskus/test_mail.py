@@ -228,3 +228,11 @@ def test_a_sender_killed_mid_run_sends_again_only_the_message_it_was_sending(loc
         "n1@example.fi",  # the one under way when the worker died: the mail server had it, nobody recorded it
         "n2@example.fi",
     ]
+
+
+def test_the_admin_list_says_when_a_message_waiting_to_be_sent_again_goes_next(staff_client):
+    at = timezone.make_aware(datetime.datetime(2026, 12, 7, 21, 5))
+    _stored(to="maija@example.fi", subject="Hei", message="Hei", status=STATUS.requeued, number_of_retries=1)
+    Email.objects.update(scheduled_time=at)
+    page = staff_client.get(reverse("admin:post_office_email_changelist"), HTTP_ACCEPT_LANGUAGE="fi")
+    assert "jonossa uudelleen: 2. yritys, seuraava 7.12.2026 21.05" in page.content.decode()
