@@ -138,18 +138,19 @@ def deliver_queued(*, batch_size: int = 1) -> dict[str, int]:
     sends every message of it again on its next run. So one message a batch (the default), each marked sent before
     the next goes: a killed worker sends again only the message it was sending, not up to 50."""
     totals = {"sent": 0, "failed": 0, "requeued": 0}
-    claimed: set[int] = set()
+    # A cursor over the queue in the order messages were queued: each is tried once a run, also one whose retry
+    # is due at once, and the query stays the same size however long the queue (a newsletter's thousands).
+    after = 0
     while True:
         with transaction.atomic():
             emails = list(
                 Email.objects.select_for_update(skip_locked=True)
-                .filter(_due())
-                .exclude(pk__in=claimed)
-                .order_by("-priority", "pk")[:batch_size]
+                .filter(_due(), pk__gt=after)
+                .order_by("pk")[:batch_size]
             )
             if not emails:
                 break
-            claimed.update(email.pk for email in emails)
+            after = emails[-1].pk
             # post_office's own batch sender: it renders, sends, marks sent, requeues or fails and logs.
             sent, failed, requeued = post_office._send_bulk(emails, uses_multiprocessing=False)
             _back_off([email.pk for email in emails])

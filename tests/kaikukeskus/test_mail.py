@@ -4,6 +4,7 @@ tried again with a growing wait while the mail server or the broker is down, and
 import datetime
 import smtplib
 import threading
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -231,7 +232,7 @@ def test_a_sender_killed_mid_run_sends_again_only_the_message_it_was_sending(loc
 
 
 def test_the_admin_list_says_when_a_message_waiting_to_be_sent_again_goes_next(staff_client):
-    at = timezone.make_aware(datetime.datetime(2026, 12, 7, 21, 5))
+    at = datetime.datetime(2026, 12, 7, 21, 5, tzinfo=ZoneInfo("Europe/Helsinki"))
     _stored(to="maija@example.fi", subject="Hei", message="Hei", status=STATUS.requeued, number_of_retries=1)
     Email.objects.update(scheduled_time=at)
     page = staff_client.get(reverse("admin:post_office_email_changelist"), HTTP_ACCEPT_LANGUAGE="fi")

@@ -334,3 +334,21 @@ def test_the_emails_speak_the_coordinators_language(filled, coordinator, languag
     assert date in message.body and "Syy" in message.body
     prefix = "" if language == "fi" else f"/{language}"
     assert f"{prefix}/portal/localities/{filled.locality.slug}/statistics/{filled.pk}/" in message.body
+
+
+def test_a_return_is_saved_when_the_mail_server_is_down_and_the_mail_goes_once_later(
+    submitted, staff, coordinator, outbox, django_capture_on_commit_callbacks
+):
+    from django.conf import settings
+    from django.test import override_settings
+    from post_office.models import STATUS, Email
+
+    outbox.clear()
+    down = {**settings.POST_OFFICE, "BACKENDS": {"default": "tests.kaikukeskus.test_mail.FailingBackend"}}
+    with override_settings(POST_OFFICE=down), django_capture_on_commit_callbacks(execute=True):
+        returned = services.report_return(actor=staff, report=submitted, comment="Tarkista liikuntakäynnit.")
+    assert returned.status == LocalityReport.Status.RETURNED
+    assert Email.objects.get().status == STATUS.requeued and mail.outbox == []
+    Email.objects.update(scheduled_time=timezone.now())
+    assert [message.to for message in outbox.deliver()] == [[coordinator.email]]
+    assert len(outbox.deliver()) == 1, "once"
