@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from localities.permissions import locality_for_user_or_404
-from stats import selectors, services, validation
+from stats import selectors, services
 from stats.forms import BreakdownForms, ReportForm, explanation_field, posted_partner_ids
 from stats.models import FIGURES, NETWORK_FIELDS, LocalityReport
 
@@ -50,7 +50,7 @@ def report_edit(request, slug: str, pk: int):
         status = 400
         form.is_valid()
         rows_valid = breakdown.is_valid()
-        warnings = _warnings(form.figures(), previous=previous, venues=form.cleaned_data.get("venues"))
+        findings = services.report_findings(report, data=form.values(), complete=False, previous=previous)
         submitting = "submit" in request.POST
         # A draft saves every value typed right and keeps the rest as typed, with their problems; a submission
         # is all or nothing, with every problem at once (what was typed wrong, and the report's own).
@@ -62,7 +62,7 @@ def report_edit(request, slug: str, pk: int):
             "venue_rows": breakdown.venue_rows(),
             "issuer_rows": breakdown.issuer_rows(),
             "breakdown_partners": breakdown.partner_ids(),
-            "explanations": form.explanations(warning.code for warning in warnings),
+            "explanations": form.explanations(warning.code for warning in findings.warnings),
             "expected_version": form.expected_version,
         }
         try:
@@ -94,7 +94,7 @@ def report_edit(request, slug: str, pk: int):
                     messages.success(request, _("The draft was saved."))
                 return redirect(_with_pages(request.path, _breakdown_pages(request, moving=True)))
     else:
-        warnings = _warnings(report.figures(), previous=previous, venues=report.venues)
+        findings = services.report_findings(report, complete=False, previous=previous)
     return render(
         request,
         "stats/portal_report_form.html",
@@ -104,7 +104,7 @@ def report_edit(request, slug: str, pk: int):
             "previous": previous,
             "form": form,
             "breakdown": breakdown,
-            "warnings": [(warning, form.explanation_of(warning.code)) for warning in warnings],
+            "warnings": [(warning, form.explanation_of(warning.code)) for warning in findings.warnings],
             "events": selectors.report_events(report),
             "breakdown_checks": breakdown.checks(form),
             "row_errors": breakdown.error_links(),
@@ -141,10 +141,6 @@ def _page_number(value: str | None) -> str:
 def _with_pages(path: str, pages: dict[str, str]) -> str:
     query = urlencode({name: number for name, number in pages.items() if number not in ("", "1")})
     return f"{path}?{query}" if query else path
-
-
-def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[validation.Finding]:
-    return validation.check_warnings(figures, previous=previous.figures() if previous else None, venues=venues)
 
 
 def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
@@ -193,7 +189,7 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
             "rows": _figure_rows(report, previous),
             "warnings": [
                 (warning, report.explanations.get(warning.code, ""))
-                for warning in _warnings(report.figures(), previous=previous, venues=report.venues)
+                for warning in services.report_findings(report, complete=False, previous=previous).warnings
             ],
             "events": selectors.report_events(report),
             "venue_figures": venue_figures,
