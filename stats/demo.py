@@ -36,7 +36,6 @@ from stats.models import (
     ReportEvent,
     ReportingRound,
 )
-from stats.selectors import previous_figures
 
 YEARS = 3  # full years before the current one
 Status = LocalityReport.Status
@@ -275,7 +274,8 @@ def _submit(user, report: LocalityReport, figures: dict, *, explanations=None, b
     report.refresh_from_db()
     data = {**figures, "highlights": HIGHLIGHTS, "challenges": CHALLENGES}
     venue_rows, issuer_rows = _breakdowns(report, figures) if breakdowns else (None, None)
-    warnings = validation.check_warnings(figures, previous=previous_figures(report), venues=report.venues)
+    # The warnings a coordinator would see on the page for these figures, each explained.
+    warnings = services.report_findings(report, data={**figures, "venues": report.venues}, complete=False).warnings
     explanations = {warning.code: (explanations or {}).get(warning.code, EXPLANATION) for warning in warnings}
     return services.report_submit(
         actor=user,

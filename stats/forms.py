@@ -130,9 +130,6 @@ class ReportForm(VersionFormMixin, forms.Form):
         """The fields whose typed values are wrong (left out of `values`)."""
         return [name for name in self.errors if name != NON_FIELD_ERRORS]
 
-    def figures(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in FIGURES}
-
     def explanations(self, codes) -> dict[str, str]:
         """The explanations typed for the warnings `codes` (those of the figures as they are now); the saved
         one where what was typed cannot be kept (too long)."""

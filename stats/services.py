@@ -33,6 +33,7 @@ from networks.selectors import partner_counts_for_localities
 from stats import imports, validation
 from stats.models import (
     EDITABLE_FIELDS,
+    FIGURES,
     IssuerFigure,
     LocalityReport,
     ReportEvent,
@@ -279,20 +280,48 @@ def _replaced(figures, partners: Collection[int] | None, network) -> QuerySet:
     return figures.filter(Q(partner_id__in=list(partners)) | ~Q(partner__in=network))
 
 
-def report_findings(report: LocalityReport, *, network: dict[str, set[int]] | None = None) -> validation.Findings:
-    """Errors and warnings of the report as saved (the breakdowns included); `network`: the report's partners
-    when the caller has them already (read from the database when not)."""
-    network = network if network is not None else _network_of(report)
-    venue_rows = [
-        validation.VenueRow(row.partner_id, row.sector, row.adult, row.child) for row in report.venue_figures.all()
-    ]
-    issuer_rows = [validation.IssuerRow(row.partner_id, row.cards_registered) for row in report.issuer_figures.all()]
-    figures = report.figures()
-    return validation.Findings(
-        errors=validation.check_figures(
+SAVED_PREVIOUS = object()  # `report_findings(previous=)`: read the report a year earlier from the database
+
+
+def report_findings(
+    report: LocalityReport,
+    *,
+    data: Mapping[str, object] | None = None,
+    complete: bool = True,
+    previous: "LocalityReport | object | None" = SAVED_PREVIOUS,
+    network: dict[str, set[int]] | None = None,
+) -> validation.Findings:
+    """A report's errors and warnings, the one place that judges a report: the portal's page shows these
+    warnings (and keeps the explanations of these), a submission is refused on these errors and unexplained
+    warnings, the review lists them.
+
+    `data`: what was posted (the values typed right, as `report_save` takes them), judged instead of what is
+    saved. `complete`: judged as a submission must be (every figure given, the saved breakdowns add up to the
+    totals and name only the network's partners); False: each value on its own, as a draft may be. `previous`:
+    the report a year earlier when the caller has it already (None: there is none); `network`: the report's
+    partners when the caller has them already."""
+    values = data if data is not None else {name: getattr(report, name) for name in (*FIGURES, "venues")}
+    figures = {name: values.get(name) for name in FIGURES}
+    if previous is SAVED_PREVIOUS:
+        previous_values = previous_figures(report)
+    else:
+        previous_values = previous.figures() if isinstance(previous, LocalityReport) else None
+    if complete:
+        network = network if network is not None else _network_of(report)
+        venue_rows = [
+            validation.VenueRow(row.partner_id, row.sector, row.adult, row.child) for row in report.venue_figures.all()
+        ]
+        issuer_rows = [
+            validation.IssuerRow(row.partner_id, row.cards_registered) for row in report.issuer_figures.all()
+        ]
+        errors = validation.check_figures(
             figures, required=True, venue_rows=venue_rows, issuer_rows=issuer_rows, **network
-        ),
-        warnings=validation.check_warnings(figures, previous=previous_figures(report), venues=report.venues),
+        )
+    else:
+        errors = validation.check_figures(figures, required=False)
+    return validation.Findings(
+        errors=errors,
+        warnings=validation.check_warnings(figures, previous=previous_values, venues=values.get("venues")),
     )
 
 

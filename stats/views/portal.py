@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -45,56 +46,13 @@ def report_edit(request, slug: str, pk: int):
         data,
         breakdown=selectors.report_breakdown(report, **pages, venue_ids=posted["venue"], issuer_ids=posted["issuer"]),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        form.is_valid()
-        rows_valid = breakdown.is_valid()
-        warnings = _warnings(form.figures(), previous=previous, venues=form.cleaned_data.get("venues"))
-        submitting = "submit" in request.POST
-        # A draft saves every value typed right and keeps the rest as typed, with their problems; a submission
-        # is all or nothing, with every problem at once (what was typed wrong, and the report's own).
-        unreadable = form.unreadable() + ([] if rows_valid else [BREAKDOWN_ROWS])
-        changes = {
-            "actor": request.user,
-            "report": report,
-            "data": form.values(),
-            "venue_rows": breakdown.venue_rows(),
-            "issuer_rows": breakdown.issuer_rows(),
-            "breakdown_partners": breakdown.partner_ids(),
-            "explanations": form.explanations(warning.code for warning in warnings),
-            "expected_version": form.expected_version,
-        }
-        try:
-            if submitting:
-                saved = services.report_submit(**changes, unreadable=unreadable)
-            else:
-                saved = services.report_save(**changes)
-        except StaleVersionError as error:
-            # Someone saved the report meanwhile: the page keeps what this person typed and shows what the
-            # other saved beside it; saving again overwrites knowingly.
-            form.show_conflict(error)
-            status = 409
-        except services.ReportLockedError:
-            report.refresh_from_db()
-            return _locked(request, report, previous, form)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            if unreadable:
-                messages.warning(
-                    request, _("The draft was saved, except the values marked below: they are shown as you typed them.")
-                )
-                form.based_on(saved)
-                status = 200
-            else:
-                if submitting:
-                    messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
-                else:
-                    messages.success(request, _("The draft was saved."))
-                return redirect(_with_pages(request.path, _breakdown_pages(request, moving=True)))
+    if data is None:
+        findings, status = services.report_findings(report, complete=False, previous=previous), 200
     else:
-        warnings = _warnings(report.figures(), previous=previous, venues=report.venues)
+        outcome = _save_posted(request, report, previous, form, breakdown)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        findings, status = outcome
     return render(
         request,
         "stats/portal_report_form.html",
@@ -104,13 +62,65 @@ def report_edit(request, slug: str, pk: int):
             "previous": previous,
             "form": form,
             "breakdown": breakdown,
-            "warnings": [(warning, form.explanation_of(warning.code)) for warning in warnings],
+            "warnings": [(warning, form.explanation_of(warning.code)) for warning in findings.warnings],
             "events": selectors.report_events(report),
             "breakdown_checks": breakdown.checks(form),
             "row_errors": breakdown.error_links(),
         },
         status=status,
     )
+
+
+def _save_posted(
+    request, report: LocalityReport, previous: LocalityReport | None, form: ReportForm, breakdown: BreakdownForms
+) -> HttpResponse | tuple[validation.Findings, int]:
+    """Save or submit what was posted: where it leads (the report saved: to the same page), or the findings to
+    show on the form again and the page's status. A draft saves every value typed right and keeps the rest as
+    typed, with their problems; a submission is all or nothing, with every problem at once (what was typed
+    wrong, and the report's own)."""
+    form.is_valid()
+    rows_valid = breakdown.is_valid()
+    # The warnings of what was typed: the page shows them, and a save keeps their explanations.
+    findings = services.report_findings(report, data=form.values(), complete=False, previous=previous)
+    submitting = "submit" in request.POST
+    unreadable = form.unreadable() + ([] if rows_valid else [BREAKDOWN_ROWS])
+    changes = {
+        "actor": request.user,
+        "report": report,
+        "data": form.values(),
+        "venue_rows": breakdown.venue_rows(),
+        "issuer_rows": breakdown.issuer_rows(),
+        "breakdown_partners": breakdown.partner_ids(),
+        "explanations": form.explanations(warning.code for warning in findings.warnings),
+        "expected_version": form.expected_version,
+    }
+    try:
+        if submitting:
+            saved = services.report_submit(**changes, unreadable=unreadable)
+        else:
+            saved = services.report_save(**changes)
+    except StaleVersionError as error:
+        # Someone saved the report meanwhile: the page keeps what this person typed and shows what the other
+        # saved beside it; saving again overwrites knowingly.
+        form.show_conflict(error)
+        return findings, 409
+    except services.ReportLockedError:
+        report.refresh_from_db()
+        return _locked(request, report, previous, form)
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return findings, 400
+    if unreadable:
+        messages.warning(
+            request, _("The draft was saved, except the values marked below: they are shown as you typed them.")
+        )
+        form.based_on(saved)
+        return findings, 200
+    if submitting:
+        messages.success(request, _("The report was submitted. Kaikukeskus will review it."))
+    else:
+        messages.success(request, _("The draft was saved."))
+    return redirect(_with_pages(request.path, _breakdown_pages(request, moving=True)))
 
 
 PAGE_PARAMETERS = ("venue_page", "issuer_page")
@@ -141,10 +151,6 @@ def _page_number(value: str | None) -> str:
 def _with_pages(path: str, pages: dict[str, str]) -> str:
     query = urlencode({name: number for name, number in pages.items() if number not in ("", "1")})
     return f"{path}?{query}" if query else path
-
-
-def _warnings(figures, *, previous: LocalityReport | None, venues) -> list[validation.Finding]:
-    return validation.check_warnings(figures, previous=previous.figures() if previous else None, venues=venues)
 
 
 def _add_service_errors(form: ReportForm, error: ValidationError) -> None:
@@ -193,7 +199,7 @@ def _locked(request, report: LocalityReport, previous: LocalityReport | None, fo
             "rows": _figure_rows(report, previous),
             "warnings": [
                 (warning, report.explanations.get(warning.code, ""))
-                for warning in _warnings(report.figures(), previous=previous, venues=report.venues)
+                for warning in services.report_findings(report, complete=False, previous=previous).warnings
             ],
             "events": selectors.report_events(report),
             "venue_figures": venue_figures,

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from stats import services
+from stats import services, validation
 from stats.models import FIGURES, IssuerFigure, LocalityReport, ReportEvent, ReportingRound, VenueFigure
 from tests.kaikukeskus.factories import StaffFactory
 from tests.networks.factories import IssuerFactory, PartnerFactory
@@ -165,6 +165,31 @@ def test_submitting_with_a_warning_asks_for_its_explanation_then_submits(coordin
     page = coordinator_client.get(url).content.decode()
     assert "The report was submitted" in page and "Kohteet ovat naapurikunnassa." in page
     assert '<form method="post" novalidate class="report-form"' not in page  # read-only now
+
+
+def test_the_pages_warnings_and_the_submissions_are_one_functions(coordinator_client, report, monkeypatch):
+    """The page shows, keeps the explanations of, and the submission demands an explanation for, the warnings
+    of `services.report_findings`: one place judges a report."""
+    judged = services.report_findings
+
+    def with_one_more_warning(report, **kwargs):
+        findings = judged(report, **kwargs)
+        findings.warnings.append(validation.Finding(validation.USES_PER_CARD_CODE, None, "A rule made up here."))
+        return findings
+
+    monkeypatch.setattr(services, "report_findings", with_one_more_warning)
+    url = edit_url(report, prefix="/en")
+    assert "A rule made up here." in coordinator_client.get(url).content.decode()
+    data = form_data(report, submit="1")
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 400
+    assert "Explain this before submitting: A rule made up here." in response.content.decode()
+    data["explanation_uses_per_card"] = "Selitetty."
+    assert coordinator_client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert report.status == LocalityReport.Status.SUBMITTED
+    assert report.explanations == {"uses_per_card": "Selitetty."}
+    assert "A rule made up here." in coordinator_client.get(url).content.decode()  # the read-only page's too
 
 
 def test_a_saved_explanation_is_kept_while_its_warning_stands(coordinator_client, report, last_year):
