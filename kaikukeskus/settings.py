@@ -450,6 +450,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# A history page shows a row as it was, without a "Revert" button: putting an old row back would write past the
+# services (their checks, their reason key). A form posted to that page anyway goes through the admin's
+# save_model, i.e. the service, and a versioned row's old version is refused as stale.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Uploads ----------------------------------------------------------------------------------------------
 

@@ -79,8 +79,11 @@ class PartnerAdminForm(VersionedAdminForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(
+    DeleteThroughServiceMixin, VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     form = PartnerAdminForm
+    delete_service, delete_row_as = services.partner_delete, "partner"
     resource_classes = [PartnerResource]
     list_display = ["name", "role", "locality", "municipality", "sector", "issuer_kind", "joined_on", "left_on"]
     list_filter = ["role", "sector", "issuer_kind", "commitment_kind", "listed_publicly", "locality"]

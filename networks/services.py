@@ -287,6 +287,21 @@ def contact_delete(*, actor: User | None, contact: ContactPerson) -> None:
 
 
 @transaction.atomic
+def partner_delete(*, actor: User | None, partner: Partner) -> None:
+    """Remove a partner added by mistake, with its contact persons; the history keeps each with who removed it.
+    A partner that a report's figures name is refused (the report would lose its rows): it is ended instead."""
+    require_scope(actor, partner.locality)
+    if partner.venue_figures.exists() or partner.issuer_figures.exists():
+        raise ValidationError(
+            _("%(partner)s appears in reports and cannot be deleted. End the partnership instead.")
+            % {"partner": partner}
+        )
+    for contact in partner.contacts.all():
+        history.delete(contact, actor=actor, reason="deleted")
+    history.delete(partner, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def partner_save(*, actor: User | None, partner: Partner, expected_version: int | None = None) -> Partner:
     """Save a partner whose fields a trusted form (the admin's) has already set. `StaleVersionError` when the row
     is no longer at `expected_version` (the version the admin's form was opened with); the version is bumped, so

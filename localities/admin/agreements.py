@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin
 from localities import services
 from localities.models import LocalityAgreement
 
@@ -41,7 +41,8 @@ class LocalityAgreementForm(forms.ModelForm):
 
 
 @admin.register(LocalityAgreement)
-class LocalityAgreementAdmin(SimpleHistoryAdmin):
+class LocalityAgreementAdmin(DeleteThroughServiceMixin, SimpleHistoryAdmin):
+    delete_service, delete_row_as = services.agreement_delete, "agreement"
     form = LocalityAgreementForm
     list_display = ["locality", "title", "signed_on", "valid_from", "valid_until", "download", "uploaded_by"]
     list_filter = ["locality__status", "locality"]

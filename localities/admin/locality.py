@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url, save_inline_through
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, object_view_url, save_inline_through
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import services
@@ -27,7 +27,10 @@ from localities.resources import LocalityResource
 
 
 @admin.register(Locality)
-class LocalityAdmin(VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class LocalityAdmin(
+    DeleteThroughServiceMixin, VersionedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
+    delete_service, delete_row_as = services.locality_delete, "locality"
     form = VersionedAdminForm  # a save over another's newer one (staff, a status move, an import) is refused
     resource_classes = [LocalityResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a web page typed without a scheme

@@ -35,7 +35,8 @@ class FeedbackMeetingForm(forms.ModelForm):
 
 
 @admin.register(FeedbackMeeting)
-class FeedbackMeetingAdmin(SimpleHistoryAdmin):
+class FeedbackMeetingAdmin(DeleteThroughServiceMixin, SimpleHistoryAdmin):
+    delete_service, delete_row_as = services.feedback_meeting_delete, "meeting"
     form = FeedbackMeetingForm
     list_display = ["locality", "held_on", "attendee_count", "created_by"]
     list_filter = ["locality__status", "locality"]

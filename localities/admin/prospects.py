@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from kaikukeskus.admin_helpers import WithoutViewsMixin
+from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
 from localities.admin.common import RegionFilter
@@ -108,8 +108,9 @@ class ProspectAdmin(VersionedAdminMixin, WithoutViewsMixin, admin.ModelAdmin):
 
 
 @admin.register(ProspectContact)
-class ProspectContactAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+class ProspectContactAdmin(DeleteThroughServiceMixin, WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("add",)  # contacts are logged on the prospect's page in the pipeline
+    delete_service, delete_row_as = services.prospect_contact_delete, "contact"
     list_display = ["locality", "contacted_on", "channel", "next_step", "next_step_on", "logged_by"]
     list_filter = ["channel", "locality__status"]
     search_fields = ["locality__name_fi", "summary", "next_step"]
@@ -120,10 +121,3 @@ class ProspectContactAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: value for name, value in form.cleaned_data.items() if name in services.PROSPECT_CONTACT_FIELDS}
         services.prospect_contact_update(actor=request.user, contact=obj, **fields)
-
-    def delete_model(self, request, obj):
-        services.prospect_contact_delete(actor=request.user, contact=obj)
-
-    def delete_queryset(self, request, queryset):
-        for contact in queryset:
-            services.prospect_contact_delete(actor=request.user, contact=contact)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from localities.services.agreements import (
     agreement_create,
+    agreement_delete,
     agreement_save,
 )
 from localities.services.coordinators import (
@@ -26,11 +27,13 @@ from localities.services.coordinators import (
 from localities.services.locality import (
     LOCALITY_FIELDS,
     allowed_transitions,
+    locality_delete,
     locality_transition,
     locality_update,
 )
 from localities.services.meetings import (
     feedback_meeting_create,
+    feedback_meeting_delete,
     feedback_meeting_save,
     follow_up_action_delete,
     follow_up_action_mark_done,
@@ -67,12 +70,14 @@ __all__ = [
     "access_request_decline",
     "access_request_note_update",
     "agreement_create",
+    "agreement_delete",
     "agreement_save",
     "allowed_transitions",
     "coordinator_end",
     "coordinator_save",
     "coordinator_start",
     "feedback_meeting_create",
+    "feedback_meeting_delete",
     "feedback_meeting_save",
     "follow_up_action_delete",
     "follow_up_action_mark_done",
@@ -83,6 +88,7 @@ __all__ = [
     "invitation_create",
     "invitation_link",
     "invitations_purge_expired",
+    "locality_delete",
     "locality_transition",
     "locality_update",
     "milestone_correct",

@@ -50,3 +50,10 @@ def agreement_save(*, actor, agreement: LocalityAgreement) -> LocalityAgreement:
         raise ValueError("an agreement is filed with agreement_create, which checks its document")
     history.save(agreement, actor=actor, reason="edited")
     return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, actor: User | None, agreement: LocalityAgreement) -> None:
+    """Staff remove an agreement filed by mistake in the admin; its history keeps it and who removed it."""
+    require_staff(actor)
+    history.delete(agreement, actor=actor, reason="deleted")

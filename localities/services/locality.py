@@ -159,3 +159,16 @@ def locality_transition(
     change.full_clean()
     change.save()
     return change
+
+
+@transaction.atomic
+def locality_delete(*, actor: User | None, locality: Locality) -> None:
+    """Staff remove a locality added by mistake. One with partners or reports is refused (they hold the
+    network's history and the statistics): its status records that it ended instead."""
+    require_staff(actor)
+    if locality.partners.exists() or locality.reports.exists():
+        raise ValidationError(
+            _("%(locality)s has partners or reports and cannot be deleted. Move it to the status “%(ended)s” instead.")
+            % {"locality": locality, "ended": S.ENDED.label}
+        )
+    history.delete(locality, actor=actor, reason="deleted")

@@ -58,6 +58,16 @@ def feedback_meeting_create(
 
 
 @transaction.atomic
+def feedback_meeting_delete(*, actor: User | None, meeting: FeedbackMeeting) -> None:
+    """Staff remove a meeting recorded by mistake, with its follow-up actions; the history keeps each with who
+    removed it."""
+    require_staff(actor)
+    for action in meeting.actions.all():
+        history.delete(action, actor=actor, reason="deleted")
+    history.delete(meeting, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def follow_up_action_save(*, actor, action: FollowUpAction) -> FollowUpAction:
     """Staff add a follow-up action to a meeting or change its description, owner or due date (whether it is
     done moves only through `follow_up_action_mark_done`)."""

@@ -729,3 +729,13 @@ def test_moving_a_pilots_start_in_the_admin_moves_its_open_milestones_and_checks
     response = staff_client.post(url, {"planned_start_on": "2026-10-01", "version": opened, **inline})
     assert response.status_code == 200
     assert Pilot.objects.get(pk=pilot.pk).planned_start_on == datetime.date(2026, 9, 8)
+
+
+def test_a_history_page_shows_a_past_version_without_offering_to_revert(staff_client, staff):
+    """A revert would save the old row past the services (their checks, reason and version)."""
+    locality = LocalityFactory(staff_notes="Alku")
+    services.locality_update(actor=staff, locality=locality, staff_notes="Uusi")
+    record = locality.history.earliest()
+    url = reverse("admin:localities_locality_simple_history", args=[locality.pk, record.history_id])
+    response = staff_client.get(url)
+    assert response.status_code == 200 and response.context["revert_disabled"]

@@ -2,13 +2,15 @@ import datetime
 
 import pytest
 import tablib
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from networks import services
 from networks.admin import PartnerResource
 from networks.models import ContactPerson, Partner
+from stats.models import VenueFigure
 from tests.networks.factories import ContactPersonFactory, PartnerFactory
+from tests.stats.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +258,43 @@ def test_a_coordinator_cannot_remove_another_localitys_contact_through_the_servi
     with pytest.raises(PermissionDenied):
         services.contact_delete(actor=coordinator, contact=contact)
     assert ContactPerson.objects.filter(pk=contact.pk).exists()
+
+
+def _partner_history(pk):
+    record = Partner.history.filter(id=pk).latest()
+    return record.history_type, record.history_user, record.history_change_reason
+
+
+def test_a_partner_deleted_on_its_admin_page_or_in_bulk_is_recorded_with_its_contacts(staff_client, staff, locality):
+    on_page, first, second = PartnerFactory.create_batch(3, locality=locality)
+    contact = ContactPersonFactory(partner=on_page)
+    response = staff_client.post(reverse("admin:networks_partner_delete", args=[on_page.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("admin:networks_partner_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Partner.objects.filter(pk__in=[on_page.pk, first.pk, second.pk]).exists()
+    for partner in (on_page, first, second):
+        assert _partner_history(partner.pk) == ("-", staff, "deleted")
+    record = ContactPerson.history.filter(id=contact.pk).latest()
+    assert (record.history_type, record.history_user, record.history_change_reason) == ("-", staff, "deleted")
+
+
+def test_a_partner_named_in_a_report_is_not_deleted(staff_client, staff, locality):
+    """As before: the admin's delete page names the report's rows that hold it; the service refuses too."""
+    partner = PartnerFactory(locality=locality)
+    VenueFigure.objects.create(report=ReportFactory(locality=locality), partner=partner, sector=partner.sector)
+    response = staff_client.post(reverse("admin:networks_partner_delete", args=[partner.pk]), {"post": "yes"})
+    assert response.status_code == 200 and response.context["protected"]
+    with pytest.raises(ValidationError, match="End the partnership instead"):
+        services.partner_delete(actor=staff, partner=partner)
+    assert Partner.objects.filter(pk=partner.pk).exists()
+
+
+def test_a_coordinator_cannot_delete_another_localitys_partner_through_the_service(coordinator, other_locality):
+    partner = PartnerFactory(locality=other_locality)
+    with pytest.raises(PermissionDenied):
+        services.partner_delete(actor=coordinator, partner=partner)
+    assert Partner.objects.filter(pk=partner.pk).exists()
