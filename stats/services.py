@@ -14,6 +14,7 @@ Coordinators fill in and submit; only staff approve, return and reopen. What may
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -300,7 +301,9 @@ def report_findings(
     totals and name only the network's partners); False: each value on its own, as a draft may be. `previous`:
     the report a year earlier when the caller has it already (None: there is none); `network`: the report's
     partners when the caller has them already."""
-    values = data if data is not None else {name: getattr(report, name) for name in (*FIGURES, "venues")}
+    values: Mapping[str, Any] = (
+        data if data is not None else {name: getattr(report, name) for name in (*FIGURES, "venues")}
+    )
     figures = {name: values.get(name) for name in FIGURES}
     if previous is SAVED_PREVIOUS:
         previous_values = previous_figures(report)
