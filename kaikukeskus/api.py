@@ -204,13 +204,16 @@ class OpenDataListView(OpenData, generics.ListAPIView):
     whatever the format, so that an error is never read as data. OPTIONS takes any query: a browser's preflight
     must not fail before the request it announces can be told what is wrong.
 
-    The unfiltered CSV is written to a file once per public data version and day, then served from it
-    (`whole_csv_response`); a filtered one is rendered."""
+    With `csv_file_per_version`, the unfiltered CSV is written to a file once per public data version and day,
+    then served from it (`whole_csv_response`); a filtered one is rendered."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     content_negotiation_class = OpenDataNegotiation
     query_class: type[serializers.Serializer] = ListQuery
     csv_filename = ""
+    # The unfiltered CSV depends on the public data and the day alone (not on the request's host, say): it is
+    # written to a file once per version and served from it (`whole_csv_response`).
+    csv_file_per_version = False
 
     def initial(self, request, *args, **kwargs):
         self.query = {} if request.method == "OPTIONS" else validated_query(self.query_class, request.query_params)
@@ -232,7 +235,8 @@ class OpenDataListView(OpenData, generics.ListAPIView):
     def is_whole_csv(self) -> bool:
         """CSV of the unfiltered list: nothing in the query but what the CSV ignores (the format, pages)."""
         return (
-            self.request.accepted_renderer.format == CSVRenderer.format
+            self.csv_file_per_version
+            and self.request.accepted_renderer.format == CSVRenderer.format
             and not self.kwargs
             and set(self.query) <= set(PagedQuery().fields)
         )
