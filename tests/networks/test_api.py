@@ -126,6 +126,9 @@ def test_head_and_options_answer_and_writes_are_refused(client, locality):
     PartnerFactory(locality=locality)
     head = client.head(URL)
     assert (head.status_code, head.content) == (200, b"")
+    csv_head = client.head(URL, {"format": "csv"})  # the CSV's file: its length, no body
+    assert (csv_head.status_code, csv_head.getvalue()) == (200, b"")
+    assert int(csv_head["Content-Length"]) == len(client.get(URL, {"format": "csv"}).getvalue())
     assert client.options(URL)["Access-Control-Allow-Origin"] == "*"
     before = list(Partner.objects.values_list("pk", "name"))
     for method in (client.post, client.put, client.patch, client.delete):
