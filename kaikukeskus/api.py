@@ -6,11 +6,15 @@ An app adds an endpoint with a serializer (its field list, the one place), an `O
 filters, a `query_class` (its query parameters, the one place: documented in the schema and checked on every
 request, so that whatever the schema forbids answers 400)."""
 
-import csv
 import io
 import threading
+from collections.abc import Iterable, Iterator
 
+from django.conf import settings
+from django.http import FileResponse
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.renderers import (
     OpenApiJsonRenderer,
@@ -28,6 +32,8 @@ from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from kaikukeskus import open_data_files, public_cache
+from kaikukeskus.open_data_files import write_csv
 from kaikukeskus.spreadsheets import neutralise_cell
 
 
@@ -58,11 +64,14 @@ class CSVRenderer(BaseRenderer):
         fields = list(view.get_serializer().fields)
         rows = data["results"] if isinstance(data, dict) else data
         output = io.StringIO()
-        writer = csv.writer(output)
-        writer.writerow(fields)
-        writer.writerows([_csv_value(row.get(field)) for field in fields] for row in rows)
+        write_csv(output, fields=fields, rows=csv_row_values(fields, rows))
         renderer_context["response"]["Content-Disposition"] = f'attachment; filename="{view.get_csv_filename()}.csv"'
         return output.getvalue().encode(self.charset)
+
+
+def csv_row_values(fields: list[str], rows: Iterable[dict]) -> Iterator[list]:
+    """Each serialized row as the CSV's cells, in the order of `fields`."""
+    return ([_csv_value(row.get(field)) for field in fields] for row in rows)
 
 
 class CountedList(BasePagination):
@@ -193,12 +202,18 @@ class OpenDataListView(OpenData, generics.ListAPIView):
     the data set, not page 1 of it. The query is checked against `query_class` first (a `PagedQuery` with `Pages`):
     400 for what the schema forbids. Errors (400; 404 for an unknown filter value, a page out of range) are JSON
     whatever the format, so that an error is never read as data. OPTIONS takes any query: a browser's preflight
-    must not fail before the request it announces can be told what is wrong."""
+    must not fail before the request it announces can be told what is wrong.
+
+    With `csv_file_per_version`, the unfiltered CSV is written to a file once per public data version and day,
+    then served from it (`whole_csv_response`); a filtered one is rendered."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     content_negotiation_class = OpenDataNegotiation
     query_class: type[serializers.Serializer] = ListQuery
     csv_filename = ""
+    # The unfiltered CSV depends on the public data and the day alone (not on the request's host, say): it is
+    # written to a file once per version and served from it (`whole_csv_response`).
+    csv_file_per_version = False
 
     def initial(self, request, *args, **kwargs):
         self.query = {} if request.method == "OPTIONS" else validated_query(self.query_class, request.query_params)
@@ -211,6 +226,52 @@ class OpenDataListView(OpenData, generics.ListAPIView):
         if self.request.accepted_renderer.format == CSVRenderer.format:
             return None
         return super().paginate_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        if self.is_whole_csv():
+            return self.whole_csv_response()
+        return super().list(request, *args, **kwargs)
+
+    def is_whole_csv(self) -> bool:
+        """CSV of the unfiltered list: nothing in the query but what the CSV ignores (the format, pages)."""
+        return (
+            self.csv_file_per_version
+            and self.request.accepted_renderer.format == CSVRenderer.format
+            and not self.kwargs
+            and set(self.query) <= set(PagedQuery().fields)
+        )
+
+    def whole_csv_response(self) -> FileResponse:
+        """The unfiltered CSV from its file of the current public data version (`open_data_files`), written by the
+        first request that asks for it: the same bytes the renderer makes, with rows read from the database in
+        chunks so that memory stays flat however many there are."""
+        stem = self.get_csv_filename()
+        version = public_cache.data_version()
+        folder = open_data_files.folder(version)
+        name = open_data_files.file_name(folder=folder, stem=stem)
+        try:
+            file = open_data_files.open_file(name=name, write=self._write_whole_csv)
+        except FileNotFoundError:  # removed between writing and opening by a request of a newer version
+            file = open_data_files.open_file(name=name, write=self._write_whole_csv)
+        response = FileResponse(
+            file, as_attachment=True, filename=f"{stem}.csv", content_type=f"{CSVRenderer.media_type}; charset=utf-8"
+        )
+        response["ETag"] = f'"{name.removeprefix(open_data_files.ROOT + "/").replace("/", "-")}"'
+        response["Last-Modified"] = http_date(version.last_modified)
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}"
+        conditional = get_conditional_response(
+            self.request._request, etag=response["ETag"], last_modified=version.last_modified, response=response
+        )
+        if conditional is not response:
+            file.close()
+        return conditional
+
+    def _write_whole_csv(self, out) -> None:
+        serializer = self.get_serializer()
+        fields = list(serializer.fields)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = (serializer.to_representation(row) for row in queryset.iterator(chunk_size=2000))
+        write_csv(out, fields=fields, rows=csv_row_values(fields, rows))
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

@@ -39,6 +39,7 @@ class LocalityList(OpenDataListView):
     serializer_class = LocalitySerializer
     pagination_class = CountedList
     csv_filename = "kaikukortti-localities"
+    csv_file_per_version = True
 
     def get_queryset(self):
         return selectors.public_localities_with_codes()

@@ -80,6 +80,7 @@ class MaterialList(OpenDataListView):
     serializer_class = MaterialSerializer
     pagination_class = CountedList
     csv_filename = "kaikukortti-materials"
+    # Not `csv_file_per_version`: the links are built from the request's host.
 
     def get_queryset(self):
         # The API is anonymous (settings.REST_FRAMEWORK): the visibility rule gives the public materials only.

@@ -49,6 +49,7 @@ class VenueList(OpenDataListView):
     serializer_class = VenueSerializer
     pagination_class = Pages
     query_class = VenueQuery
+    csv_file_per_version = True
 
     def get_queryset(self):
         return selectors.public_venues(locality=self.locality).order_by("name", "pk")

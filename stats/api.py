@@ -88,6 +88,7 @@ class NationalYearList(OpenDataListView):
     serializer_class = NationalYearSerializer
     pagination_class = CountedList
     csv_filename = "kaikukortti-statistics-national"
+    csv_file_per_version = True
 
     def get_queryset(self):
         return selectors.published_years()
@@ -104,6 +105,7 @@ class LocalityYearList(OpenDataListView):
     serializer_class = LocalityYearSerializer
     pagination_class = Pages
     query_class = LocalityYearQuery
+    csv_file_per_version = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

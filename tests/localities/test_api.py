@@ -82,7 +82,7 @@ def test_api_csv_has_codes_in_one_cell_and_neutralised_formulas(client):
     response = client.get(URL, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="kaikukortti-localities.csv"'
-    text = response.content.decode()
+    text = response.getvalue().decode()
     assert text.splitlines()[0] == CSV_HEADER
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["slug"] == "kajaani"

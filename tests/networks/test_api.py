@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from kaikukeskus.api import Pages
@@ -24,7 +25,7 @@ CSV_COLUMNS = CSV_HEADER.split(",")
 
 def csv_rows(response) -> tuple[str, list[dict]]:
     """The header line as sent, and the rows."""
-    text = response.content.decode()
+    text = response.getvalue().decode()
     return text.splitlines()[0], list(csv.DictReader(io.StringIO(text)))
 
 
@@ -125,6 +126,9 @@ def test_head_and_options_answer_and_writes_are_refused(client, locality):
     PartnerFactory(locality=locality)
     head = client.head(URL)
     assert (head.status_code, head.content) == (200, b"")
+    csv_head = client.head(URL, {"format": "csv"})  # the CSV's file: its length, no body
+    assert (csv_head.status_code, csv_head.getvalue()) == (200, b"")
+    assert int(csv_head["Content-Length"]) == len(client.get(URL, {"format": "csv"}).getvalue())
     assert client.options(URL)["Access-Control-Allow-Origin"] == "*"
     before = list(Partner.objects.values_list("pk", "name"))
     for method in (client.post, client.put, client.patch, client.delete):
@@ -135,3 +139,65 @@ def test_head_and_options_answer_and_writes_are_refused(client, locality):
 
 def test_url_name_is_kept(client):
     assert reverse("networks-api:venues") == URL
+
+
+# --- The whole CSV, written once per public data version (kaikukeskus/open_data_files.py) ----------------------
+
+
+def _tricky_venues(locality) -> None:
+    PartnerFactory(locality=locality, name='=HYPERLINK("x")', address="Katu 1,\nA 2", parent_organisation="")
+    PartnerFactory(locality=locality, name='Åbo "svenska" teatern', website="", category="")
+    PartnerFactory(locality=locality, name="Kohde ääkköset", offer_en="+ tax; -10 %")
+
+
+def test_whole_csv_from_its_file_is_byte_for_byte_the_rendered_one(client, locality):
+    """The one locality's list is rendered as before (a filter); with every venue in that locality the whole
+    list, served from its file, must be the same bytes."""
+    _tricky_venues(locality)
+    rendered = client.get(URL, {"locality": locality.slug, "format": "csv"})
+    served = client.get(URL, {"format": "csv"})
+    assert served.streaming and not rendered.streaming
+    assert served.getvalue() == rendered.content
+    assert served["Content-Type"] == rendered["Content-Type"] == "text/csv; charset=utf-8"
+    assert served["Content-Disposition"] == 'attachment; filename="kaikukortti-venues.csv"'
+    assert served["Access-Control-Allow-Origin"] == "*"
+    # The CSV ignores pages, as before: the same file.
+    assert client.get(URL, {"format": "csv", "page": 3, "page_size": 5}).getvalue() == rendered.content
+
+
+def test_whole_csv_is_written_once_per_data_version(client, locality, django_assert_num_queries):
+    PartnerFactory.create_batch(3, locality=locality)
+    first = client.get(URL, {"format": "csv"})
+    content = first.getvalue()
+    assert content.count(b"\r\n") == 4  # the header and 3 venues
+    with django_assert_num_queries(0):  # no partner rows read: the version is known, the file is there
+        second = client.get(URL, {"format": "csv"})
+        assert second.getvalue() == content
+    assert second["ETag"] == first["ETag"]
+    with django_assert_num_queries(0):
+        assert client.get(URL, {"format": "csv"}, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+    PartnerFactory(locality=locality, name="Uusi")  # public data changes: a new version, a new file
+    third = client.get(URL, {"format": "csv"})
+    assert third["ETag"] != first["ETag"]
+    assert "Uusi" in {row["name"] for row in csv_rows(third)[1]}
+    folders, _files = default_storage.listdir("open-data")
+    assert [name for folder in folders for name in default_storage.listdir(f"open-data/{folder}")[1]] == [
+        "kaikukortti-venues-fi.csv"
+    ]  # the older version's file is removed
+
+
+def test_whole_csv_file_is_renamed_into_place_on_disk(client, locality, settings, tmp_path):
+    """On disk the file is written under a temporary name and renamed, so a download never reads half of it; the
+    older version's folder goes when a new one is written."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.MEDIA_ROOT = tmp_path
+    _tricky_venues(locality)
+    rendered = client.get(URL, {"locality": locality.slug, "format": "csv"}).content
+    assert client.get(URL, {"format": "csv"}).getvalue() == rendered
+    (old,) = (tmp_path / "open-data").iterdir()
+    assert [path.name for path in old.iterdir()] == ["kaikukortti-venues-fi.csv"]
+    PartnerFactory(locality=locality)
+    assert len(csv_rows(client.get(URL, {"format": "csv"}))[1]) == 4
+    (new,) = (tmp_path / "open-data").iterdir()
+    assert new != old and [path.name for path in new.iterdir()] == ["kaikukortti-venues-fi.csv"]

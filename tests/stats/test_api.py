@@ -130,7 +130,7 @@ def test_national_as_csv(client, published_2025):
     response = client.get(NATIONAL, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="kaikukortti-statistics-national.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == NATIONAL_FIELDS
     last = dict(zip(rows[0], rows[-1], strict=True))
     assert last["year"] == "2025" and last["cards_registered"] == "333"
