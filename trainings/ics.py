@@ -8,10 +8,11 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from kaikukeskus.mail import site_url
 
 PRODID = "-//Kaikukeskus//Kaikukortti portal//FI"
 
@@ -34,9 +35,7 @@ def registration_calendar(registration, *, cancelled: bool = False) -> bytes:
         if registration.sees_online_link:
             description.append(_("Join online: %(link)s") % {"link": training.online_link})
         # The training's public page, not the registration's signed link: a calendar entry is often shared.
-        with translation.override(registration.language):
-            page = settings.SITE_URL + reverse("trainings:detail", kwargs={"pk": training.pk})
-        description.append(page)
+        description.append(site_url("trainings:detail", language=registration.language, kwargs={"pk": training.pk}))
         event.add("description", "\n\n".join(part for part in description if part))
         location = training.place if training.is_on_site else ""
         if registration.sees_online_link and not location:

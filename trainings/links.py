@@ -7,8 +7,8 @@ import hashlib
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from django.utils import translation
+
+from kaikukeskus.mail import site_url
 
 SALT = "trainings.registration-link"
 
@@ -34,6 +34,8 @@ def registration_from_token(token: str, *, queryset):
 
 
 def manage_url(registration, *, language: str | None = None) -> str:
-    with translation.override(language or registration.language):
-        path = reverse("trainings:registration-manage", kwargs={"token": registration_token(registration)})
-    return settings.SITE_URL + path
+    return site_url(
+        "trainings:registration-manage",
+        language=language or registration.language,
+        kwargs={"token": registration_token(registration)},
+    )
