@@ -459,7 +459,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Material files (materials/validators.py): the guideline's slide deck with images is the largest we expect.
+# Material files (kaikukeskus/uploads.py): the guideline's slide deck with images is the largest we expect.
 MATERIALS_MAX_UPLOAD_SIZE = env.int("MATERIALS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 
 # --- Logging ----------------------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.html import escape
 
+from kaikukeskus import uploads
 from kaikukeskus.demo import DemoContext, coordinator_email
-from materials import services, validators
+from materials import services
 from materials.models import (
     Consultation,
     ConsultationComment,
@@ -256,7 +257,7 @@ def _docx(text: str) -> bytes:
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/word/document.xml" ContentType="{validators.OOXML_MAIN["docx"]}"/></Types>'
+        f'<Override PartName="/word/document.xml" ContentType="{uploads.OOXML_MAIN["docx"]}"/></Types>'
     )
     rels = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -353,7 +354,7 @@ def _version(context: DemoContext, material: Material, row) -> MaterialVersion:
 def _file(context: DemoContext, version: MaterialVersion, language: str, fmt: str) -> None:
     content = _content(version.material, version, language, fmt)
     upload = SimpleUploadedFile(f"{version.material.slug}-{version.label}.{fmt}", content)
-    validators.validate_upload(upload)
+    uploads.validate_upload(upload)
     material_file = MaterialFile(version=version, language=language, uploaded_by=context.staff)
     material_file.fill_from_upload(upload)
     material_file.file = upload

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kaikukeskus import uploads
 from kaikukeskus.locking import Versioned
 from kaikukeskus.validators import validate_reasonable_date
 from localities.models import (
@@ -24,7 +25,6 @@ from localities.models import (
     private_storage,  # a callable: migrations name it, not a machine's path
 )
 from localities.permissions import acts_as_national_staff, is_coordinator
-from materials import validators
 
 
 class Kind(models.TextChoices):
@@ -190,7 +190,7 @@ def material_file_upload_to(instance: "MaterialFile", filename: str) -> str:
 def safe_name(filename: str) -> str:
     """`Toimintamalli 2024 (final).PDF` → `toimintamalli-2024-final.pdf`: the base name only, slugged."""
     base = PurePath(filename.replace("\\", "/")).name
-    extension = validators.extension_of(base)
+    extension = uploads.extension_of(base)
     stem = slugify(base[: -len(extension) - 1] if extension else base)[:60] or "file"
     return f"{stem}.{extension}" if extension else stem
 
@@ -203,8 +203,8 @@ class MaterialFile(models.Model):
         upload_to=material_file_upload_to,
         storage=private_storage,
         max_length=255,
-        validators=[validators.validate_upload],
-        help_text=validators.HELP_TEXT,
+        validators=[uploads.validate_upload],
+        help_text=uploads.HELP_TEXT,
     )
     format = models.CharField(_("format"), max_length=10, editable=False)
     original_name = models.CharField(_("original file name"), max_length=200, blank=True, editable=False)
@@ -234,11 +234,11 @@ class MaterialFile(models.Model):
 
     @property
     def content_type(self) -> str:
-        return validators.CONTENT_TYPES[self.format]
+        return uploads.CONTENT_TYPES[self.format]
 
     @property
     def is_inline(self) -> bool:
-        return self.format in validators.INLINE_FORMATS
+        return self.format in uploads.INLINE_FORMATS
 
     def fill_from_upload(self, upload) -> None:
         """Format, size, SHA-256 and the original name from the uploaded file (read in chunks)."""
@@ -249,7 +249,7 @@ class MaterialFile(models.Model):
         upload.seek(0)
         self.sha256 = digest.hexdigest()
         self.size = upload.size
-        self.format = validators.normalised_format(upload.name)
+        self.format = uploads.normalised_format(upload.name)
         self.original_name = PurePath(upload.name.replace("\\", "/")).name[:200]
 
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import history, public_cache
+from kaikukeskus import history, public_cache, uploads
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
 from localities.models import Coordinator
 from localities.permissions import is_coordinator, require_staff
-from materials import selectors, validators
+from materials import selectors
 from materials.models import (
     Consultation,
     ConsultationComment,
@@ -106,13 +106,13 @@ def duplicate_of(*, material: Material, sha256: str, exclude_pk: int | None = No
 @transaction.atomic
 def material_file_add(*, actor: User | None, version: MaterialVersion, language: str, upload) -> MaterialFile:
     """Staff upload a file of a version in one language. The upload is checked (format, size, content: see
-    `materials.validators`) and a file that the material has already (same SHA-256) is refused with where it is.
+    `kaikukeskus.uploads`) and a file that the material has already (same SHA-256) is refused with where it is.
     Files of a draft or the current version only: superseded and withdrawn versions are history."""
     require_staff(actor)
     if version.status not in (Status.DRAFT, Status.PUBLISHED):
         raise ValidationError(_("Files can be added to a draft or the current version only."), code="version_closed")
     material_file = MaterialFile(version=version, language=language, file=upload, uploaded_by=actor)
-    validators.validate_upload(upload)
+    uploads.validate_upload(upload)
     material_file.fill_from_upload(upload)
     existing = duplicate_of(material=version.material, sha256=material_file.sha256)
     if existing is not None:

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "kaikukeskus"
 BASE = "localities"
-DOMAIN = ("networks", "stats", "materials", "trainings")
+DOMAIN = ("networks", "stats", "materials", "trainings", "communications", "support", "cooperation")
 APPS = (CORE, BASE, *DOMAIN)
 
 # The composition root wires the apps together (as INSTALLED_APPS does by name): it may import any of them.

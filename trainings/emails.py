@@ -3,7 +3,8 @@ outbox (kaikukeskus/mail.py) inside the service's transaction. A template's firs
 
 from django.utils import translation
 
-from kaikukeskus.mail import Attachment, send_later
+from kaikukeskus import ics as calendar_files
+from kaikukeskus.mail import send_later
 from trainings import ics, links
 from trainings.models import Registration
 
@@ -18,7 +19,6 @@ KINDS = (CONFIRMED, WAITLISTED, PROMOTED, REMINDER, CANCELLED, TRAINING_CANCELLE
 # The e-mails that add the event to the registrant's calendar, and those that take it away.
 CALENDAR_KINDS = {CONFIRMED, PROMOTED, REMINDER}
 CALENDAR_CANCEL_KINDS = {CANCELLED, TRAINING_CANCELLED}
-ICS_NAME = "kaikukortti.ics"
 
 
 def send_registration_email(registration: Registration, kind: str) -> bool:
@@ -36,11 +36,10 @@ def send_registration_email(registration: Registration, kind: str) -> bool:
         }
         attachments = []
         if kind in CALENDAR_KINDS:
-            calendar = ics.registration_calendar(registration)
-            attachments.append(Attachment(ICS_NAME, calendar, "text/calendar; method=PUBLISH"))
+            attachments.append(calendar_files.attachment(ics.registration_calendar(registration)))
         elif kind in CALENDAR_CANCEL_KINDS:
             calendar = ics.registration_calendar(registration, cancelled=True)
-            attachments.append(Attachment(ICS_NAME, calendar, "text/calendar; method=CANCEL"))
+            attachments.append(calendar_files.attachment(calendar, cancelled=True))
     send_later(
         to=registration.email,
         template=f"trainings/email/{kind}.txt",

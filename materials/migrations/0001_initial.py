@@ -5,7 +5,7 @@ import localities.models
 import django.db.models.deletion
 import django.utils.timezone
 import materials.models
-import materials.validators
+import kaikukeskus.uploads
 import pathlib
 import simple_history.models
 from django.conf import settings
@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English'), ('fi-plain', 'Plain Finnish'), ('other', 'Other language')], max_length=10, verbose_name='language')),
-                ('file', models.FileField(help_text='PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, PNG, JPEG, SVG or ZIP.', max_length=255, storage=localities.models.private_storage, upload_to=materials.models.material_file_upload_to, validators=[materials.validators.validate_upload], verbose_name='file')),
+                ('file', models.FileField(help_text='PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, PNG, JPEG, SVG or ZIP.', max_length=255, storage=localities.models.private_storage, upload_to=materials.models.material_file_upload_to, validators=[kaikukeskus.uploads.validate_upload], verbose_name='file')),
                 ('format', models.CharField(editable=False, max_length=10, verbose_name='format')),
                 ('original_name', models.CharField(blank=True, editable=False, max_length=200, verbose_name='original file name')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),
@@ -278,7 +278,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('language', models.CharField(choices=[('fi', 'Finnish'), ('sv', 'Swedish'), ('en', 'English'), ('fi-plain', 'Plain Finnish'), ('other', 'Other language')], max_length=10, verbose_name='language')),
-                ('file', models.TextField(help_text='PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, PNG, JPEG, SVG or ZIP.', max_length=255, validators=[materials.validators.validate_upload], verbose_name='file')),
+                ('file', models.TextField(help_text='PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, PNG, JPEG, SVG or ZIP.', max_length=255, validators=[kaikukeskus.uploads.validate_upload], verbose_name='file')),
                 ('format', models.CharField(editable=False, max_length=10, verbose_name='format')),
                 ('original_name', models.CharField(blank=True, editable=False, max_length=200, verbose_name='original file name')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from materials.validators import CONTENT_TYPES, OOXML_MAIN
+from kaikukeskus.uploads import CONTENT_TYPES, OOXML_MAIN
 
 OOXML_MAIN_PART = {"docx": "word/document.xml", "pptx": "ppt/presentation.xml", "xlsx": "xl/workbook.xml"}
 

@@ -1,4 +1,5 @@
-"""Checks for uploaded material files (DESIGN §5: "uploads are checked by extension, content and size").
+"""Checks for uploaded files: material files and every other upload (DESIGN §5: "uploads are checked by
+extension, content and size"). One rule set, so that a new kind of attachment takes these checks, not a copy.
 
 - An allowlist of formats by extension: PDF, DOCX, PPTX, XLSX, ODT, ODS, ODP, PNG, JPEG, SVG and ZIP.
 - The content must be what the extension says, by its first bytes (magic numbers) and, for the formats that are

@@ -11,7 +11,7 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from materials import validators
+from kaikukeskus import uploads
 from materials.models import safe_name
 from tests.materials.files import (
     RawMember,
@@ -31,9 +31,15 @@ SVG = (
 )
 
 
+@pytest.fixture
+def default_language() -> str:
+    """The checks are tested in English, their msgids."""
+    return "en"
+
+
 def codes(name: str, content: bytes) -> list[str]:
     try:
-        validators.validate_upload(upload(name, content))
+        uploads.validate_upload(upload(name, content))
     except ValidationError as error:
         return [e.code for e in error.error_list]
     return []
@@ -96,7 +102,7 @@ def test_an_oversized_file_is_refused(settings):
     content = pdf_bytes("x" * 2000)
     assert codes("ohje.pdf", content) == ["file_too_large"]
     with pytest.raises(ValidationError, match="The limit is"):
-        validators.validate_upload(upload("ohje.pdf", content))
+        uploads.validate_upload(upload("ohje.pdf", content))
 
 
 ZEROS_CRC = zlib.crc32(b"\x00" * 1024 * 1024)
@@ -153,7 +159,7 @@ def test_an_archive_whose_header_overstates_its_size_is_refused_as_broken():
 
 def test_a_16_gib_bomb_is_read_only_up_to_the_budget_in_bounded_time_and_memory(monkeypatch):
     """16 GiB behind a 16 MB archive that says 1 KB: reading stops at the first byte over the budget."""
-    monkeypatch.setattr(validators, "ZIP_MAX_UNCOMPRESSED", 8 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "ZIP_MAX_UNCOMPRESSED", 8 * 1024 * 1024)
     content = raw_zip(RawMember("zeros.bin", deflated_zeros(16 * 1024), 1024))
     tracemalloc.start()
     started = time.monotonic()
@@ -181,7 +187,7 @@ def test_a_bomb_inside_an_archive_is_refused():
 def test_archives_inside_archives_count_against_one_budget(monkeypatch):
     """Each inner archive is modest; together they are over the upload's budget (an inner archive's bytes count,
     and so does what it expands to: unpacking both takes that much room)."""
-    monkeypatch.setattr(validators, "ZIP_MAX_UNCOMPRESSED", 5 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "ZIP_MAX_UNCOMPRESSED", 5 * 1024 * 1024)
     text = random.Random(15).randbytes(1024 * 1024)  # 1 MiB that does not compress
     inner = zip_bytes({"a.bin": text})
     assert codes("paketti.zip", zip_bytes({"1.zip": inner, "2.zip": inner})) == []
@@ -191,7 +197,7 @@ def test_archives_inside_archives_count_against_one_budget(monkeypatch):
 def test_archives_nested_too_deep_are_refused_and_a_document_in_an_archive_passes():
     content = zip_bytes({"ohje.docx": ooxml_bytes("docx"), "ohje.pdf": pdf_bytes()})
     assert codes("paketti.zip", content) == []
-    for level in range(validators.ZIP_MAX_NESTING):
+    for level in range(uploads.ZIP_MAX_NESTING):
         content = zip_bytes({f"{level}.zip": content})
     assert codes("paketti.zip", content) == ["zip_nested"]
 
@@ -206,7 +212,7 @@ def test_password_protected_and_unusually_packed_archives_are_refused():
 
 
 def test_a_central_directory_too_large_to_parse_is_refused_before_it_is_parsed(monkeypatch):
-    monkeypatch.setattr(validators, "ZIP_MAX_DIRECTORY", 100)
+    monkeypatch.setattr(uploads, "ZIP_MAX_DIRECTORY", 100)
     monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", None)  # parsing it would fail the test
     assert codes("paketti.zip", zip_bytes({f"{n}.txt": b"x" for n in range(4)})) == ["zip_too_many"]
 
@@ -217,7 +223,7 @@ def test_an_archive_whose_members_climb_out_is_refused():
 
 
 def test_an_archive_with_too_many_members_is_refused(monkeypatch):
-    monkeypatch.setattr(validators, "ZIP_MAX_MEMBERS", 3)
+    monkeypatch.setattr(uploads, "ZIP_MAX_MEMBERS", 3)
     assert codes("paketti.zip", zip_bytes({f"{n}.txt": b"x" for n in range(4)})) == ["zip_too_many"]
 
 
