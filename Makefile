@@ -44,7 +44,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-APPS := localities networks stats materials trainings
+APPS := localities networks stats materials trainings communications support cooperation
 # Each app keeps its own catalogue in <app>/locale; kaikukeskus/ and templates/ use locale/. django-admin
 # without settings writes to the catalogue of the folder it runs in (README: translations).
 messages: install ## update the translation catalogues and compile them (needs GNU gettext)

@@ -13,6 +13,9 @@ STAFF_APPS = (
     "stats",
     "materials",
     "trainings",
+    "communications",
+    "support",
+    "cooperation",
     "mfa",
     "account",
     "post_office",  # the outbox: staff see failed e-mails and requeue them

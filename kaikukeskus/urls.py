@@ -41,5 +41,8 @@ urlpatterns += i18n_patterns(
     path("", include("stats.urls")),
     path("", include("trainings.urls")),
     path("", include("materials.urls")),
+    path("", include("communications.urls")),
+    path("", include("support.urls")),
+    path("", include("cooperation.urls")),
     prefix_default_language=False,
 )
