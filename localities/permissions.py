@@ -10,10 +10,14 @@
 - What the public sees: `public_locality_or_404(slug=)`: piloting and permanent localities only.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -30,6 +34,24 @@ def _is_signed_in(user) -> bool:
 def acts_as_national_staff(user) -> bool:
     """`user.acts_as_national_staff` for any user object, anonymous ones included."""
     return _is_signed_in(user) and user.acts_as_national_staff
+
+
+def require_national_staff_or_404(user) -> None:
+    """A page for national staff answers 404 to everybody else, like anything outside one's scope."""
+    if not acts_as_national_staff(user):
+        raise Http404("staff only")
+
+
+def staff_page(view: Callable) -> Callable:
+    """Decorates a view of the staff workspace: a visitor is asked to sign in, anybody but national staff (with the
+    second factor) gets 404."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require_national_staff_or_404(request.user)
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
 
 
 def localities_for(user) -> QuerySet[Locality]:

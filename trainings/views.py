@@ -14,18 +14,12 @@ from kaikukeskus import pdf as pdf_files
 from kaikukeskus import ratelimit, spreadsheets
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.public_cache import public_page
-from localities.permissions import acts_as_national_staff
+from localities.permissions import require_national_staff_or_404
 from trainings import links, pdf, selectors, services
 from trainings.forms import AttendanceForm, CancelForm, RegistrationForm
 from trainings.models import Registration
 
 ARCHIVE_PAGE_SIZE = 20
-
-
-def _staff_only(request) -> None:
-    """Staff's pages answer 404 to everybody else, like anything outside one's scope."""
-    if not acts_as_national_staff(request.user):
-        raise Http404("staff only")
 
 
 # --- Public pages -----------------------------------------------------------------------------------------
@@ -181,7 +175,7 @@ def my_certificate(request, pk: int):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk: int):
-    _staff_only(request)
+    require_national_staff_or_404(request.user)
     training = selectors.training_for_staff_or_404(pk=pk)
     form = AttendanceForm(request.POST or None, training=training)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +202,7 @@ def attendance(request, pk: int):
 @never_cache
 @require_safe
 def participants_pdf(request, pk: int):
-    _staff_only(request)
+    require_national_staff_or_404(request.user)
     training = selectors.training_for_staff_or_404(pk=pk)
     content = pdf.participant_list(training, list(selectors.participants(training=training)))
     return pdf_files.response(content, filename=f"participants-{training.pk}.pdf")
@@ -217,7 +211,7 @@ def participants_pdf(request, pk: int):
 @login_required
 @require_safe
 def coverage(request):
-    _staff_only(request)
+    require_national_staff_or_404(request.user)
     return render(request, "trainings/coverage.html", {"localities": selectors.coverage()})
 
 
@@ -226,7 +220,7 @@ def coverage(request):
 @require_safe
 def coverage_export(request, file_format: str):
     """The coverage table as CSV or XLSX: one row per coordinator, with the locality's untrained sides."""
-    _staff_only(request)
+    require_national_staff_or_404(request.user)
     header = [
         _("Locality"),
         _("Coordinator"),
