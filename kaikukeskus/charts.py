@@ -1,5 +1,5 @@
-"""Charts of the public statistics as server-rendered SVG: no JavaScript, nothing from a CDN, nothing inline that
-the CSP would block (colours come from classes in stats/stats.css).
+"""Charts as server-rendered SVG (the public statistics; the outreach coverage in localities): no JavaScript,
+nothing from a CDN, nothing inline that the CSP would block (colours come from classes in the apps' CSS).
 
 Here is only the geometry; the templates (`stats/includes/chart_*.html`) draw it, with the numbers in the
 reader's format. Each chart is an image (`role="img"`) with a title and a description, and each page shows the
