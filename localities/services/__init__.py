@@ -39,6 +39,13 @@ from localities.services.meetings import (
     follow_up_action_mark_done,
     follow_up_action_save,
 )
+from localities.services.outreach import (
+    interest_contacts_erase,
+    interest_submit,
+    interest_throttle,
+    prospect_assign_owner,
+    prospect_mark_lost,
+)
 from localities.services.pilots import (
     AlreadyDoneError,
     milestone_correct,
@@ -83,6 +90,9 @@ __all__ = [
     "follow_up_action_mark_done",
     "follow_up_action_save",
     "hash_token",
+    "interest_contacts_erase",
+    "interest_submit",
+    "interest_throttle",
     "invitation_accept",
     "invitation_by_token",
     "invitation_create",
@@ -99,7 +109,9 @@ __all__ = [
     "overdue_reminders_send",
     "pilot_create",
     "pilot_reschedule",
+    "prospect_assign_owner",
     "prospect_contact_delete",
     "prospect_contact_log",
     "prospect_contact_update",
+    "prospect_mark_lost",
 ]
