@@ -43,7 +43,6 @@ from localities.services.outreach import (
     interest_contacts_erase,
     interest_submit,
     interest_throttle,
-    prospect_assign_owner,
     prospect_mark_lost,
 )
 from localities.services.pilots import (
@@ -109,7 +108,6 @@ __all__ = [
     "overdue_reminders_send",
     "pilot_create",
     "pilot_reschedule",
-    "prospect_assign_owner",
     "prospect_contact_delete",
     "prospect_contact_log",
     "prospect_contact_update",

@@ -303,18 +303,6 @@ def _tell(submission: InterestSubmission) -> None:
 
 
 @transaction.atomic
-def prospect_assign_owner(*, actor: User | None, locality: Locality, owner: User | None) -> Locality:
-    """Staff give a locality in the pipeline to a member of staff (or to nobody)."""
-    require_staff(actor)
-    if owner is not None and not User.objects.national_staff().filter(pk=owner.pk).exists():
-        raise ValidationError({"owner": _("The owner must be Kaikukeskus staff.")})
-    locality = Locality.objects.select_for_update().get(pk=locality.pk)
-    locality.owner = owner
-    history.save(locality, actor=actor, reason="owner")
-    return locality
-
-
-@transaction.atomic
 def prospect_mark_lost(
     *, actor: User | None, locality: Locality, reason: str, on: datetime.date | None = None
 ) -> Locality:
