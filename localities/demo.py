@@ -418,6 +418,8 @@ def _seed_access_request() -> None:
 # --- Outreach: interest submissions through /join/ and the pipeline's owners ---------------------------------
 
 OUTREACH_OWNER_EMAIL = "outreach@demo.kaikukortti.test"
+# The prospects that interest submissions made: no coordinator yet (they do not run the card).
+OUTREACH_SLUG_PREFIX = "prospect-"
 # municipality (fi), language, sector, sender, decision stage, days ago, the prospect's fate.
 DEMO_SUBMISSIONS = [
     ("Kokkola", "sv", "culture", ("Kerstin", "Kulturdirektör"), "motion", 12, "new"),
@@ -449,7 +451,7 @@ def _seed_outreach(context: DemoContext) -> None:
             locality = Locality.objects.create(
                 name_fi=municipality.name_fi,
                 name_sv=municipality.name_sv,
-                slug=f"prospect-{municipality.code}",
+                slug=f"{OUTREACH_SLUG_PREFIX}{municipality.code}",
                 county=municipality.county,
                 status=S.PROSPECT,
                 first_contact_on=sent_on,
