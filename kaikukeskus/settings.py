@@ -204,6 +204,16 @@ TRAININGS_LINK_MAX_AGE_DAYS = env.int("TRAININGS_LINK_MAX_AGE_DAYS", default=400
 # A visitor's registrations (no account) per client address and per e-mail address: (how many, in seconds).
 TRAININGS_REGISTRATIONS_PER_IP = (env.int("TRAININGS_REGISTRATIONS_PER_IP", default=5), 10 * 60)
 TRAININGS_REGISTRATIONS_PER_EMAIL = (3, 60 * 60)
+# Outreach (/join/): the interest form's limits per client address and per e-mail address (how many, in
+# seconds); who owns a new submission (an e-mail of national staff; empty: staff in turn, round robin); the next
+# step falls due this many working days after it; a prospect without a contact this many days is flagged; the
+# senders' contact details of prospects that never ran the card are erased after this many months.
+OUTREACH_SUBMISSIONS_PER_IP = (env.int("OUTREACH_SUBMISSIONS_PER_IP", default=5), 10 * 60)
+OUTREACH_SUBMISSIONS_PER_EMAIL = (3, 60 * 60)
+OUTREACH_OWNER_EMAIL = env.str("OUTREACH_OWNER_EMAIL", default="")
+OUTREACH_NEXT_STEP_WORKING_DAYS = 5
+OUTREACH_STALE_AFTER_DAYS = 30
+OUTREACH_ERASE_AFTER_MONTHS = 24
 
 # --- Languages and time -----------------------------------------------------------------------------------
 
@@ -404,6 +414,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-report-reminders": {
         "task": "stats.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Interest submissions of prospects that never ran the card: the sender's contact details go after 24 months.
+    "erase-old-interest-contacts": {
+        "task": "localities.tasks.erase_old_interest_contacts",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 

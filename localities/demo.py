@@ -14,10 +14,13 @@ from kaikukeskus.demo import DemoContext, coordinator_email, ensure_user
 from localities import services
 from localities.models import (
     Coordinator,
+    InterestSubmission,
     Locality,
     LocalityStatusChange,
     Municipality,
     Pilot,
+    ProspectClaim,
+    ProspectContact,
     Side,
     WellbeingServicesCounty,
 )
@@ -158,6 +161,7 @@ def seed(context: DemoContext) -> None:
             )
         context.say(f"Coordinator of {locality.name_fi}: {email}")
     _seed_pilots(context)
+    _seed_outreach(context)
     if context.scale > 1:
         _seed_national(context)
 
@@ -409,3 +413,93 @@ def _seed_access_request() -> None:
             side=Side.SOCIAL_HEALTH,
             reason="Siirryn hyvinvointialueen hyte-koordinaattoriksi, joka kattaa myös Nokian.",
         )
+
+
+# --- Outreach: interest submissions through /join/ and the pipeline's owners ---------------------------------
+
+OUTREACH_OWNER_EMAIL = "outreach@demo.kaikukortti.test"
+# The prospects that interest submissions made: no coordinator yet (they do not run the card).
+OUTREACH_SLUG_PREFIX = "prospect-"
+# municipality (fi), language, sector, sender, decision stage, days ago, the prospect's fate.
+DEMO_SUBMISSIONS = [
+    ("Kokkola", "sv", "culture", ("Kerstin", "Kulturdirektör"), "motion", 12, "new"),
+    ("Raasepori", "sv", "wellbeing", ("Johan", "Välfärdskoordinator"), "idea", 1, "new"),
+    ("Mäntsälä", "fi", "social_health", ("Sari", "Sosiaalityön johtaja"), "budget", 30, "pipeline"),
+    ("Kajaani", "en", "culture", ("Anna", "Cultural producer"), "idea", 5, "running"),
+    ("Ylöjärvi", "fi", "culture", ("Pekka", "Kulttuurijohtaja"), "board", 400, "lost"),
+]
+
+
+def _seed_outreach(context: DemoContext) -> None:
+    """Interest submissions in several states and languages: two new prospects (one with its next step overdue),
+    a contact on a locality preparing its pilot, one for a running locality, and a prospect lost with a reason.
+    Owners: the demo staff and a second member of staff in turn. Written directly (no e-mails from the demo)."""
+    today = timezone.localdate()
+    owners = [
+        context.staff,
+        ensure_user(context, email=OUTREACH_OWNER_EMAIL, first_name="Outi", last_name="Outreach", staff=True),
+    ]
+    for index, (name_fi, language, sector, (first_name, title), stage, days_ago, fate) in enumerate(DEMO_SUBMISSIONS):
+        municipality = Municipality.objects.get(name_fi=name_fi)
+        email = f"{first_name.lower()}@{municipality.code}.example.fi"
+        if InterestSubmission.objects.filter(email=email, municipality=municipality).exists() and not context.reset:
+            continue
+        owner = owners[index % 2]
+        sent_on = today - datetime.timedelta(days=days_ago)
+        locality = Locality.objects.filter(municipalities=municipality).order_by("pk").first()
+        if locality is None:
+            locality = Locality.objects.create(
+                name_fi=municipality.name_fi,
+                name_sv=municipality.name_sv,
+                slug=f"{OUTREACH_SLUG_PREFIX}{municipality.code}",
+                county=municipality.county,
+                status=S.PROSPECT,
+                first_contact_on=sent_on,
+                owner=owner,
+            )
+            locality.municipalities.add(municipality)
+        elif locality.owner_id is None and not locality.is_public:
+            Locality.objects.filter(pk=locality.pk).update(owner=owner)
+        running = locality.is_public
+        contact = None
+        if not running:
+            ProspectClaim.objects.get_or_create(municipality=municipality, defaults={"locality": locality})
+            contact = ProspectContact.objects.create(
+                locality=locality,
+                contacted_on=sent_on,
+                channel=ProspectContact.Channel.OTHER,
+                summary=f"Yhteydenottolomake ({language}): {municipality.name_fi}, {sector}.",
+                next_step="Vastaa yhteydenottoon",
+                next_step_on=sent_on + datetime.timedelta(days=7),  # 5 working days
+            )
+        submission = InterestSubmission.objects.create(
+            language=language,
+            municipality=municipality,
+            organisation=f"{municipality.name_fi} / {municipality.name_sv}",
+            sector=sector,
+            name=f"{first_name} Demo",
+            title=title,
+            email=email,
+            other_sector="not_yet",
+            decision_stage=stage,
+            message="",
+            consent=True,
+            outcome={
+                "running": InterestSubmission.Outcome.ALREADY_RUNNING,
+                "pipeline": InterestSubmission.Outcome.CONTACT_ADDED,
+            }.get(fate, InterestSubmission.Outcome.NEW_PROSPECT),
+            locality=locality,
+            contact=contact,
+            owner=owner,
+        )
+        InterestSubmission.objects.filter(pk=submission.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+        if fate == "lost" and locality.status == S.PROSPECT:
+            services.prospect_mark_lost(
+                actor=context.staff,
+                locality=locality,
+                reason="Lautakunta ei ottanut Kaikukorttia talousarvioon.",
+                on=sent_on + datetime.timedelta(days=60),
+            )
+    context.say("Interest submissions and the prospect pipeline seeded.")

@@ -1,12 +1,16 @@
+import re
+
+import phonenumbers
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukeskus.forms import ReasonableDateField
+from kaikukeskus.forms import HumanCheckMixin, ReasonableDateField
 from kaikukeskus.locking import VersionFormMixin
 from localities import selectors
-from localities.models import Locality, Region, Side, WellbeingServicesCounty
+from localities.models import InterestSubmission, Locality, Municipality, Region, Side, WellbeingServicesCounty
 
 
 class DateInput(forms.DateInput):
@@ -119,3 +123,163 @@ class LocalityTransitionForm(forms.Form):
         self.fields["to_status"].choices = [(value, Locality.Status(value).label) for value in allowed]
         for name in ("pilot_start_on", "pilot_end_on", "permanent_since", "ended_on"):
             self.fields[name].initial = getattr(locality, name)
+
+
+# --- Outreach: the interest form on /join/ ---------------------------------------------------------------
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MARKUP = re.compile(r"[<>{}\[\]]|https?://|www\.", re.IGNORECASE)
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+MAX_LINKS_IN_MESSAGE = 2
+
+
+def plain_line(value: str) -> None:
+    """A name, a title or an organisation: words, not markup, links or control characters."""
+    if CONTROL_CHARACTERS.search(value) or "\n" in value or "\r" in value:
+        raise forms.ValidationError(_("Remove the special characters."), code="control")
+    if MARKUP.search(value):
+        raise forms.ValidationError(_("Write plain text, without links or the characters < > { } [ ]."), code="markup")
+
+
+def plain_message(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise forms.ValidationError(_("Remove the special characters."), code="control")
+    if len(LINK.findall(value)) > MAX_LINKS_IN_MESSAGE:
+        raise forms.ValidationError(
+            _("The message may have at most %(count)s links.") % {"count": MAX_LINKS_IN_MESSAGE}, code="links"
+        )
+
+
+def plain_text(label, *, required=True, max_length=200, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=max_length, validators=[plain_line], **kwargs)
+
+
+class InterestForm(HumanCheckMixin, forms.Form):
+    """A municipality or a wellbeing services county asks to join (`services.interest_submit` decides what it
+    becomes). The municipality is typed by its Finnish or Swedish name (the page lists them for the browser to
+    suggest); a county is chosen instead when the county asks. Anybody sends it: the public forms' honeypot and
+    minimum fill time, and the view's limits per address."""
+
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        required=False,
+        max_length=100,
+        help_text=_("Its name in Finnish or Swedish. Leave empty when a wellbeing services county asks."),
+        widget=forms.TextInput(attrs={"list": "municipality-names", "autocomplete": "off"}),
+    )
+    county = forms.ModelChoiceField(
+        label=_("or a wellbeing services county"),
+        required=False,
+        queryset=WellbeingServicesCounty.objects.order_by("name_fi"),
+        empty_label=_("No, a municipality asks"),
+    )
+    organisation = plain_text(_("Organisation"), help_text=_("For example the municipality's culture services."))
+    sector = forms.ChoiceField(
+        label=_("Your sector"), choices=InterestSubmission.Sector.choices, widget=forms.RadioSelect
+    )
+    name = plain_text(_("Name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    title = plain_text(_("Title"), required=False, widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("The confirmation is sent here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("For example 040 123 4567 or +358 40 123 4567."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    other_sector = forms.ChoiceField(
+        label=_("Is the other sector (culture, or social, health and wellbeing services) already involved?"),
+        choices=InterestSubmission.OtherSector.choices,
+        widget=forms.RadioSelect,
+    )
+    decision_stage = forms.ChoiceField(
+        label=_("How far is the decision?"),
+        choices=InterestSubmission.DecisionStage.choices,
+        widget=forms.RadioSelect,
+    )
+    desired_start = ReasonableDateField(label=_("Desired start (optional)"), required=False, widget=DateInput)
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=3000,
+        validators=[plain_message],
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    language = forms.ChoiceField(label=_("Language of our answer"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(
+        label=_("Kaikukeskus may store my contact details to answer and follow up this message."),
+        help_text=_("They are erased after 24 months unless the card is adopted."),
+        error_messages={"required": _("We can answer only if you allow us to store your contact details.")},
+    )
+
+    def __init__(self, *args, language: str = "fi", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("language", language)
+        super().__init__(*args, **kwargs)
+        self.add_human_check()
+
+    def clean_municipality(self) -> Municipality | None:
+        typed = self.cleaned_data["municipality"]
+        if not typed.strip():
+            return None
+        plain_line(typed)
+        needle = selectors.fold(typed)
+        matches = [
+            m
+            for m in Municipality.objects.only("pk", "code", "name_fi", "name_sv")
+            if needle in (selectors.fold(m.name_fi), selectors.fold(m.name_sv), m.code)
+        ]
+        if not matches:
+            raise forms.ValidationError(
+                _("No municipality is called “%(name)s”. Check the spelling (Finnish or Swedish name).")
+                % {"name": typed.strip()[:100]},
+                code="unknown",
+            )
+        return matches[0]
+
+    def clean_phone(self) -> str:
+        typed = self.cleaned_data["phone"].strip()
+        if not typed:
+            return ""
+        try:
+            number = phonenumbers.parse(typed, "FI")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                _("This is not a phone number. Write it for example as 040 123 4567 or +358 40 123 4567."),
+                code="invalid",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    def clean_desired_start(self):
+        value = self.cleaned_data["desired_start"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The desired start cannot be in the past."), code="past")
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "municipality" in cleaned_data and "county" in cleaned_data:
+            municipality, county = cleaned_data.get("municipality"), cleaned_data.get("county")
+            if municipality is None and county is None:
+                self.add_error(
+                    "municipality", _("Write the municipality's name or choose a wellbeing services county.")
+                )
+            elif municipality is not None and county is not None:
+                self.add_error("county", _("Choose either a municipality or a county, not both."))
+        return cleaned_data
+
+
+class ProspectLostForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was the prospect lost?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: no budget, the board decided against it, no partner on the other sector."),
+    )
+    on = ReasonableDateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)

@@ -91,6 +91,12 @@ class Municipality(TranslatedNameMixin, models.Model):
         verbose_name=_("wellbeing services county"),
         help_text=_("Empty for Åland, which has no wellbeing services county."),
     )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Inhabitants, from localities/data/municipality_population.csv: for coverage by population."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -206,6 +212,21 @@ class Locality(TranslatedNameMixin, Versioned):
         _("local-only card"), default=False, help_text=_("The card is valid only at this locality's venues.")
     )
     staff_notes = models.TextField(_("staff-only notes"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_localities",
+        verbose_name=_("owner at Kaikukeskus"),
+        limit_choices_to=national_staff_choices,
+        help_text=_("The member of staff who follows this locality in the prospect pipeline."),
+    )
+    lost_reason = models.TextField(
+        _("reason lost"),
+        blank=True,
+        help_text=_("Why a prospect did not go on to a pilot: shown in the pipeline's measures."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -737,3 +758,141 @@ class OverdueReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on}"
+
+
+# --- Outreach: the interest form ------------------------------------------------------------------------------
+
+
+class ProspectClaim(models.Model):
+    """A municipality or a wellbeing services county in the pipeline as one locality: the database refuses a
+    second prospect for it, whoever creates one at the same moment (`services.interest_submit`)."""
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="claims", verbose_name=_("locality"))
+    municipality = models.OneToOneField(
+        Municipality,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prospect_claim",
+        verbose_name=_("municipality"),
+    )
+    county = models.OneToOneField(
+        WellbeingServicesCounty,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prospect_claim",
+        verbose_name=_("wellbeing services county"),
+    )
+
+    class Meta:
+        verbose_name = _("prospect claim")
+        verbose_name_plural = _("prospect claims")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, county__isnull=True)
+                | Q(municipality__isnull=True, county__isnull=False),
+                name="prospect_claim_municipality_or_county",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality or self.county} → {self.locality}"
+
+
+class InterestSubmission(models.Model):
+    """A municipality or county asks to join through `/join/`: what the sender told and what became of it. The
+    sender's contact details are erased after `OUTREACH_ERASE_AFTER_MONTHS` unless the locality came to run the
+    card; the rest of the record stays for the pipeline's measures."""
+
+    class Sector(models.TextChoices):
+        CULTURE = "culture", _("Culture or leisure services")
+        SOCIAL_HEALTH = "social_health", _("Social and health services")
+        WELLBEING = "wellbeing", _("Wellbeing and health promotion")
+        OTHER = "other", _("Other")
+
+    class OtherSector(models.TextChoices):
+        YES = "yes", _("Yes, already involved")
+        NOT_YET = "not_yet", _("Not yet")
+        UNKNOWN = "unknown", _("I do not know")
+
+    class DecisionStage(models.TextChoices):
+        IDEA = "idea", _("An idea")
+        MOTION = "motion", _("A council motion")
+        BOARD = "board", _("A board decision")
+        BUDGET = "budget", _("In the budget")
+
+    class Outcome(models.TextChoices):
+        NEW_PROSPECT = "new_prospect", _("New prospect")
+        CONTACT_ADDED = "contact_added", _("Contact on an existing prospect")
+        ALREADY_RUNNING = "already_running", _("Locality already runs the card")
+
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fi")
+    municipality = models.ForeignKey(
+        Municipality,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interest_submissions",
+        verbose_name=_("municipality"),
+    )
+    county = models.ForeignKey(
+        WellbeingServicesCounty,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interest_submissions",
+        verbose_name=_("wellbeing services county"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    other_sector = models.CharField(_("other sector involved"), max_length=20, choices=OtherSector.choices)
+    decision_stage = models.CharField(_("decision stage"), max_length=20, choices=DecisionStage.choices)
+    desired_start = models.DateField(_("desired start"), null=True, blank=True, validators=[validate_reasonable_date])
+    message = models.TextField(_("message"), blank=True)
+    consent = models.BooleanField(_("consent to store the contact"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    locality = models.ForeignKey(
+        Locality,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interest_submissions",
+        verbose_name=_("locality"),
+    )
+    contact = models.OneToOneField(
+        ProspectContact,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interest_submission",
+        verbose_name=_("prospect contact"),
+    )
+    owner = person_field(_("owner at Kaikukeskus"), related_name="assigned_interest_submissions")
+    erased_at = models.DateTimeField(_("contact details erased at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("interest submission")
+        verbose_name_plural = _("interest submissions")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False) | Q(county__isnull=False),
+                name="interest_submission_has_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        sent = date_format(timezone.localtime(self.created_at), "SHORT_DATE_FORMAT")
+        return f"{self.municipality or self.county} {sent}"
+
+    @property
+    def area(self):
+        return self.municipality or self.county

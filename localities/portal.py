@@ -50,6 +50,16 @@ def panels(user) -> list[Panel]:
             )
         )
     if is_staff:
+        prospects = selectors.overdue_prospects_for(user=user)
+        if prospects:
+            result.append(
+                Panel(
+                    title=_("Prospects with an overdue next step"),
+                    template="localities/panels/overdue_prospects.html",
+                    context={"prospects": prospects[:PANEL_ROWS], "more": max(0, len(prospects) - PANEL_ROWS)},
+                    kind="todo",
+                )
+            )
         result.append(
             Panel(
                 title=_("Pilots and prospects"),

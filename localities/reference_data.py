@@ -89,3 +89,25 @@ def load_municipalities(region_model, county_model, municipality_model, path: Pa
         else:
             unchanged += 1
     return LoadResult(created=created, updated=updated, unchanged=unchanged)
+
+
+POPULATION_CSV = Path(__file__).resolve().parent / "data" / "municipality_population.csv"
+POPULATION_HEADER = ["code", "population_2020"]
+
+
+def load_population(municipality_model, path: Path = POPULATION_CSV) -> int:
+    """Set each municipality's population from `localities/data/municipality_population.csv` (code, inhabitants):
+    for the pipeline's coverage by share of population. Returns how many municipalities changed; a code not in
+    the register is skipped (the file may be newer or older than the register)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != POPULATION_HEADER:
+            raise ValueError(f"{path}: header {reader.fieldnames} is not {POPULATION_HEADER}")
+        population = {row["code"].strip(): int(row["population_2020"]) for row in reader}
+    changed = []
+    for municipality in municipality_model.objects.filter(code__in=population):
+        if municipality.population != population[municipality.code]:
+            municipality.population = population[municipality.code]
+            changed.append(municipality)
+    municipality_model.objects.bulk_update(changed, ["population"])
+    return len(changed)

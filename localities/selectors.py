@@ -15,8 +15,10 @@ from localities.models import (
     Coordinator,
     FeedbackMeeting,
     FollowUpAction,
+    InterestSubmission,
     Locality,
     LocalityAgreement,
+    LocalityStatusChange,
     Milestone,
     Municipality,
     Pilot,
@@ -373,3 +375,238 @@ def public_localities_with_codes() -> QuerySet[Locality]:
         .prefetch_related(Prefetch("municipalities", Municipality.objects.only("pk", "code").order_by("code")))
         .order_by("slug")
     )
+
+
+# --- Outreach: the join page and the prospect pipeline ---------------------------------------------------
+
+
+def running_by_region() -> list[tuple[str, list[Locality]]]:
+    """The localities that run the card (what `/localities/` shows), grouped by the regions of their
+    municipalities (a locality of several regions under each); a county-wide locality without municipalities
+    listed under its county's regions. Three queries."""
+    localities = list(
+        Locality.objects.public()
+        .select_related("county")
+        .prefetch_related(Prefetch("municipalities", Municipality.objects.select_related("region")))
+        .order_by("name_fi")
+    )
+    county_regions: dict[int, set] = {}
+    for county_id, region_name in Municipality.objects.values_list("county_id", "region__name_fi"):
+        county_regions.setdefault(county_id, set()).add(region_name)
+    regions = {region.name_fi: region for region in Region.objects.all()}
+    grouped: dict[str, list[Locality]] = {}
+    for locality in localities:
+        names = {m.region.name_fi for m in locality.municipalities.all()}
+        if not names and locality.county_id:
+            names = county_regions.get(locality.county_id, set())
+        for name in names:
+            grouped.setdefault(name, []).append(locality)
+    return [(regions[name].name, grouped[name]) for name in sorted(grouped) if name in regions]
+
+
+def municipality_names() -> list[str]:
+    """Every municipality's Finnish and Swedish name, for the interest form's suggestions."""
+    names = set()
+    for name_fi, name_sv in Municipality.objects.values_list("name_fi", "name_sv"):
+        names.add(name_fi)
+        if name_sv:
+            names.add(name_sv)
+    return sorted(names, key=fold)
+
+
+PIPELINE_STATUSES = (Locality.Status.PROSPECT, Locality.Status.PREPARING)
+
+
+@dataclass
+class PipelineRow:
+    locality: Locality
+    days_since_contact: int | None
+    stale: bool
+    next_step_overdue: bool
+
+
+def pipeline(*, user, on: datetime.date | None = None, stale_after_days: int = 30) -> list[PipelineRow]:
+    """Staff's pipeline: prospects and localities preparing a pilot with their owner, last contact, days since it,
+    a flag when there was none for `stale_after_days`, and the next step (overdue when its day has passed, the
+    overdue rule of `DueWorkQuerySet`: due before today, not today). One query, whatever the number of rows."""
+    if not acts_as_national_staff(user):
+        return []
+    on = on or timezone.localdate()
+    localities = (
+        with_next_step(Locality.objects.filter(status__in=PIPELINE_STATUSES))
+        .select_related("owner", "county")
+        .order_by(F("next_step_on").asc(nulls_last=True), "name_fi")
+    )
+    rows = []
+    for locality in localities:
+        last_contact_on, next_step_on = (
+            getattr(locality, "last_contact_on", None),
+            getattr(locality, "next_step_on", None),
+        )
+        days = (on - last_contact_on).days if last_contact_on else None
+        rows.append(
+            PipelineRow(
+                locality=locality,
+                days_since_contact=days,
+                stale=days is None or days > stale_after_days,
+                next_step_overdue=bool(next_step_on and next_step_on < on),
+            )
+        )
+    return rows
+
+
+def lost_prospects(*, user) -> QuerySet[Locality]:
+    """Prospects that ended without a pilot, with the reason staff gave."""
+    if not acts_as_national_staff(user):
+        return Locality.objects.none()
+    return (
+        Locality.objects.filter(status=Locality.Status.ENDED)
+        .exclude(lost_reason="")
+        .select_related("owner")
+        .order_by("-ended_on", "name_fi")
+    )
+
+
+def pipeline_by_stage_and_owner(*, user) -> list[dict]:
+    """How many localities of the pipeline each owner has in each stage: one query."""
+    if not acts_as_national_staff(user):
+        return []
+    rows = (
+        Locality.objects.filter(status__in=PIPELINE_STATUSES)
+        .values("owner_id", "owner__first_name", "owner__last_name", "owner__email")
+        .annotate(
+            prospects=Count("pk", filter=Q(status=Locality.Status.PROSPECT)),
+            preparing=Count("pk", filter=Q(status=Locality.Status.PREPARING)),
+            total=Count("pk"),
+        )
+        .order_by("owner__last_name", "owner__first_name", "owner__email")
+    )
+    result = []
+    for row in rows:
+        full = f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+        result.append({**row, "owner_name": full or row["owner__email"] or ""})
+    return result
+
+
+def conversion_by_year(*, user) -> list[dict]:
+    """Per year: new prospects (first contact that year), pilots prepared and started, permanent decisions, and
+    prospects lost, from the lifecycle's status changes. Two queries."""
+    if not acts_as_national_staff(user):
+        return []
+    years: dict[int, dict] = {}
+
+    def row(year: int) -> dict:
+        return years.setdefault(
+            year, {"year": year, "prospects": 0, "preparing": 0, "piloting": 0, "permanent": 0, "lost": 0}
+        )
+
+    for first in Locality.objects.filter(first_contact_on__isnull=False).values_list("first_contact_on", flat=True):
+        row(first.year)["prospects"] += 1
+    changes = LocalityStatusChange.objects.filter(
+        to_status__in=[Locality.Status.PREPARING, Locality.Status.PILOTING, Locality.Status.PERMANENT]
+    ).values_list("effective_on", "to_status", "locality_id")
+    seen: set[tuple[int, str]] = set()
+    for effective_on, to_status, locality_id in changes.order_by("effective_on"):
+        if (locality_id, to_status) not in seen:  # a pilot paused and resumed counts once
+            seen.add((locality_id, to_status))
+            row(effective_on.year)[to_status] += 1
+    for ended_on in lost_prospects(user=user).values_list("ended_on", flat=True):
+        if ended_on is not None:
+            row(ended_on.year)["lost"] += 1
+    result = [years[year] for year in sorted(years)]
+    for item in result:
+        item["to_pilot"] = round(100 * item["piloting"] / item["prospects"]) if item["prospects"] else None
+    return result
+
+
+COVERAGE_STAGES = (
+    Locality.Status.PERMANENT,
+    Locality.Status.PILOTING,
+    Locality.Status.PREPARING,
+    Locality.Status.PROSPECT,
+)
+
+
+@dataclass
+class CoverageCell:
+    municipalities: int = 0
+    population: int = 0
+    share: float = 0.0  # of the row's population, 0–100
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    cells: dict[str, CoverageCell]
+    municipalities: int
+    population: int
+
+    @property
+    def ordered(self) -> list[CoverageCell]:
+        return [self.cells[stage] for stage in [*COVERAGE_STAGES, "none"]]
+
+
+def coverage(*, user) -> tuple[list[CoverageRow], CoverageRow | None]:
+    """Each municipality's furthest stage (permanent, piloting, preparing, prospect; "none" for those no locality
+    covers, or whose locality paused or ended), counted by region and for the whole country, in municipalities
+    and in population. A county-wide locality without municipalities covers its county's. Three queries."""
+    if not acts_as_national_staff(user):
+        return [], None
+    rank: dict[str, int] = {stage: len(COVERAGE_STAGES) - index for index, stage in enumerate(COVERAGE_STAGES)}
+    municipalities = list(Municipality.objects.select_related("region").order_by("region__name_fi", "name_fi"))
+    stage_of: dict[int, str] = {}
+
+    def cover(municipality_id: int, status: str) -> None:
+        current = stage_of.get(municipality_id)
+        if status in rank and (current is None or rank[status] > rank[current]):
+            stage_of[municipality_id] = status
+
+    for municipality_id, status in Locality.municipalities.through.objects.values_list(
+        "municipality_id", "locality__status"
+    ):
+        cover(municipality_id, status)
+    county_wide = dict(
+        Locality.objects.filter(kind=Locality.Kind.COUNTY, municipalities__isnull=True, county__isnull=False)
+        .values_list("county_id", "status")
+        .order_by()
+    )
+    by_region: dict[str, list[Municipality]] = {}
+    for municipality in municipalities:
+        if municipality.county_id in county_wide:
+            cover(municipality.pk, county_wide[municipality.county_id])
+        by_region.setdefault(municipality.region.name, []).append(municipality)
+
+    def summarise(label: str, members: list[Municipality]) -> CoverageRow:
+        cells = {stage: CoverageCell() for stage in [*COVERAGE_STAGES, "none"]}
+        total = sum(m.population or 0 for m in members)
+        for m in members:
+            cell = cells[stage_of.get(m.pk, "none")]
+            cell.municipalities += 1
+            cell.population += m.population or 0
+        for cell in cells.values():
+            cell.share = round(100 * cell.population / total, 1) if total else 0.0
+        return CoverageRow(label=label, cells=cells, municipalities=len(members), population=total)
+
+    rows = [summarise(label, members) for label, members in sorted(by_region.items(), key=lambda item: fold(item[0]))]
+    return rows, summarise(_("Whole country"), municipalities)
+
+
+def overdue_prospects_for(*, user, on: datetime.date | None = None) -> list[Locality]:
+    """Staff's to-do: localities in the pipeline whose next step's day has passed (the overdue rule: due before
+    today), the oldest first. One query."""
+    if not acts_as_national_staff(user):
+        return []
+    on = on or timezone.localdate()
+    return list(
+        with_next_step(Locality.objects.filter(status__in=PIPELINE_STATUSES))
+        .filter(next_step_on__lt=on)  # type: ignore[misc]  # the annotation of with_next_step
+        .select_related("owner")
+        .order_by("next_step_on", "name_fi")
+    )
+
+
+def own_interest_submission(*, pk) -> InterestSubmission | None:
+    """The submission the visitor's session remembers (see `views.join_sent`)."""
+    if not isinstance(pk, int):
+        return None
+    return InterestSubmission.objects.select_related("locality", "municipality", "county").filter(pk=pk).first()

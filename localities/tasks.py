@@ -13,3 +13,9 @@ def send_overdue_reminders(self) -> int:
     """Weekly: tell coordinators and staff about overdue milestones and follow-up actions. Safe to run twice
     (one e-mail per user and day)."""
     return services.overdue_reminders_send()
+
+
+@shared_task(acks_late=True)
+def erase_old_interest_contacts() -> int:
+    """Daily: the contact details of interest submissions whose locality never ran the card, after 24 months."""
+    return services.interest_contacts_erase()

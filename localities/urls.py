@@ -21,4 +21,9 @@ urlpatterns = [
     path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("portal/localities/<slug:slug>/", include(portal_locality_patterns)),
     path("portal/access-requests/new/", views.access_request_create, name="access-request-create"),
+    path("join/", views.join, name="join"),
+    path("join/sent/", views.join_sent, name="join-sent"),
+    path("portal/outreach/", views.pipeline, name="pipeline"),
+    path("portal/outreach/coverage/", views.pipeline_coverage, name="pipeline-coverage"),
+    path("portal/outreach/<slug:slug>/lost/", views.prospect_lost, name="prospect-lost"),
 ]

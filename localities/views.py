@@ -1,20 +1,32 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from kaikukeskus import charts, ratelimit
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities import permissions, sections, selectors, services
-from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
+from localities.forms import (
+    AccessRequestForm,
+    InterestForm,
+    InvitationAcceptForm,
+    MilestoneDoneForm,
+    ProspectLostForm,
+    PublicLocalityFilterForm,
+)
+from localities.models import Locality
+from localities.permissions import staff_page
 
 
 @never_cache
@@ -261,3 +273,119 @@ def public_detail(request, slug: str):
             "stylesheets": sections.stylesheets(page_sections),
         },
     )
+
+
+# --- Outreach: /join/ and the staff's pipeline ------------------------------------------------------------
+
+# The session remembers the visitor's own last submission for the thank-you page (nobody else's is shown).
+JOIN_SESSION_KEY = "localities.interest_submission"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join(request):
+    """For a municipality or a county thinking of the card: the page and its interest form. Private (the form
+    carries a token and a signed time), so never in the public cache."""
+    form = InterestForm(request.POST or None, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.interest_throttle(client=ratelimit.client_key(request), email=data["email"])
+            submission = services.interest_submit(
+                language=data["language"],
+                municipality=data["municipality"],
+                county=data["county"],
+                organisation=data["organisation"],
+                sector=data["sector"],
+                name=data["name"],
+                title=data["title"],
+                email=data["email"],
+                phone=data["phone"],
+                other_sector=data["other_sector"],
+                decision_stage=data["decision_stage"],
+                desired_start=data["desired_start"],
+                message=data["message"],
+                consent=data["consent"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[JOIN_SESSION_KEY] = submission.pk
+            return redirect("localities:join-sent")
+    return render(
+        request,
+        "localities/join.html",
+        {
+            "form": form,
+            "regions": selectors.running_by_region(),
+            "municipality_names": selectors.municipality_names(),
+            "contact_email": settings.KAIKUKESKUS_CONTACT_EMAIL,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def join_sent(request):
+    """The thank-you page of the visitor's own submission (from their session); anybody else is sent to /join/."""
+    submission = selectors.own_interest_submission(pk=request.session.get(JOIN_SESSION_KEY))
+    if submission is None:
+        return redirect("localities:join")
+    return render(request, "localities/join_sent.html", {"submission": submission})
+
+
+@staff_page
+@require_safe
+def pipeline(request):
+    on = timezone.localdate()
+    stale_after = settings.OUTREACH_STALE_AFTER_DAYS
+    return render(
+        request,
+        "localities/pipeline.html",
+        {
+            "rows": selectors.pipeline(user=request.user, on=on, stale_after_days=stale_after),
+            "by_owner": selectors.pipeline_by_stage_and_owner(user=request.user),
+            "conversion": selectors.conversion_by_year(user=request.user),
+            "lost": list(selectors.lost_prospects(user=request.user)),
+            "stale_after": stale_after,
+        },
+    )
+
+
+@staff_page
+@require_safe
+def pipeline_coverage(request):
+    rows, country = selectors.coverage(user=request.user)
+    stage_labels = [Locality.Status(stage).label for stage in selectors.COVERAGE_STAGES]
+    chart = None
+    if country is not None:
+        chart = charts.bar_chart(
+            [
+                (str(label), cell.population)
+                for label, cell in zip([*stage_labels, _("Not yet")], country.ordered, strict=True)
+            ]
+        )
+    return render(
+        request,
+        "localities/pipeline_coverage.html",
+        {"rows": rows, "country": country, "stage_labels": stage_labels, "chart": chart},
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def prospect_lost(request, slug: str):
+    """Staff close a prospect that will not pilot, with the reason."""
+    locality = get_object_or_404(Locality.objects.filter(status__in=selectors.PIPELINE_STATUSES), slug=slug)
+    form = ProspectLostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.prospect_mark_lost(
+                actor=request.user, locality=locality, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(locality)s was marked lost.") % {"locality": locality.name})
+            return redirect("localities:pipeline")
+    return render(request, "localities/prospect_lost.html", {"locality": locality, "form": form})

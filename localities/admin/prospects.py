@@ -12,7 +12,7 @@ from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMix
 from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 from localities import selectors, services
 from localities.admin.common import RegionFilter
-from localities.models import Locality, Prospect, ProspectContact
+from localities.models import InterestSubmission, Locality, Prospect, ProspectContact
 
 
 class ProspectContactInline(admin.StackedInline):
@@ -30,11 +30,11 @@ class ProspectAdmin(VersionedAdminMixin, WithoutViewsMixin, admin.ModelAdmin):
     without_views = ("add", "delete")  # a prospect is a locality: add it under Localities
     form = VersionedAdminForm  # its staff notes are the locality's: a save over a newer one is refused
 
-    list_display = ["name_fi", "last_contact", "contact_count", "next_step", "next_step_date"]
-    list_filter = ["county", RegionFilter, "kind"]
+    list_display = ["name_fi", "owner", "last_contact", "contact_count", "next_step", "next_step_date"]
+    list_filter = ["county", RegionFilter, "kind", "owner"]
     search_fields = ["name_fi", "name_sv", "municipalities__name_fi", "municipalities__name_sv"]
-    list_select_related = ["county"]
-    fields = ["name_fi", "name_sv", "name_en", "status", "first_contact_on", "staff_notes"]
+    list_select_related = ["county", "owner"]
+    fields = ["name_fi", "name_sv", "name_en", "status", "first_contact_on", "owner", "staff_notes"]
     readonly_fields = ["name_fi", "name_sv", "name_en", "status", "first_contact_on"]
     inlines = [ProspectContactInline]
 
@@ -76,6 +76,7 @@ class ProspectAdmin(VersionedAdminMixin, WithoutViewsMixin, admin.ModelAdmin):
             locality=Locality.objects.get(pk=obj.pk),
             expected_version=form.expected_version,
             staff_notes=form.cleaned_data["staff_notes"],
+            owner=form.cleaned_data["owner"],
         )
 
     def save_formset(self, request, form, formset, change):
@@ -121,3 +122,22 @@ class ProspectContactAdmin(DeleteThroughServiceMixin, WithoutViewsMixin, SimpleH
     def save_model(self, request, obj, form, change):
         fields = {name: value for name, value in form.cleaned_data.items() if name in services.PROSPECT_CONTACT_FIELDS}
         services.prospect_contact_update(actor=request.user, contact=obj, **fields)
+
+
+@admin.register(InterestSubmission)
+class InterestSubmissionAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    """What came through `/join/`: read only (the form's service wrote it; staff work on its prospect)."""
+
+    without_views = ("add", "delete")
+    list_display = ["created_at", "area_name", "organisation", "sector", "outcome", "locality", "owner", "erased_at"]
+    list_filter = ["outcome", "sector", "decision_stage", "language"]
+    search_fields = ["municipality__name_fi", "municipality__name_sv", "county__name_fi", "organisation", "name"]
+    list_select_related = ["municipality", "county", "locality", "owner"]
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("municipality or county"))
+    def area_name(self, submission):
+        return submission.area

@@ -39,6 +39,12 @@ from localities.services.meetings import (
     follow_up_action_mark_done,
     follow_up_action_save,
 )
+from localities.services.outreach import (
+    interest_contacts_erase,
+    interest_submit,
+    interest_throttle,
+    prospect_mark_lost,
+)
 from localities.services.pilots import (
     AlreadyDoneError,
     milestone_correct,
@@ -83,6 +89,9 @@ __all__ = [
     "follow_up_action_mark_done",
     "follow_up_action_save",
     "hash_token",
+    "interest_contacts_erase",
+    "interest_submit",
+    "interest_throttle",
     "invitation_accept",
     "invitation_by_token",
     "invitation_create",
@@ -102,4 +111,5 @@ __all__ = [
     "prospect_contact_delete",
     "prospect_contact_log",
     "prospect_contact_update",
+    "prospect_mark_lost",
 ]

@@ -42,6 +42,8 @@ LOCALITY_FIELDS = frozenset(
         "feedback_email",
         "local_only_card",
         "staff_notes",
+        "owner",
+        "lost_reason",
     }
 )
 

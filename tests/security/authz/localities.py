@@ -1,7 +1,7 @@
 """The localities app's URLs: public pages and API, the coordinator's pilot, meetings and agreements (scoped: another
 locality's objects answer 404, also when their ids are guessed), and the access request form."""
 
-from tests.security.authz import LOGIN, REDIRECT, Case, public, scoped
+from tests.security.authz import LOGIN, REDIRECT, Case, public, same, scoped, staff_only
 
 
 def populate(world):
@@ -10,6 +10,7 @@ def populate(world):
         FeedbackMeetingFactory,
         FollowUpActionFactory,
         LocalityAgreementFactory,
+        LocalityFactory,
         PilotFactory,
     )
 
@@ -20,6 +21,7 @@ def populate(world):
     world.meeting = FeedbackMeetingFactory(locality=world.locality)
     world.action = FollowUpActionFactory(meeting=world.meeting)
     world.agreement = LocalityAgreementFactory(locality=world.locality)
+    world.prospect = LocalityFactory(status="prospect", pilot_start_on=None)
 
 
 def _own(world, **extra):
@@ -54,5 +56,18 @@ CASES = [
     Case(
         "localities:access-request-create",
         {"anonymous": LOGIN, "own": 200, "other": 200, "former": 404, "staff": 404},
+    ),
+    # Outreach: the join page and its form are for anybody; the thank-you page shows only the visitor's own
+    # submission (from the session) and sends anybody else back to /join/. The pipeline is staff's only.
+    Case("localities:join", public(200)),
+    Case("localities:join-sent", same(REDIRECT)),
+    Case("localities:pipeline", staff_only()),
+    Case("localities:pipeline-coverage", staff_only()),
+    Case(
+        "localities:prospect-lost",
+        staff_only(staff=200),  # an empty form is shown again with its errors; nothing is written
+        kwargs=lambda w: {"slug": w.prospect.slug},
+        method="post",
+        data=lambda w: {"reason": "", "on": ""},
     ),
 ]
