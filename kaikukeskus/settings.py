@@ -405,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Answered support questions nobody wrote to for 14 days close themselves.
+    "close-silent-support-questions": {
+        "task": "support.tasks.close_silent_questions",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------
