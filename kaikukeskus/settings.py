@@ -410,6 +410,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.close_silent_questions",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The day before a consultation its booker is reminded (once).
+    "send-consultation-reminders": {
+        "task": "support.tasks.send_booking_reminders",
+        "schedule": crontab(hour=9, minute=15),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from support import services
-from support.models import CannedReply, Message, Question
+from support.models import Article, Booking, CannedReply, Message, Question, Slot
 
 
 class MessageInline(admin.TabularInline):
@@ -52,3 +52,37 @@ class CannedReplyAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         services.canned_reply_delete(actor=request.user, canned_reply=obj)
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ("title_fi", "category", "visibility", "is_published", "updated_at")
+    list_filter = ("visibility", "is_published", "category")
+    search_fields = ("title_fi", "title_sv", "title_en", "body_fi")
+    prepopulated_fields = {"slug": ("title_fi",)}
+    raw_id_fields = ("source_question",)
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(actor=request.user, article=obj)
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    fields = ("locality", "topic", "booked_by", "booked_at", "cancelled_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # coordinators book in the portal, where the confirmation goes out
+
+
+@admin.register(Slot)
+class SlotAdmin(SimpleHistoryAdmin):
+    list_display = ("starts_at", "length", "capacity", "host", "change_limit_hours")
+    list_filter = ("host",)
+    date_hierarchy = "starts_at"
+    inlines = [BookingInline]
+
+    def save_model(self, request, obj, form, change):
+        services.slot_save(actor=request.user, slot=obj)

@@ -34,6 +34,14 @@ class AttachmentsField(forms.FileField):
         return cleaned
 
 
+def _offer_localities(field: forms.ModelChoiceField, *, user) -> None:
+    """The same scope the services check: only the localities the person coordinates now (the only one chosen)."""
+    localities = localities_for(user).order_by("name_fi")
+    field.queryset = localities
+    if len(localities) == 1:
+        field.initial = localities[0].pk
+
+
 class QuestionForm(forms.Form):
     locality = forms.ModelChoiceField(
         label=_("Locality"),
@@ -48,11 +56,7 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The same scope the service checks: only the localities the person coordinates now.
-        localities = localities_for(user).order_by("name_fi")
-        self.fields["locality"].queryset = localities
-        if len(localities) == 1:
-            self.fields["locality"].initial = localities[0].pk
+        _offer_localities(self.fields["locality"], user=user)
 
 
 class ReplyForm(forms.Form):
@@ -94,3 +98,25 @@ class InboxFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=[("", _("All")), *Question.State.choices], required=False)
     overdue = forms.BooleanField(label=_("Only overdue first replies"), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All")), *Category.choices], required=False)
+
+
+class BookingForm(forms.Form):
+    locality = forms.ModelChoiceField(label=_("Locality"), queryset=None)
+    topic = forms.CharField(label=_("Topic"), max_length=300, help_text=_("What would you like to talk about?"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_localities(self.fields["locality"], user=user)
+
+
+class BookingMoveForm(forms.Form):
+    slot = forms.ModelChoiceField(label=_("New time"), queryset=None)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots

@@ -11,7 +11,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,7 +22,7 @@ from kaikukeskus.models import national_staff_choices
 from kaikukeskus.storage import safe_name
 from kaikukeskus.validators import validate_reasonable_date
 from localities.models import DueWork, DueWorkQuerySet, Locality, person_field, private_storage
-from localities.permissions import acts_as_national_staff
+from localities.permissions import acts_as_national_staff, is_coordinator
 
 # The target for the first reply, in Finnish working days (kaikukeskus/workdays.py).
 FIRST_REPLY_WORKING_DAYS = 3
@@ -187,3 +189,190 @@ class CannedReply(models.Model):
     def body(self, language: str) -> str:
         """The text in `language`, Finnish when it has not been translated."""
         return getattr(self, f"body_{language}", "") or self.body_fi
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Who reads which article, the one rule: everybody the public ones, coordinators also theirs, staff
+        all (drafts too)."""
+        if acts_as_national_staff(user):
+            return self
+        visibilities = [Article.Visibility.PUBLIC]
+        if is_coordinator(user=user):
+            visibilities.append(Article.Visibility.COORDINATORS)
+        return self.published().filter(visibility__in=visibilities)
+
+
+class Article(models.Model):
+    """An answer worth keeping, in the knowledge base. A translation that is missing is shown in Finnish, marked
+    as such (`text`)."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        COORDINATORS = "coordinators", _("Coordinators")
+        STAFF = "staff", _("Kaikukeskus staff")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in web addresses."))
+    title_fi = models.CharField(_("title in Finnish"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    body_fi = models.TextField(_("text in Finnish"))
+    body_sv = models.TextField(_("text in Swedish"), blank=True)
+    body_en = models.TextField(_("text in English"), blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.COORDINATORS
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    material_links = models.TextField(
+        _("links to materials"),
+        blank=True,
+        help_text=_("One a line: a material's address in the portal (/materials/…/) or its slug."),
+    )
+    source_question = models.ForeignKey(
+        Question,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("made from the question"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("knowledge base article")
+        verbose_name_plural = _("knowledge base articles")
+        ordering = ["title_fi"]
+
+    def __str__(self) -> str:
+        return self.title_fi
+
+    def is_translated(self, language: str | None = None) -> bool:
+        language = language or get_language() or "fi"
+        return language == "fi" or bool(
+            getattr(self, f"title_{language}", "") and getattr(self, f"body_{language}", "")
+        )
+
+    @property
+    def title(self) -> str:
+        return self.title_fi if not self.is_translated() else getattr(self, f"title_{get_language()}", self.title_fi)
+
+    @property
+    def body(self) -> str:
+        return self.body_fi if not self.is_translated() else getattr(self, f"body_{get_language()}", self.body_fi)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def shown_in_finnish(self) -> bool:
+        """The reader's language is missing: the Finnish text is shown, with a label that says so."""
+        return not self.is_translated()
+
+    @property
+    def material_links_list(self) -> list[str]:
+        """Each line as a link: an address as it is, a slug as the material's page (`/materials/<slug>/`)."""
+        links = []
+        for line in self.material_links.splitlines():
+            line = line.strip()
+            if line:
+                is_slug = not line.startswith(("/", "https://"))
+                # A URL name, not an import: support does not import the materials app.
+                links.append(reverse("materials:detail", kwargs={"slug": line}) if is_slug else line)
+        return links
+
+
+class SlotQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(starts_at__gt=timezone.now())
+
+    def with_taken(self):
+        """`taken`: the places booked (cancelled bookings free theirs)."""
+        return self.annotate(
+            taken=models.Count("bookings", filter=Q(bookings__cancelled_at__isnull=True), distinct=True)
+        )
+
+
+class Slot(models.Model):
+    """A remote consultation time that staff open; `capacity` localities may book it."""
+
+    starts_at = models.DateTimeField(_("starts at"))
+    length = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    online_link = models.URLField(_("online meeting link"), max_length=500)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=1)
+    change_limit_hours = models.PositiveSmallIntegerField(
+        _("booking, cancelling and moving until (hours before)"), default=24
+    )
+    host = person_field(_("host"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation slot")
+        verbose_name_plural = _("consultation slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
+            models.CheckConstraint(condition=Q(length__gte=5), name="slot_length_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} ({self.length} min)"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.length)
+
+    @property
+    def change_deadline(self) -> datetime.datetime:
+        """Until when a booking may be made, cancelled or moved."""
+        return self.starts_at - datetime.timedelta(hours=self.change_limit_hours)
+
+    def is_changeable(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.change_deadline
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class Booking(models.Model):
+    slot = models.ForeignKey(Slot, models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="support_bookings", verbose_name=_("locality"))
+    topic = models.CharField(_("topic"), max_length=300)
+    booked_by = person_field(_("booked by"))
+    booked_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # The calendar file's SEQUENCE: a moved booking's file replaces the one sent before.
+    sequence = models.PositiveSmallIntegerField(_("calendar sequence"), default=0)
+
+    history = HistoricalRecords()
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation booking")
+        verbose_name_plural = _("consultation bookings")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "locality"], condition=Q(cancelled_at__isnull=True), name="booking_one_per_locality"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.locality} – {self.slot}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None

@@ -1,12 +1,13 @@
 """Scoped reads of support. A coordinator reaches the questions of the localities they coordinate now (and the
 national ones they asked themselves); staff reach all. Internal notes only through `Message.objects.visible_to`."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from localities.permissions import acts_as_national_staff, is_coordinator, localities_for
-from support.models import Attachment, CannedReply, Message, Question
+from localities.permissions import acts_as_national_staff, is_coordinator, localities_for, scoped
+from support.models import Article, Attachment, Booking, CannedReply, Message, Question, Slot
 
 
 def questions_for(*, user) -> QuerySet[Question]:
@@ -73,3 +74,80 @@ def canned_replies() -> QuerySet[CannedReply]:
 
 def overdue_first_replies() -> QuerySet[Question]:
     return Question.objects.overdue().select_related("locality", "assignee").order_by("due_on", "pk")
+
+
+# --- Knowledge base ---------------------------------------------------------------------------------------
+
+SUGGESTIONS = 5
+MIN_WORD = 4
+
+
+def articles_for(*, user, category: str = "", query: str = "") -> QuerySet[Article]:
+    articles = Article.objects.visible_to(user)
+    if category:
+        articles = articles.filter(category=category)
+    for word in query.split()[:8]:
+        articles = articles.filter(_mentions(word))
+    return articles.order_by("title_fi")
+
+
+def public_articles(*, category: str = "", query: str = "") -> QuerySet[Article]:
+    """What a visitor reads at /faq/, whoever asks (the page is cached as the public's)."""
+    return articles_for(user=None, category=category, query=query)
+
+
+def article_for_user_or_404(*, user, slug: str) -> Article:
+    return get_object_or_404(Article.objects.visible_to(user), slug=slug)
+
+
+def _mentions(word: str) -> Q:
+    return (
+        Q(title_fi__icontains=word)
+        | Q(title_sv__icontains=word)
+        | Q(title_en__icontains=word)
+        | Q(body_fi__icontains=word)
+        | Q(body_sv__icontains=word)
+        | Q(body_en__icontains=word)
+    )
+
+
+def article_suggestions(*, user, subject: str) -> list[Article]:
+    """Articles the person may read that share words of the subject (4 letters or more), those with the most
+    shared words first: offered while a question is written, before it is sent."""
+    words = {word.strip(".,:;!?()\"'").lower() for word in subject.split()}
+    words = {word for word in words if len(word) >= MIN_WORD}
+    if not words:
+        return []
+    chosen = sorted(words)[:8]
+    matches = Q()
+    for word in chosen:
+        matches |= _mentions(word)
+    hits = [
+        Case(When(_mentions(word), then=Value(1)), default=Value(0), output_field=IntegerField()) for word in chosen
+    ]
+    score = sum(hits[1:], start=hits[0])
+    return list(
+        Article.objects.visible_to(user)
+        .filter(matches)
+        .annotate(score=score)
+        .order_by("-score", "title_fi")[:SUGGESTIONS]
+    )
+
+
+# --- Consultation appointments ----------------------------------------------------------------------------
+
+
+def open_slots() -> QuerySet[Slot]:
+    """Upcoming slots with `taken` places, in time order."""
+    return Slot.objects.upcoming().with_taken().order_by("starts_at", "pk")
+
+
+def bookings_for(*, user) -> QuerySet[Booking]:
+    """Active upcoming bookings of the user's localities (every locality's for staff)."""
+    return scoped(Booking.objects.active().filter(slot__starts_at__gt=timezone.now()), user=user).select_related(
+        "slot", "locality", "booked_by"
+    )
+
+
+def booking_for_user_or_404(*, user, pk: int) -> Booking:
+    return get_object_or_404(bookings_for(user=user), pk=pk)

@@ -12,18 +12,30 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import history, uploads
+from kaikukeskus import history, ics, uploads
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
 from kaikukeskus.workdays import add_working_days
 from localities.models import Coordinator, Locality
-from localities.permissions import acts_as_national_staff, is_coordinator, require_scope, require_staff
+from localities.permissions import acts_as_national_staff, is_coordinator, localities_for, require_scope, require_staff
 from support import selectors
-from support.models import AUTO_CLOSE_AFTER, FIRST_REPLY_WORKING_DAYS, Attachment, CannedReply, Message, Question
+from support.anonymise import strip_personal_data
+from support.models import (
+    AUTO_CLOSE_AFTER,
+    FIRST_REPLY_WORKING_DAYS,
+    Article,
+    Attachment,
+    Booking,
+    CannedReply,
+    Message,
+    Question,
+    Slot,
+)
 
 State = Question.State
 REOPENED_BY_LOCALITY = (State.WAITING, State.ANSWERED, State.CLOSED)
@@ -37,6 +49,11 @@ history.register_reasons(
         "support.reopened": _l("Reopened by the locality"),
         "support.updated": _l("State or assignee changed"),
         "support.auto_closed": _l("Closed after 14 days of silence"),
+        "support.article_drafted": _l("Drafted from a question"),
+        "support.booked": _l("Consultation booked"),
+        "support.booking_cancelled": _l("Consultation cancelled"),
+        "support.booking_moved": _l("Consultation moved"),
+        "support.booking_reminded": _l("Reminder sent"),
     }
 )
 
@@ -241,3 +258,208 @@ def canned_reply_save(*, actor: User, canned_reply: CannedReply) -> CannedReply:
 def canned_reply_delete(*, actor: User, canned_reply: CannedReply) -> None:
     require_staff(actor)
     history.delete(canned_reply, actor=actor, reason="deleted")
+
+
+# --- Knowledge base ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def article_save(*, actor: User, article: Article) -> Article:
+    require_staff(actor)
+    history.save(article, actor=actor, reason="created" if article.pk is None else "edited")
+    return article
+
+
+@transaction.atomic
+def article_from_question(*, actor: User, question: Question, visibility: str = Article.Visibility.PUBLIC) -> Article:
+    """A draft article from a question in one step: its subject, the locality's messages and staff's replies
+    (never internal notes), with e-mail addresses, phone numbers and the names of the people around it
+    replaced. Unpublished until staff have read it and publish it."""
+    require_staff(actor)
+    question = Question.objects.select_related("asked_by", "assignee").get(pk=question.pk)
+    messages = list(question.messages.public().select_related("author"))
+    names = _names_around(question, messages)
+    with translation.override("fi"):
+        parts = [
+            f"{_('Kaikukeskus') if message.by_staff else _('Question')}:\n{message.body.strip()}"
+            for message in messages
+        ]
+        body = strip_personal_data("\n\n".join(parts), names=names)
+        title = strip_personal_data(question.subject, names=names)
+    article = Article(
+        slug=_free_slug(title),
+        title_fi=title[:200],
+        body_fi=body,
+        category=question.category,
+        visibility=visibility,
+        is_published=False,
+        source_question=question,
+    )
+    history.save(article, actor=actor, reason="support.article_drafted")
+    return article
+
+
+def _names_around(question: Question, messages: Sequence[Message]) -> list[str]:
+    people = [question.asked_by, question.assignee, question.done_by, *(message.author for message in messages)]
+    if question.locality_id:
+        people += list(User.objects.filter(coordinatorships__locality_id=question.locality_id).distinct())
+    names = []
+    for person in people:
+        if person is not None:
+            names += [person.get_full_name(), person.first_name, person.last_name, person.email.split("@")[0]]
+    return [name for name in names if name]
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:70] or "artikkeli"
+    slug, number = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- Consultation appointments ----------------------------------------------------------------------------
+
+
+class BookingRefusedError(ValidationError):
+    """A booking, cancellation or move that cannot be made (the slot is full or past its limit)."""
+
+
+@transaction.atomic
+def slot_save(*, actor: User, slot: Slot) -> Slot:
+    require_staff(actor)
+    history.save(slot, actor=actor, reason="created" if slot.pk is None else "edited")
+    return slot
+
+
+@transaction.atomic
+def booking_create(*, actor: User, slot: Slot, locality: Locality, topic: str) -> Booking:
+    """A coordinator books a place for their locality. The slot's row is locked while its places are counted, so
+    of two coordinators taking the last place at once one gets it and the other is told it is gone."""
+    require_scope(actor, locality)
+    slot = _lock_slot(slot.pk)
+    _check_free(slot, locality=locality)
+    booking = Booking(slot=slot, locality=locality, topic=topic, booked_by=actor, booked_at=timezone.now())
+    history.save(booking, actor=actor, reason="support.booked")
+    _send_booking(booking, template="support/email/booking_confirmed.txt")
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: Booking) -> Booking:
+    booking = _lock_booking(actor=actor, booking=booking)
+    _check_changeable(booking.slot)
+    booking.cancelled_at = timezone.now()
+    history.save(booking, actor=actor, reason="support.booking_cancelled")
+    _send_booking(booking, template="support/email/booking_cancelled.txt", cancelled=True)
+    return booking
+
+
+@transaction.atomic
+def booking_move(*, actor: User, booking: Booking, slot: Slot) -> Booking:
+    """Move a booking to another slot, both within their limits; the calendar file sent replaces the first."""
+    booking = _lock_booking(actor=actor, booking=booking)
+    _check_changeable(booking.slot)
+    if slot.pk == booking.slot_id:
+        return booking
+    new_slot = _lock_slot(slot.pk)
+    _check_free(new_slot, locality=booking.locality)
+    booking.slot, booking.sequence, booking.reminded_at = new_slot, booking.sequence + 1, None
+    history.save(booking, actor=actor, reason="support.booking_moved")
+    _send_booking(booking, template="support/email/booking_moved.txt")
+    return booking
+
+
+def booking_reminders_send(*, on: datetime.date | None = None) -> int:
+    """The day before a consultation, its booker is reminded, once (`reminded_at`): safe to run twice."""
+    tomorrow = (on or timezone.localdate()) + datetime.timedelta(days=1)
+    sent = 0
+    ids = (
+        Booking.objects.active()
+        .filter(reminded_at__isnull=True, slot__starts_at__date=tomorrow)
+        .values_list("pk", flat=True)
+    )
+    for pk in list(ids):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("slot", "locality", "booked_by")
+                .filter(pk=pk, reminded_at__isnull=True, cancelled_at__isnull=True)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.reminded_at = timezone.now()
+            history.save(booking, actor=None, reason="support.booking_reminded")
+            _send_booking(booking, template="support/email/booking_reminder.txt")
+            sent += 1
+    return sent
+
+
+def _lock_slot(pk: int) -> Slot:
+    return Slot.objects.select_for_update().get(pk=pk)
+
+
+def _lock_booking(*, actor: User, booking: Booking) -> Booking:
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("slot", "locality")
+        .filter(pk=booking.pk, locality__in=localities_for(actor), cancelled_at__isnull=True)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("You cannot change this booking."))
+    return locked
+
+
+def _check_free(slot: Slot, *, locality: Locality) -> None:
+    _check_changeable(slot)
+    bookings = Booking.objects.active().filter(slot=slot)
+    if bookings.filter(locality=locality).exists():
+        raise BookingRefusedError(_("Your locality has booked this time already."), code="booked_already")
+    if bookings.count() >= slot.capacity:
+        raise BookingRefusedError(
+            _("Somebody took the last place of this time just now. Choose another time."), code="full"
+        )
+
+
+def _check_changeable(slot: Slot) -> None:
+    if not slot.is_changeable():
+        raise BookingRefusedError(
+            _("Bookings of this time can no longer be made, cancelled or moved (%(hours)s hours before it starts)."),
+            code="too_late",
+            params={"hours": slot.change_limit_hours},
+        )
+
+
+def _send_booking(booking: Booking, *, template: str, cancelled: bool = False) -> None:
+    """The booker is told, with the calendar file (one UID for the booking, whatever its slot)."""
+    person = booking.booked_by
+    if person is None or not person.is_active:
+        return
+    language = language_of(person)
+    slot = booking.slot
+    with translation.override(language):
+        summary = _("Kaikukeskus consultation: %(locality)s") % {"locality": booking.locality.name}
+    calendar = ics.event_calendar(
+        uid=ics.uid(f"support-booking-{booking.pk}"),
+        start=slot.starts_at,
+        end=slot.ends_at,
+        summary=summary,
+        description=f"{booking.topic}\n{slot.online_link}",
+        location=slot.online_link,
+        cancelled=cancelled,
+        sequence=booking.sequence,
+    )
+    send_later(
+        to=person.email,
+        template=template,
+        language=language,
+        context={
+            "booking": booking,
+            "slot": slot,
+            "url": site_url("support:slots", language=language),
+        },
+        attachments=[ics.attachment(calendar, cancelled=cancelled)],
+    )

@@ -9,3 +9,9 @@ from support import services
 def close_silent_questions() -> int:
     """Answered questions nobody wrote to for 14 days close. Safe to run twice: the second finds none."""
     return services.questions_close_silent()
+
+
+@shared_task(acks_late=True)
+def send_booking_reminders() -> int:
+    """Daily: remind tomorrow's consultations' bookers. Safe to run twice (`reminded_at`)."""
+    return services.booking_reminders_send()

@@ -8,15 +8,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from kaikukeskus import spreadsheets
 from kaikukeskus.forms import add_service_errors
-from localities.permissions import acts_as_national_staff, is_coordinator, staff_page
+from kaikukeskus.public_cache import public_page
+from localities.permissions import acts_as_national_staff, is_coordinator, localities_for, staff_page
+from support import report as report_module
 from support import selectors, services
 from support.forms import (
+    ArticleFilterForm,
+    BookingForm,
+    BookingMoveForm,
     CannedReplyChoiceForm,
     InboxFilterForm,
     QuestionForm,
@@ -24,6 +31,7 @@ from support.forms import (
     ReplyForm,
     StaffReplyForm,
 )
+from support.models import Article
 
 
 def _require_coordinator_or_staff(user) -> None:
@@ -50,6 +58,16 @@ def question_list(request):
 def question_create(request):
     _require_coordinator_or_staff(request.user)
     form = QuestionForm(request.POST or None, request.FILES or None, user=request.user)
+    suggestions = []
+    if request.method == "POST" and "check" in request.POST:
+        # "Look for answers first": the knowledge base's articles that match the subject, nothing sent yet (the
+        # attachments are chosen again when the question is sent).
+        form.is_valid()
+        subject = form.cleaned_data.get("subject") or request.POST.get("subject", "")
+        suggestions = selectors.article_suggestions(user=request.user, subject=subject)
+        return render(
+            request, "support/question_form.html", {"form": form, "suggestions": suggestions, "checked": True}
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,7 +84,7 @@ def question_create(request):
         else:
             messages.success(request, _("Your question was sent to Kaikukeskus."))
             return redirect("support:detail", pk=question.pk)
-    return render(request, "support/question_form.html", {"form": form})
+    return render(request, "support/question_form.html", {"form": form, "suggestions": suggestions})
 
 
 @login_required
@@ -175,6 +193,7 @@ def staff_detail(request, pk: int):
             "form": form,
             "canned_form": canned_form if canned.exists() else None,
             "update_form": update_form,
+            "visibilities": Article.Visibility.choices,
         },
     )
 
@@ -199,3 +218,160 @@ def staff_update(request, pk: int):
     else:
         messages.error(request, _("Choose a state and an assignee from the lists."))
     return redirect("support:staff-detail", pk=question.pk)
+
+
+@staff_page
+@require_POST
+def staff_article(request, pk: int):
+    """Make a draft article of the question (personal data stripped) and open it in the admin to edit and
+    publish."""
+    question = selectors.question_for_user_or_404(user=request.user, pk=pk)
+    visibility = request.POST.get("visibility", Article.Visibility.PUBLIC)
+    if visibility not in Article.Visibility.values:
+        visibility = Article.Visibility.PUBLIC
+    article = services.article_from_question(actor=request.user, question=question, visibility=visibility)
+    messages.success(request, _("A draft article was made. Read it, translate it and publish it."))
+    return redirect("admin:support_article_change", article.pk)
+
+
+# --- Knowledge base ---------------------------------------------------------------------------------------
+
+
+@public_page(params=ArticleFilterForm.base_fields)
+@require_safe
+def faq_list(request):
+    form = ArticleFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    articles = selectors.public_articles(category=chosen.get("category", ""), query=chosen.get("q", ""))
+    return render(request, "support/faq_list.html", {"form": form, "articles": articles, "portal": False})
+
+
+@public_page
+@require_safe
+def faq_detail(request, slug: str):
+    article = selectors.article_for_user_or_404(user=None, slug=slug)
+    return render(request, "support/faq_detail.html", {"article": article, "portal": False})
+
+
+@login_required
+@never_cache
+@require_GET
+def article_list(request):
+    _require_coordinator_or_staff(request.user)
+    form = ArticleFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    articles = selectors.articles_for(user=request.user, category=chosen.get("category", ""), query=chosen.get("q", ""))
+    return render(request, "support/faq_list.html", {"form": form, "articles": articles, "portal": True})
+
+
+@login_required
+@never_cache
+@require_GET
+def article_detail(request, slug: str):
+    _require_coordinator_or_staff(request.user)
+    article = selectors.article_for_user_or_404(user=request.user, slug=slug)
+    return render(request, "support/faq_detail.html", {"article": article, "portal": True})
+
+
+# --- Consultation appointments ----------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def slots(request):
+    _require_coordinator_or_staff(request.user)
+    return render(
+        request,
+        "support/slots.html",
+        {
+            "slots": selectors.open_slots(),
+            "bookings": selectors.bookings_for(user=request.user),
+            # One booking form a slot, each with its own ids, over the same localities (loaded once).
+            "localities": list(localities_for(request.user).order_by("name_fi")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def slot_book(request, pk: int):
+    _require_coordinator_or_staff(request.user)
+    slot = get_object_or_404(selectors.open_slots(), pk=pk)
+    form = BookingForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.booking_create(
+                actor=request.user, slot=slot, locality=form.cleaned_data["locality"], topic=form.cleaned_data["topic"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The consultation is booked. A confirmation with a calendar file was e-mailed.")
+            )
+    else:
+        messages.error(request, _("Choose the locality and write the topic."))
+    return redirect("support:slots")
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = selectors.booking_for_user_or_404(user=request.user, pk=pk)
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The booking is cancelled."))
+    return redirect("support:slots")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_move(request, pk: int):
+    booking = selectors.booking_for_user_or_404(user=request.user, pk=pk)
+    form = BookingMoveForm(request.POST or None, slots=selectors.open_slots().exclude(pk=booking.slot_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_move(actor=request.user, booking=booking, slot=form.cleaned_data["slot"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The booking is moved. A new calendar file was e-mailed."))
+            return redirect("support:slots")
+    return render(request, "support/booking_move.html", {"booking": booking, "form": form})
+
+
+# --- What staff learn -------------------------------------------------------------------------------------
+
+
+def _report_year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@staff_page
+@never_cache
+@require_GET
+def report(request):
+    year = _report_year(request)
+    return render(request, "support/report.html", {"report": report_module.yearly(year=year)})
+
+
+@staff_page
+@never_cache
+@require_GET
+def report_export(request, file_format: str):
+    yearly = report_module.yearly(year=_report_year(request))
+    return spreadsheets.file_response(
+        yearly.counts,
+        file_format=file_format,
+        header=yearly.header(),
+        title=_("Questions"),
+        filename=f"support-questions-{yearly.year}",
+    )
