@@ -3,6 +3,7 @@ replies. Questions are answered in the support inbox (`/portal/support/staff/`),
 here a question's state and assignee change through the same service."""
 
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -82,6 +83,7 @@ class SlotAdmin(SimpleHistoryAdmin):
     list_display = ("starts_at", "length", "capacity", "host", "change_limit_hours")
     list_filter = ("host",)
     date_hierarchy = "starts_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [BookingInline]
 
     def save_model(self, request, obj, form, change):
