@@ -420,6 +420,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "localities.tasks.erase_old_interest_contacts",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Answered support questions nobody wrote to for 14 days close themselves.
+    "close-silent-support-questions": {
+        "task": "support.tasks.close_silent_questions",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # The day before a consultation its booker is reminded (once).
+    "send-consultation-reminders": {
+        "task": "support.tasks.send_booking_reminders",
+        "schedule": crontab(hour=9, minute=15),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

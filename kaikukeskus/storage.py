@@ -6,12 +6,15 @@ a storage of the same kind as the default one, in a place of its own and without
 beside MEDIA_ROOT (setting `PRIVATE_MEDIA_ROOT`, default `private-media` next to the media directory), or memory
 when the default storage is in memory (the test settings)."""
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
 from django.utils.functional import LazyObject
+from django.utils.text import slugify
+
+from kaikukeskus import uploads
 
 
 def build_private_storage():
@@ -35,3 +38,13 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+def safe_name(filename: str) -> str:
+    """A stored name of our making from an uploaded one, so that no uploaded name (`../../settings.py`, `a/b.pdf`,
+    NUL bytes) shapes a path: `Toimintamalli 2024 (final).PDF` → `toimintamalli-2024-final.pdf`, the base name
+    only, slugged."""
+    base = PurePath(filename.replace("\\", "/")).name
+    extension = uploads.extension_of(base)
+    stem = slugify(base[: -len(extension) - 1] if extension else base)[:60] or "file"
+    return f"{stem}.{extension}" if extension else stem

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from kaikukeskus import uploads
 from kaikukeskus.locking import Versioned
+from kaikukeskus.storage import safe_name
 from kaikukeskus.validators import validate_reasonable_date
 from localities.models import (
     Locality,
@@ -185,14 +186,6 @@ def material_file_upload_to(instance: "MaterialFile", filename: str) -> str:
     """A stored name of our own making: the material's slug, the version's id, the language and a slug of the
     original name, so that no uploaded name (`../../settings.py`, `a/b.pdf`, NUL bytes) shapes the path."""
     return f"materials/{instance.version.material.slug}/{instance.version_id}/{instance.language}-{safe_name(filename)}"
-
-
-def safe_name(filename: str) -> str:
-    """`Toimintamalli 2024 (final).PDF` → `toimintamalli-2024-final.pdf`: the base name only, slugged."""
-    base = PurePath(filename.replace("\\", "/")).name
-    extension = uploads.extension_of(base)
-    stem = slugify(base[: -len(extension) - 1] if extension else base)[:60] or "file"
-    return f"{stem}.{extension}" if extension else stem
 
 
 class MaterialFile(models.Model):
