@@ -213,7 +213,7 @@ class Article(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public")
         COORDINATORS = "coordinators", _("Coordinators")
-        STAFF = "staff", _("Kaikukeskus staff")
+        STAFF = "staff", _("National staff")
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in web addresses."))
     title_fi = models.CharField(_("title in Finnish"), max_length=200)
