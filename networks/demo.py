@@ -13,9 +13,16 @@ from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.demo import DemoContext
 from localities.demo import NATIONAL_SLUG_PREFIX
-from localities.models import Locality
+from localities.models import Coordinator, Locality
 from networks import services
-from networks.models import CommitmentKind, ContactPerson, Partner, VenueCategory
+from networks.models import (
+    ACCESSIBILITY_KEYS,
+    CommitmentKind,
+    ContactPerson,
+    Partner,
+    VenueAccessibility,
+    VenueCategory,
+)
 from networks.services import ContactChange
 
 C, E, SC, SP = "culture", "education", "science", "sports"
@@ -118,6 +125,8 @@ def seed(context: DemoContext) -> None:
             continue
         count = _seed_locality(context, locality=locality, municipalities=municipalities)
         context.say(f"Partners of {locality.name_fi}: {count}")
+        _seed_accessibility(context, locality=locality)
+    _seed_proposed_issuer(context)
     if context.scale > 1:
         _seed_national(context)
 
@@ -270,3 +279,96 @@ def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts:
         ContactChange(pk=contact.pk, delete=True) for name, contact in existing.items() if name not in demo_names
     ]
     return services.partner_update(actor=context.staff, partner=partner, values=values, contacts=changes)
+
+
+# --- Accessibility, commitments and a proposed issuer ---------------------------------------------------------
+
+# Full answers (every question answered), partial ones (the rest not known) and old ones (checked over a year
+# ago: marked as possibly out of date), in the order of the locality's venues.
+_FULL = dict.fromkeys(ACCESSIBILITY_KEYS, "yes") | {"sign_language": "no", "low_stimulus": "no"}
+ACCESSIBILITY = [
+    {
+        **_FULL,
+        "booking_fi": "Varaa puhelimitse 08 123 4567 tai lippukassalta ja kerro, että sinulla on Kaikukortti.",
+        "booking_sv": "Boka per telefon 08 123 4567 eller i biljettkassan och säg att du har Kaikukortti.",
+        "booking_en": "Book by phone on 08 123 4567 or at the box office and say you have Kaikukortti.",
+        "notes_fi": "Induktiosilmukka salissa A. Hiljainen näytös kuukauden ensimmäisenä sunnuntaina.",
+        "notes_sv": "Hörslinga i sal A. Lugn föreställning första söndagen i månaden.",
+        "notes_en": "Induction loop in hall A. A relaxed performance on the first Sunday of each month.",
+        "covers": ["performances", "events"],
+        "ceiling_per_visit": 2,
+        "ceiling_per_year": 12,
+        "companion_free": "yes",
+        "days_ago": 20,
+    },
+    {
+        "step_free_entrance": "yes",
+        "accessible_toilet": "yes",
+        "assistance_dogs": "yes",
+        "parking": "no",
+        "notes_fi": "Sisäänkäynti Rantatien puolelta.",
+        "notes_sv": "Ingång från Strandvägen.",
+        "notes_en": "Entrance from Rantatie.",
+        "covers": ["exhibitions"],
+        "companion_free": "no",
+        "days_ago": 90,
+    },
+    {
+        "step_free_entrance": "no",
+        "induction_loop": "yes",
+        "public_transport": "yes",
+        "covers": ["courses"],
+        "ceiling_per_year": 2,
+        "days_ago": 420,
+    },
+]
+
+
+def _seed_accessibility(context: DemoContext, *, locality: Locality) -> None:
+    """The locality's first active venues get full, partial and old answers (the rest tell nothing yet)."""
+    venues = list(
+        Partner.objects.venues().active().filter(locality=locality).order_by("name", "pk")[: len(ACCESSIBILITY)]
+    )
+    existing = set(VenueAccessibility.objects.filter(partner__in=venues).values_list("partner_id", flat=True))
+    today = timezone.localdate()
+    for venue, answers in zip(venues, ACCESSIBILITY, strict=False):
+        if venue.pk in existing and not context.reset:
+            continue
+        values = {name: value for name, value in answers.items() if name != "days_ago"}
+        values["checked_on"] = today - datetime.timedelta(days=int(answers["days_ago"]))  # type: ignore[arg-type]
+        services.accessibility_update(actor=context.staff, partner=venue, values=values)
+
+
+PROPOSED_ISSUER = "Kainuun Setlementti, Yhteisökeittiö"
+
+
+def _seed_proposed_issuer(context: DemoContext) -> None:
+    """One issuer a coordinator has proposed and Kaikukeskus has not yet discussed (the staff front page shows it)."""
+    membership = (
+        Coordinator.objects.active()
+        .filter(locality__status__in=Locality.PUBLIC_STATUSES)
+        .select_related("locality", "user")
+        .order_by("locality__slug", "pk")
+        .first()
+    )
+    if membership is None:
+        return
+    locality = membership.locality
+    if Partner.objects.filter(locality=locality, role="issuer", name=PROPOSED_ISSUER).exists():
+        return
+    municipality = locality.municipalities.order_by("name_fi").first()
+    if municipality is None:
+        return
+    services.partner_create(
+        actor=membership.user,
+        locality=locality,
+        values={
+            "role": "issuer",
+            "name": PROPOSED_ISSUER,
+            "issuer_kind": "ngo",
+            "parent_organisation": "Kainuun Setlementti ry",
+            "municipality": municipality,
+            "joined_on": timezone.localdate(),
+        },
+    )
+    context.say(f"Proposed issuer in {locality.name_fi}: {PROPOSED_ISSUER}")
