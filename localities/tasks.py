@@ -13,3 +13,12 @@ def send_overdue_reminders(self) -> int:
     """Weekly: tell coordinators and staff about overdue milestones and follow-up actions. Safe to run twice
     (one e-mail per user and day)."""
     return services.overdue_reminders_send()
+
+
+@shared_task(acks_late=True)
+def check_locality_pages() -> dict[str, int]:
+    """Monthly: read each public locality's own page (bounded: localities/page_check.py) and store what was found;
+    coordinators are told when their page turns broken or silent."""
+    from localities import page_check
+
+    return page_check.check_all()
