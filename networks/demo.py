@@ -17,9 +17,12 @@ from localities.models import Coordinator, Locality
 from networks import services
 from networks.models import (
     ACCESSIBILITY_KEYS,
+    ChecklistQuestion,
+    ChecklistVersion,
     CommitmentKind,
     ContactPerson,
     Partner,
+    SelfAssessment,
     VenueAccessibility,
     VenueCategory,
 )
@@ -127,6 +130,7 @@ def seed(context: DemoContext) -> None:
         context.say(f"Partners of {locality.name_fi}: {count}")
         _seed_accessibility(context, locality=locality)
     _seed_proposed_issuer(context)
+    _seed_self_assessments(context)
     if context.scale > 1:
         _seed_national(context)
 
@@ -372,3 +376,119 @@ def _seed_proposed_issuer(context: DemoContext) -> None:
         },
     )
     context.say(f"Proposed issuer in {locality.name_fi}: {PROPOSED_ISSUER}")
+
+
+# section, question fi / sv / en, advice for a "no" fi / sv / en
+CHECKLIST = [
+    (
+        "strategy",
+        "Onko saavutettavuus kirjattu toimintasuunnitelmaan?",
+        "Finns tillgänglighet med i verksamhetsplanen?",
+        "Is accessibility written into the plan of action?",
+        "Kirjatkaa yksi saavutettavuustavoite ensi vuodelle.",
+        "Skriv in ett tillgänglighetsmål för nästa år.",
+        "Write one accessibility goal for next year.",
+    ),
+    (
+        "diversity",
+        "Näkyykö yleisön moninaisuus markkinoinnin kuvissa?",
+        "Syns publikens mångfald i marknadsföringen?",
+        "Does your marketing show a diverse audience?",
+        "Käyttäkää kuvia, joissa moninainen yleisö.",
+        "Använd bilder som visar en mångsidig publik.",
+        "Use pictures that show a diverse audience.",
+    ),
+    (
+        "communication",
+        "Kerrotaanko verkkosivuilla Kaikukortista?",
+        "Berättar webbsidan om Kaikukortti?",
+        "Does your web page tell about Kaikukortti?",
+        "Lisätkää Kaikukortti-teksti lippusivulle.",
+        "Lägg till en text om Kaikukortti på biljettsidan.",
+        "Add a Kaikukortti note to the ticket page.",
+    ),
+    (
+        "communication",
+        "Onko tietoa selkokielellä?",
+        "Finns information på lättläst språk?",
+        "Is there information in plain language?",
+        "Selkokeskus neuvoo selkotekstien laatimisessa.",
+        "LL-Center ger råd om lättläst text.",
+        "The Plain Language Centre advises on plain texts.",
+    ),
+    (
+        "pricing",
+        "Onko maksuttomia paikkoja kaikkiin esityksiin?",
+        "Finns fribiljetter till alla föreställningar?",
+        "Are there free places for every performance?",
+        "Varatkaa kiintiö jokaiseen näytökseen.",
+        "Reservera en kvot till varje föreställning.",
+        "Reserve a quota for every performance.",
+    ),
+    (
+        "customer_service",
+        "Onko henkilökunta perehdytetty Kaikukorttiin?",
+        "Har personalen introducerats i Kaikukortti?",
+        "Has the staff been briefed on Kaikukortti?",
+        "Käyttäkää Kaikukeskuksen perehdytysmateriaalia.",
+        "Använd Kaikukeskus introduktionsmaterial.",
+        "Use Kaikukeskus's briefing material.",
+    ),
+    (
+        "premises",
+        "Onko sisäänkäynti esteetön?",
+        "Är entrén steglös?",
+        "Is the entrance step-free?",
+        "Kertokaa ainakin, missä esteetön reitti on.",
+        "Berätta åtminstone var den steglösa vägen finns.",
+        "At least tell where the step-free route is.",
+    ),
+    (
+        "programme",
+        "Onko ohjelmistossa vähäärsykkeisiä esityksiä?",
+        "Finns stimulifattiga föreställningar?",
+        "Are there low-stimulus performances?",
+        "Kokeilkaa yhtä rauhallista näytöstä kaudessa.",
+        "Pröva en lugn föreställning per säsong.",
+        "Try one relaxed performance a season.",
+    ),
+]
+ROUND_ANSWERS = ["yes", "partly", "no", "yes", "yes", "partly", "no", "yes"]
+
+
+def _seed_self_assessments(context: DemoContext) -> None:
+    """A published checklist and a self-assessment round answered by a dozen venues."""
+    checklist = ChecklistVersion.objects.filter(label="2026").first()
+    if checklist is None:
+        checklist = ChecklistVersion.objects.create(label="2026", published_on=datetime.date(2026, 1, 1))
+        ChecklistQuestion.objects.bulk_create(
+            ChecklistQuestion(
+                version=checklist,
+                section=section,
+                order=number,
+                text_fi=text_fi,
+                text_sv=text_sv,
+                text_en=text_en,
+                advice_fi=advice_fi,
+                advice_sv=advice_sv,
+                advice_en=advice_en,
+            )
+            for number, (section, text_fi, text_sv, text_en, advice_fi, advice_sv, advice_en) in enumerate(CHECKLIST)
+        )
+    if SelfAssessment.objects.filter(checklist=checklist).exists():
+        return
+    questions = list(checklist.questions.order_by("section", "order", "pk"))
+    venues = (
+        Partner.objects.venues()
+        .active()
+        .exclude(locality__slug__startswith=NATIONAL_SLUG_PREFIX)
+        .select_related("locality")
+        .order_by("locality__slug", "name", "pk")[:12]
+    )
+    for number, venue in enumerate(venues):
+        values = {
+            question.pk: services.SelfAssessmentValue(answer=ROUND_ANSWERS[(number + index) % len(ROUND_ANSWERS)])
+            for index, question in enumerate(questions)
+        }
+        services.self_assessment_update(actor=context.staff, partner=venue, values=values)
+    context.say(f"Self-assessments: {len(venues)} venues answered checklist {checklist.label}.")

@@ -15,11 +15,14 @@ from kaikukeskus.spreadsheet_reader import validate_upload
 from localities.models import Locality
 from networks.models import (
     ACCESSIBILITY_QUESTIONS,
+    ChecklistSection,
     ContactPerson,
     CoveredOffer,
     Partner,
     PartnerRole,
     Sector,
+    SelfAssessment,
+    SelfAssessmentAnswer,
     VenueAccessibility,
     validate_phone,
 )
@@ -29,6 +32,7 @@ from networks.services import (
     CONTACT_FIELDS,
     PARTNER_FIELDS,
     ContactChange,
+    SelfAssessmentValue,
 )
 
 
@@ -394,3 +398,41 @@ class VenueSearchForm(forms.Form):
         self.fields["municipality"].widget.template_name = "networks/widgets/select.html"
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+
+class SelfAssessmentForm(VersionFormMixin, forms.Form):
+    """One radio group (yes / partly / no, or left unanswered) and a note per question of the checklist."""
+
+    def __init__(self, *args, rows: list, assessment: SelfAssessment | None, **kwargs):
+        instance = assessment if assessment is not None else SelfAssessment()
+        super().__init__(*args, versioned_instance=instance, **kwargs)
+        self.rows = rows
+        for row in rows:
+            pk = row.question.pk
+            self.fields[f"q{pk}"] = forms.ChoiceField(
+                label=row.question.text,
+                required=False,
+                choices=[("", _("Not answered")), *SelfAssessmentAnswer.choices],
+                widget=forms.RadioSelect,
+                initial=row.answer,
+            )
+            self.fields[f"n{pk}"] = forms.CharField(
+                label=_("Notes"), required=False, max_length=1000, initial=row.notes, widget=forms.TextInput
+            )
+
+    def sections(self) -> list[dict]:
+        labels = dict(ChecklistSection.choices)
+        groups: dict[str, list] = {}
+        for row in self.rows:
+            groups.setdefault(row.question.section, []).append(
+                {"row": row, "answer": self[f"q{row.question.pk}"], "notes": self[f"n{row.question.pk}"]}
+            )
+        return [{"label": labels[section], "items": items} for section, items in groups.items()]
+
+    def values(self) -> dict:
+        return {
+            row.question.pk: SelfAssessmentValue(
+                answer=self.cleaned_data[f"q{row.question.pk}"], notes=self.cleaned_data[f"n{row.question.pk}"]
+            )
+            for row in self.rows
+        }

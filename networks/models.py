@@ -660,3 +660,112 @@ def accessibility_of(partner: Partner) -> VenueAccessibility:
         return partner.accessibility
     except VenueAccessibility.DoesNotExist:
         return VenueAccessibility(partner=partner)
+
+
+# --- Self-assessment ---------------------------------------------------------------------------------------
+
+
+class ChecklistSection(models.TextChoices):
+    STRATEGY = "strategy", _("Strategy")
+    DIVERSITY = "diversity", _("Diversity")
+    COMMUNICATION = "communication", _("Communication")
+    PRICING = "pricing", _("Pricing")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    PREMISES = "premises", _("Premises")
+    PROGRAMME = "programme", _("Programme")
+
+
+class SelfAssessmentAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class ChecklistVersion(models.Model):
+    """A version of the national accessibility and equality checklist, versioned by staff like the guideline:
+    answers are tied to the version they were given against. The current one is the latest published."""
+
+    label = models.CharField(_("version"), max_length=50, validators=NO_NUL)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment checklist")
+        verbose_name_plural = _("self-assessment checklists")
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def current(cls) -> "ChecklistVersion | None":
+        return cls.objects.filter(published_on__lte=timezone.localdate()).order_by("-published_on", "-pk").first()
+
+
+class ChecklistQuestion(models.Model):
+    version = models.ForeignKey(ChecklistVersion, models.CASCADE, related_name="questions", verbose_name=_("checklist"))
+    section = models.CharField(_("section"), max_length=20, choices=ChecklistSection.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_fi = models.CharField(_("question in Finnish"), max_length=500, validators=NO_NUL)
+    text_sv = models.CharField(_("question in Swedish"), max_length=500, blank=True, validators=NO_NUL)
+    text_en = models.CharField(_("question in English"), max_length=500, blank=True, validators=NO_NUL)
+    advice_fi = models.TextField(_("advice for a no, in Finnish"), max_length=2000, blank=True, validators=NO_NUL)
+    advice_sv = models.TextField(_("advice for a no, in Swedish"), max_length=2000, blank=True, validators=NO_NUL)
+    advice_en = models.TextField(_("advice for a no, in English"), max_length=2000, blank=True, validators=NO_NUL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist question")
+        verbose_name_plural = _("checklist questions")
+        ordering = ["version", "section", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return translated(self, "text")
+
+    @property
+    def advice(self) -> str:
+        return translated(self, "advice")
+
+
+class SelfAssessment(Versioned):
+    """A venue's answers to one checklist version: private to the venue (through its link), its locality's
+    coordinators and national staff."""
+
+    partner = models.ForeignKey(Partner, models.CASCADE, related_name="self_assessments", verbose_name=_("venue"))
+    checklist = models.ForeignKey(
+        ChecklistVersion, models.PROTECT, related_name="assessments", verbose_name=_("checklist")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [models.UniqueConstraint(fields=["partner", "checklist"], name="self_assessment_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.checklist})"
+
+
+class SelfAssessmentItem(models.Model):  # noqa: DJ008 (an answer is shown with its question, never alone)
+    assessment = models.ForeignKey(
+        SelfAssessment, models.CASCADE, related_name="items", verbose_name=_("self-assessment")
+    )
+    question = models.ForeignKey(ChecklistQuestion, models.PROTECT, related_name="items", verbose_name=_("question"))
+    answer = models.CharField(_("answer"), max_length=7, choices=SelfAssessmentAnswer.choices)
+    notes = models.CharField(_("notes"), max_length=1000, blank=True, validators=NO_NUL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment answer")
+        verbose_name_plural = _("self-assessment answers")
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="self_assessment_item_unique")]

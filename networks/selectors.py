@@ -18,11 +18,16 @@ from networks.models import (
     ACCESSIBILITY_KEYS,
     PARTNER_FIELDS,
     Answer,
+    ChecklistQuestion,
+    ChecklistSection,
+    ChecklistVersion,
     ContactPerson,
     Partner,
     PartnerImport,
     PartnerRole,
     Sector,
+    SelfAssessment,
+    SelfAssessmentItem,
     VenueAccessibility,
     stale_before,
 )
@@ -345,3 +350,89 @@ def proposed_issuers(*, user) -> QuerySet[Partner]:
     if not acts_as_national_staff(user):
         return Partner.objects.none()
     return Partner.objects.proposed().select_related("locality", "municipality").order_by("created_at", "pk")
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+# National totals are shown only when at least this many venues answered: fewer could point at one venue.
+MIN_VENUES_FOR_TOTALS = 5
+
+
+@dataclass
+class AssessmentRow:
+    question: ChecklistQuestion
+    answer: str = ""
+    notes: str = ""
+
+
+def self_assessment_rows(*, partner: Partner) -> tuple[ChecklistVersion | None, SelfAssessment | None, list]:
+    """The current checklist, the venue's assessment of it (or None) and one row per question with its answer
+    (three queries). Callers have checked who may see it: the venue's link, its coordinators, staff."""
+    checklist = ChecklistVersion.current()
+    if checklist is None:
+        return None, None, []
+    assessment = SelfAssessment.objects.filter(partner=partner, checklist=checklist).first()
+    items = {}
+    if assessment is not None:
+        items = {item.question_id: item for item in assessment.items.all()}
+    rows = []
+    for question in checklist.questions.order_by("section", "order", "pk"):
+        item = items.get(question.pk)
+        rows.append(AssessmentRow(question, item.answer if item else "", item.notes if item else ""))
+    return checklist, assessment, rows
+
+
+@dataclass
+class Totals:
+    label: str
+    yes: int
+    partly: int
+    no: int
+    venues: int
+
+    @property
+    def shown(self) -> bool:
+        return self.venues >= MIN_VENUES_FOR_TOTALS
+
+
+def self_assessment_totals(*, checklist: ChecklistVersion) -> tuple[list[Totals], list[Totals], int]:
+    """National totals per question and per section for `checklist` (two queries): a row answered by fewer than
+    `MIN_VENUES_FOR_TOTALS` venues says so instead of its figures (`Totals.shown`). Also the venues that answered."""
+    counts = (
+        SelfAssessmentItem.objects.filter(assessment__checklist=checklist)
+        .values("question_id", "question__section")
+        .annotate(
+            yes=Count("pk", filter=Q(answer="yes")),
+            partly=Count("pk", filter=Q(answer="partly")),
+            no=Count("pk", filter=Q(answer="no")),
+            venues=Count("assessment__partner_id", distinct=True),
+        )
+        .order_by()
+    )
+    by_question = {row["question_id"]: row for row in counts}
+    questions = list(checklist.questions.order_by("section", "order", "pk"))
+    per_question = []
+    for question in questions:
+        row = by_question.get(question.pk, {"yes": 0, "partly": 0, "no": 0, "venues": 0})
+        per_question.append(Totals(question.text, row["yes"], row["partly"], row["no"], row["venues"]))
+    sections = dict(ChecklistSection.choices)
+    section_venues = dict(
+        SelfAssessmentItem.objects.filter(assessment__checklist=checklist)
+        .values("question__section")
+        .annotate(venues=Count("assessment__partner_id", distinct=True))
+        .values_list("question__section", "venues")
+    )
+    per_section = []
+    for section, label in sections.items():
+        rows = [by_question[q.pk] for q in questions if q.section == section and q.pk in by_question]
+        per_section.append(
+            Totals(
+                str(label),
+                sum(r["yes"] for r in rows),
+                sum(r["partly"] for r in rows),
+                sum(r["no"] for r in rows),
+                section_venues.get(section, 0),
+            )
+        )
+    venues = SelfAssessment.objects.filter(checklist=checklist, items__isnull=False).distinct().count()
+    return per_question, per_section, venues

@@ -24,10 +24,13 @@ from networks.models import (
     ACCESSIBILITY_KEYS,
     PARTNER_FIELDS,
     Approval,
+    ChecklistVersion,
     ContactPerson,
     Partner,
     PartnerImport,
     PartnerRole,
+    SelfAssessment,
+    SelfAssessmentItem,
     VenueAccessibility,
 )
 
@@ -524,3 +527,80 @@ def issuer_decide(*, actor: User | None, partner: Partner, approve: bool, reason
             language=language,
         )
     return partner
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SelfAssessmentValue:
+    answer: str
+    notes: str = ""
+
+
+def _save_self_assessment(
+    *,
+    actor: User | None,
+    partner: Partner,
+    values: dict[int, SelfAssessmentValue],
+    expected_version: int | None,
+    reason: str,
+) -> SelfAssessment:
+    _require_venue(partner)
+    checklist = ChecklistVersion.current()
+    if checklist is None:
+        raise ValidationError(_("There is no self-assessment checklist yet."))
+    questions = {question.pk: question for question in checklist.questions.all()}
+    if set(values) - set(questions):
+        raise ValidationError(_("A question is not in the current checklist."))
+    assessment = SelfAssessment.objects.filter(partner=partner, checklist=checklist).first()
+    if assessment is None:
+        assessment = SelfAssessment(partner=partner, checklist=checklist)
+        history.save(assessment, actor=actor, reason="created" if reason == "edited" else reason)
+    else:
+        history.save(assessment, actor=actor, reason=reason, expected_version=expected_version)
+    existing = {item.question_id: item for item in assessment.items.all()}
+    for pk, value in values.items():
+        item = existing.get(pk)
+        if not value.answer:
+            if item is not None:
+                history.delete(item, actor=actor, reason=reason)
+            continue
+        if item is None:
+            item = SelfAssessmentItem(assessment=assessment, question=questions[pk])
+        elif item.answer == value.answer and item.notes == value.notes:
+            continue
+        item.answer, item.notes = value.answer, value.notes
+        history.save(item, actor=actor, reason=reason)
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_update(
+    *,
+    actor: User | None,
+    partner: Partner,
+    values: dict[int, SelfAssessmentValue],
+    expected_version: int | None = None,
+) -> SelfAssessment:
+    """A coordinator saves a venue's answers to the current checklist (question id → answer and notes; an empty
+    answer removes it). `StaleVersionError` when someone saved the venue's answers since the form was opened."""
+    require_scope(actor, partner.locality)
+    return _save_self_assessment(
+        actor=actor, partner=partner, values=values, expected_version=expected_version, reason="edited"
+    )
+
+
+@transaction.atomic
+def self_assessment_update_by_link(
+    *, token: str, values: dict[int, SelfAssessmentValue], expected_version: int | None = None
+) -> SelfAssessment:
+    """The venue's contact saves its own answers through the link (the token reaches its own venue only)."""
+    partner = venue_from_link(token)
+    return _save_self_assessment(
+        actor=None,
+        partner=partner,
+        values=values,
+        expected_version=expected_version,
+        reason="accessibility.by_link",
+    )

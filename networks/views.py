@@ -27,10 +27,11 @@ from networks.forms import (
     PartnerForm,
     PartnerImportConfirmForm,
     PartnerImportForm,
+    SelfAssessmentForm,
     VenueLinkForm,
     VenueSearchForm,
 )
-from networks.models import Partner, PartnerImport
+from networks.models import ChecklistVersion, Partner, PartnerImport
 
 PAGE_SIZE = 50
 
@@ -401,7 +402,7 @@ def venue_link_accessibility(request, token: str):
         partner=partner,
         save=save,
         template="networks/venue_link_accessibility.html",
-        context={},
+        context={"token": token},
     )
     if response is not None:
         response["Cache-Control"] = "private, no-store"
@@ -483,5 +484,101 @@ def venue_search(request):
             "fallback": fallback is not None,
             "query": query,
             "searched": bool(request.GET),
+        },
+    )
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+
+def _self_assessment_page(request, *, partner, save, template: str, context: dict):
+    checklist, assessment, rows = selectors.self_assessment_rows(partner=partner)
+    form = SelfAssessmentForm(request.POST or None, rows=rows, assessment=assessment)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if checklist is not None and form.is_valid():
+            try:
+                save(form.values(), form.expected_version)
+            except StaleVersionError as error:
+                form.show_conflict(error)
+                status = 409
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                messages.success(request, _("The self-assessment of %(name)s was saved.") % {"name": partner.name})
+                return None
+    advice = [row for row in rows if row.answer == "no" and row.question.advice]
+    return render(
+        request,
+        template,
+        {**context, "partner": partner, "checklist": checklist, "form": form, "advice": advice},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, slug: str, pk: int):
+    """A venue's self-assessment, for its locality's coordinators and staff."""
+    locality, partner = _venue_for_user(request, slug, pk)
+
+    def save(values, expected_version):
+        services.self_assessment_update(
+            actor=request.user, partner=partner, values=values, expected_version=expected_version
+        )
+
+    response = _self_assessment_page(
+        request,
+        partner=partner,
+        save=save,
+        template="networks/self_assessment_form.html",
+        context={"locality": locality},
+    )
+    if response is None:
+        return redirect("networks:partner-self-assessment", slug=locality.slug, pk=partner.pk)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def venue_link_self_assessment(request, token: str):
+    """The venue itself, through its link: its own answers and the advice attached to each "no"."""
+    try:
+        partner = services.venue_from_link(token)
+    except services.VenueLinkError:
+        return render(request, "networks/venue_link_invalid.html", status=404)
+
+    def save(values, expected_version):
+        services.self_assessment_update_by_link(token=token, values=values, expected_version=expected_version)
+
+    response = _self_assessment_page(
+        request, partner=partner, save=save, template="networks/venue_link_self_assessment.html", context={}
+    )
+    if response is None:
+        return redirect("networks:venue-link-self-assessment", token=token)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_page
+@require_GET
+def self_assessment_totals(request):
+    """National totals per question and section of the current checklist (staff); rows answered by fewer than
+    five venues are suppressed."""
+    checklist = ChecklistVersion.current()
+    per_question, per_section, venues = (
+        selectors.self_assessment_totals(checklist=checklist) if checklist is not None else ([], [], 0)
+    )
+    return render(
+        request,
+        "networks/self_assessment_totals.html",
+        {
+            "checklist": checklist,
+            "per_question": per_question,
+            "per_section": per_section,
+            "venues": venues,
+            "minimum": selectors.MIN_VENUES_FOR_TOTALS,
         },
     )

@@ -52,6 +52,11 @@ CASES = [
     Case("networks:partner-accessibility", scoped(), kwargs=lambda w: _own(w, pk=w.partner.pk)),
     Case("networks:partner-venue-link", scoped(), kwargs=lambda w: _own(w, pk=w.partner.pk)),
     Case("networks:proposed-issuers", staff_only()),
+    # A venue's self-assessment: its coordinators and staff; another locality's coordinator 404.
+    Case("networks:partner-self-assessment", scoped(), kwargs=lambda w: _own(w, pk=w.partner.pk)),
+    # National totals: staff only (nothing of the self-assessments is public but totals over five venues).
+    Case("networks:self-assessment-totals", staff_only()),
+    Case("networks:venue-link-self-assessment", public(), kwargs=lambda w: {"token": _token(w.partner)}),
     Case("networks:venue-search", public()),
     Case("networks:venue-detail", public(), kwargs=lambda w: {"pk": w.partner.pk}),
     # The signed link opens its one venue to whoever holds it, signed in or not.
