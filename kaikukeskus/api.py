@@ -42,6 +42,8 @@ def _csv_value(value) -> object:
         return ""
     if isinstance(value, list | tuple):
         return " ".join(str(item) for item in value)
+    if isinstance(value, dict):  # an object (a venue's accessibility): its keys and values in one cell
+        return " ".join(f"{key}={'' if item is None else item}" for key, item in value.items())
     return neutralise_cell(value)
 
 
@@ -149,16 +151,30 @@ class PagedQuery(ListQuery):
     )
 
 
+def _messages(detail) -> list:
+    """A parameter's errors as one list of messages (a repeatable one's come per position: `{0: [...]}`)."""
+    if isinstance(detail, dict):
+        return [message for item in detail.values() for message in _messages(item)]
+    if isinstance(detail, list | tuple):
+        return [message for item in detail for message in _messages(item)]
+    return [detail]
+
+
 def validated_query(query_class: type[serializers.Serializer], params) -> dict:
     """The query checked against `query_class`, or a `ValidationError` (400) naming each bad parameter.
     Parameters the class does not declare are ignored, as OpenAPI allows."""
-    names = query_class().fields
+    fields = query_class().fields
+    names = list(fields)
+    # A `ListField` parameter is repeatable (`?accessibility=a&accessibility=b`): all its values, as a list.
+    repeatable = {name for name, field in fields.items() if isinstance(field, serializers.ListField)}
     # One value per name, and a plain dict: DRF reads a QueryDict as a form, where an empty optional value counts as
     # not sent.
-    query = query_class(data={name: params[name] for name in names if name in params})
-    errors = {} if query.is_valid() else dict(query.errors)
+    query = query_class(
+        data={name: params.getlist(name) if name in repeatable else params[name] for name in names if name in params}
+    )
+    errors = {} if query.is_valid() else {name: _messages(detail) for name, detail in query.errors.items()}
     for name in names:
-        if len(params.getlist(name)) > 1:
+        if name not in repeatable and len(params.getlist(name)) > 1:
             errors[name] = [_("Give this parameter once.")]
     if errors:
         raise ValidationError({"detail": _("The query is not valid."), "parameters": errors})

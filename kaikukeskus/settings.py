@@ -397,6 +397,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaikukeskus.tasks.purge_old_jobs",
         "schedule": crontab(hour=3, minute=45),
     },
+    # The localities' own pages: do they answer and mention Kaikukortti (localities/page_check.py).
+    "check-locality-pages": {
+        "task": "localities.tasks.check_locality_pages",
+        "schedule": crontab(day_of_month="1", hour=5, minute=30),
+    },
     "send-overdue-reminders": {
         "task": "localities.tasks.send_overdue_reminders",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),

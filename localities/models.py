@@ -896,3 +896,40 @@ class InterestSubmission(models.Model):
     @property
     def area(self):
         return self.municipality or self.county
+
+
+class LocalityPageCheck(models.Model):
+    """One monthly check of a locality's own public web page (`localities.page_check`): did it answer, does it
+    mention Kaikukortti, and since when has it read as it does now (a hash of what was read). Kept per check, so
+    staff see when a page broke or changed."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Answers and mentions Kaikukortti")
+        SILENT = "silent", _("Answers but does not mention Kaikukortti")
+        BROKEN = "broken", _("Does not answer")
+        MISSING = "missing", _("No web page given")
+
+    locality = models.ForeignKey(Locality, models.CASCADE, related_name="page_checks", verbose_name=_("locality"))
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    content_sha256 = models.CharField(_("content hash"), max_length=64, blank=True)
+    changed_since = models.DateTimeField(
+        _("reads as now since"), null=True, blank=True, help_text=_("When the page last changed, as far as we know.")
+    )
+    feedback_email_given = models.BooleanField(_("public feedback e-mail given"), default=False)
+
+    class Meta:
+        verbose_name = _("page check")
+        verbose_name_plural = _("page checks")
+        ordering = ["-checked_at"]
+        indexes = [models.Index(fields=["locality", "-checked_at"], name="page_check_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.locality}: {self.get_outcome_display()}"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.outcome in (self.Outcome.SILENT, self.Outcome.BROKEN) or not self.feedback_email_given

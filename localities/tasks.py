@@ -19,3 +19,12 @@ def send_overdue_reminders(self) -> int:
 def erase_old_interest_contacts() -> int:
     """Daily: the contact details of interest submissions whose locality never ran the card, after 24 months."""
     return services.interest_contacts_erase()
+
+
+@shared_task(acks_late=True)
+def check_locality_pages() -> dict[str, int]:
+    """Monthly: read each public locality's own page (bounded: localities/page_check.py) and store what was found;
+    coordinators are told when their page turns broken or silent."""
+    from localities import page_check
+
+    return page_check.check_all()

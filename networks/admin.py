@@ -16,7 +16,7 @@ from kaikukeskus.spreadsheet_reader import MAX_ROWS
 from localities.models import Locality, Municipality
 from localities.permissions import scoped
 from networks import services
-from networks.models import PARTNER_FIELDS, ContactPerson, Partner, name_key
+from networks.models import PARTNER_FIELDS, ChecklistQuestion, ChecklistVersion, ContactPerson, Partner, name_key
 
 
 class PartnerResource(AdminImportResourceMixin, resources.ModelResource):
@@ -134,3 +134,18 @@ class ContactPersonAdmin(DeleteThroughServiceMixin, VersionedAdminMixin, SimpleH
 
     def save_model(self, request, obj, form, change):
         services.contact_save(actor=request.user, contact=obj, expected_version=form.expected_version)
+
+
+class ChecklistQuestionInline(admin.StackedInline):
+    model = ChecklistQuestion
+    extra = 1
+    fields = ("section", "order", "text_fi", "text_sv", "text_en", "advice_fi", "advice_sv", "advice_en")
+
+
+@admin.register(ChecklistVersion)
+class ChecklistVersionAdmin(SimpleHistoryAdmin):
+    """Staff version the national self-assessment checklist like the guideline: a new version with its questions,
+    published from a date; venues' answers stay tied to the version they answered."""
+
+    list_display = ("label", "published_on", "created_at")
+    inlines = [ChecklistQuestionInline]

@@ -8,7 +8,26 @@ from kaikukeskus.api import OpenDataListView, PagedQuery, Pages, open_data_schem
 from localities.models import Locality
 from localities.permissions import public_locality_or_404
 from networks import selectors
-from networks.models import Sector, VenueCategory
+from networks.models import ACCESSIBILITY_KEYS, ACCESSIBILITY_QUESTIONS, Answer, Sector, VenueCategory
+
+
+class AccessibilitySerializer(serializers.Serializer):
+    """A venue's answers (DESIGN §6): one key per question, each "yes", "no" or "unknown" ("unknown" also when
+    the venue has told nothing), and when they were last checked."""
+
+    def get_fields(self):
+        fields = {
+            key: serializers.ChoiceField(choices=Answer.values, help_text=f"{label}: yes, no or unknown.")
+            for key, label in ACCESSIBILITY_QUESTIONS.items()
+        }
+        fields["checked_on"] = serializers.DateField(
+            allow_null=True,
+            help_text="When the answers were last checked, or null. Over 12 months: possibly out of date.",
+        )
+        return fields
+
+    def get_attribute(self, instance):
+        return instance.access  # a venue without answers: every answer unknown, checked_on null
 
 
 class VenueSerializer(serializers.Serializer):
@@ -31,11 +50,20 @@ class VenueSerializer(serializers.Serializer):
     offer_sv = serializers.CharField(help_text="What the card covers, in Swedish.")
     offer_en = serializers.CharField(help_text="What the card covers, in English.")
     joined_on = serializers.DateField(help_text="When the venue joined the locality's network.")
+    accessibility = AccessibilitySerializer(source="*", help_text="The venue's accessibility answers.")
 
 
 class VenueQuery(PagedQuery):
     locality = serializers.SlugField(
         required=False, help_text="Only this locality's venues (slug). Unknown or not public: 404."
+    )
+    accessibility = serializers.ListField(
+        child=serializers.ChoiceField(choices=ACCESSIBILITY_KEYS),
+        required=False,
+        max_length=len(ACCESSIBILITY_KEYS),
+        help_text=(
+            "Repeatable: only venues that answered yes to each question given (a no or an unknown is left out)."
+        ),
     )
 
 
@@ -52,7 +80,9 @@ class VenueList(OpenDataListView):
     csv_file_per_version = True
 
     def get_queryset(self):
-        return selectors.public_venues(locality=self.locality).order_by("name", "pk")
+        return selectors.public_venues(
+            locality=self.locality, accessibility=self.query.get("accessibility") or ()
+        ).order_by("name", "pk")
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

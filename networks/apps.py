@@ -14,6 +14,7 @@ class NetworksConfig(AppConfig):
         from networks.models import Partner
 
         portal.register(networks_portal.panels, order=20)
+        portal.register(networks_portal.staff_panels, order=21)
         jobs.register(
             import_job.JOB_KIND,
             import_job.partner_import_job,

@@ -13,9 +13,19 @@ from simple_history.utils import bulk_create_with_history
 
 from kaikukeskus.demo import DemoContext
 from localities.demo import NATIONAL_SLUG_PREFIX
-from localities.models import Locality
+from localities.models import Coordinator, Locality
 from networks import services
-from networks.models import CommitmentKind, ContactPerson, Partner, VenueCategory
+from networks.models import (
+    ACCESSIBILITY_KEYS,
+    ChecklistQuestion,
+    ChecklistVersion,
+    CommitmentKind,
+    ContactPerson,
+    Partner,
+    SelfAssessment,
+    VenueAccessibility,
+    VenueCategory,
+)
 from networks.services import ContactChange
 
 C, E, SC, SP = "culture", "education", "science", "sports"
@@ -118,6 +128,9 @@ def seed(context: DemoContext) -> None:
             continue
         count = _seed_locality(context, locality=locality, municipalities=municipalities)
         context.say(f"Partners of {locality.name_fi}: {count}")
+        _seed_accessibility(context, locality=locality)
+    _seed_proposed_issuer(context)
+    _seed_self_assessments(context)
     if context.scale > 1:
         _seed_national(context)
 
@@ -270,3 +283,212 @@ def _upsert(context: DemoContext, *, locality: Locality, values: dict, contacts:
         ContactChange(pk=contact.pk, delete=True) for name, contact in existing.items() if name not in demo_names
     ]
     return services.partner_update(actor=context.staff, partner=partner, values=values, contacts=changes)
+
+
+# --- Accessibility, commitments and a proposed issuer ---------------------------------------------------------
+
+# Full answers (every question answered), partial ones (the rest not known) and old ones (checked over a year
+# ago: marked as possibly out of date), in the order of the locality's venues.
+_FULL = dict.fromkeys(ACCESSIBILITY_KEYS, "yes") | {"sign_language": "no", "low_stimulus": "no"}
+ACCESSIBILITY = [
+    {
+        **_FULL,
+        "booking_fi": "Varaa puhelimitse 08 123 4567 tai lippukassalta ja kerro, että sinulla on Kaikukortti.",
+        "booking_sv": "Boka per telefon 08 123 4567 eller i biljettkassan och säg att du har Kaikukortti.",
+        "booking_en": "Book by phone on 08 123 4567 or at the box office and say you have Kaikukortti.",
+        "notes_fi": "Induktiosilmukka salissa A. Hiljainen näytös kuukauden ensimmäisenä sunnuntaina.",
+        "notes_sv": "Hörslinga i sal A. Lugn föreställning första söndagen i månaden.",
+        "notes_en": "Induction loop in hall A. A relaxed performance on the first Sunday of each month.",
+        "covers": ["performances", "events"],
+        "ceiling_per_visit": 2,
+        "ceiling_per_year": 12,
+        "companion_free": "yes",
+        "days_ago": 20,
+    },
+    {
+        "step_free_entrance": "yes",
+        "accessible_toilet": "yes",
+        "assistance_dogs": "yes",
+        "parking": "no",
+        "notes_fi": "Sisäänkäynti Rantatien puolelta.",
+        "notes_sv": "Ingång från Strandvägen.",
+        "notes_en": "Entrance from Rantatie.",
+        "covers": ["exhibitions"],
+        "companion_free": "no",
+        "days_ago": 90,
+    },
+    {
+        "step_free_entrance": "no",
+        "induction_loop": "yes",
+        "public_transport": "yes",
+        "covers": ["courses"],
+        "ceiling_per_year": 2,
+        "days_ago": 420,
+    },
+]
+
+
+def _seed_accessibility(context: DemoContext, *, locality: Locality) -> None:
+    """The locality's first active venues get full, partial and old answers (the rest tell nothing yet)."""
+    venues = list(
+        Partner.objects.venues().active().filter(locality=locality).order_by("name", "pk")[: len(ACCESSIBILITY)]
+    )
+    existing = set(VenueAccessibility.objects.filter(partner__in=venues).values_list("partner_id", flat=True))
+    today = timezone.localdate()
+    for venue, answers in zip(venues, ACCESSIBILITY, strict=False):
+        if venue.pk in existing and not context.reset:
+            continue
+        values = {name: value for name, value in answers.items() if name != "days_ago"}
+        values["checked_on"] = today - datetime.timedelta(days=int(answers["days_ago"]))  # type: ignore[arg-type]
+        services.accessibility_update(actor=context.staff, partner=venue, values=values)
+
+
+PROPOSED_ISSUER = "Kainuun Setlementti, Yhteisökeittiö"
+
+
+def _seed_proposed_issuer(context: DemoContext) -> None:
+    """One issuer a coordinator has proposed and Kaikukeskus has not yet discussed (the staff front page shows it)."""
+    membership = (
+        Coordinator.objects.active()
+        .filter(locality__status__in=Locality.PUBLIC_STATUSES)
+        .select_related("locality", "user")
+        .order_by("locality__slug", "pk")
+        .first()
+    )
+    if membership is None:
+        return
+    locality = membership.locality
+    if Partner.objects.filter(locality=locality, role="issuer", name=PROPOSED_ISSUER).exists():
+        return
+    municipality = locality.municipalities.order_by("name_fi").first()
+    if municipality is None:
+        return
+    services.partner_create(
+        actor=membership.user,
+        locality=locality,
+        values={
+            "role": "issuer",
+            "name": PROPOSED_ISSUER,
+            "issuer_kind": "ngo",
+            "parent_organisation": "Kainuun Setlementti ry",
+            "municipality": municipality,
+            "joined_on": timezone.localdate(),
+        },
+    )
+    context.say(f"Proposed issuer in {locality.name_fi}: {PROPOSED_ISSUER}")
+
+
+# section, question fi / sv / en, advice for a "no" fi / sv / en
+CHECKLIST = [
+    (
+        "strategy",
+        "Onko saavutettavuus kirjattu toimintasuunnitelmaan?",
+        "Finns tillgänglighet med i verksamhetsplanen?",
+        "Is accessibility written into the plan of action?",
+        "Kirjatkaa yksi saavutettavuustavoite ensi vuodelle.",
+        "Skriv in ett tillgänglighetsmål för nästa år.",
+        "Write one accessibility goal for next year.",
+    ),
+    (
+        "diversity",
+        "Näkyykö yleisön moninaisuus markkinoinnin kuvissa?",
+        "Syns publikens mångfald i marknadsföringen?",
+        "Does your marketing show a diverse audience?",
+        "Käyttäkää kuvia, joissa moninainen yleisö.",
+        "Använd bilder som visar en mångsidig publik.",
+        "Use pictures that show a diverse audience.",
+    ),
+    (
+        "communication",
+        "Kerrotaanko verkkosivuilla Kaikukortista?",
+        "Berättar webbsidan om Kaikukortti?",
+        "Does your web page tell about Kaikukortti?",
+        "Lisätkää Kaikukortti-teksti lippusivulle.",
+        "Lägg till en text om Kaikukortti på biljettsidan.",
+        "Add a Kaikukortti note to the ticket page.",
+    ),
+    (
+        "communication",
+        "Onko tietoa selkokielellä?",
+        "Finns information på lättläst språk?",
+        "Is there information in plain language?",
+        "Selkokeskus neuvoo selkotekstien laatimisessa.",
+        "LL-Center ger råd om lättläst text.",
+        "The Plain Language Centre advises on plain texts.",
+    ),
+    (
+        "pricing",
+        "Onko maksuttomia paikkoja kaikkiin esityksiin?",
+        "Finns fribiljetter till alla föreställningar?",
+        "Are there free places for every performance?",
+        "Varatkaa kiintiö jokaiseen näytökseen.",
+        "Reservera en kvot till varje föreställning.",
+        "Reserve a quota for every performance.",
+    ),
+    (
+        "customer_service",
+        "Onko henkilökunta perehdytetty Kaikukorttiin?",
+        "Har personalen introducerats i Kaikukortti?",
+        "Has the staff been briefed on Kaikukortti?",
+        "Käyttäkää Kaikukeskuksen perehdytysmateriaalia.",
+        "Använd Kaikukeskus introduktionsmaterial.",
+        "Use Kaikukeskus's briefing material.",
+    ),
+    (
+        "premises",
+        "Onko sisäänkäynti esteetön?",
+        "Är entrén steglös?",
+        "Is the entrance step-free?",
+        "Kertokaa ainakin, missä esteetön reitti on.",
+        "Berätta åtminstone var den steglösa vägen finns.",
+        "At least tell where the step-free route is.",
+    ),
+    (
+        "programme",
+        "Onko ohjelmistossa vähäärsykkeisiä esityksiä?",
+        "Finns stimulifattiga föreställningar?",
+        "Are there low-stimulus performances?",
+        "Kokeilkaa yhtä rauhallista näytöstä kaudessa.",
+        "Pröva en lugn föreställning per säsong.",
+        "Try one relaxed performance a season.",
+    ),
+]
+ROUND_ANSWERS = ["yes", "partly", "no", "yes", "yes", "partly", "no", "yes"]
+
+
+def _seed_self_assessments(context: DemoContext) -> None:
+    """A published checklist and a self-assessment round answered by a dozen venues."""
+    checklist = ChecklistVersion.objects.filter(label="2026").first()
+    if checklist is None:
+        checklist = ChecklistVersion.objects.create(label="2026", published_on=datetime.date(2026, 1, 1))
+        ChecklistQuestion.objects.bulk_create(
+            ChecklistQuestion(
+                version=checklist,
+                section=section,
+                order=number,
+                text_fi=text_fi,
+                text_sv=text_sv,
+                text_en=text_en,
+                advice_fi=advice_fi,
+                advice_sv=advice_sv,
+                advice_en=advice_en,
+            )
+            for number, (section, text_fi, text_sv, text_en, advice_fi, advice_sv, advice_en) in enumerate(CHECKLIST)
+        )
+    if SelfAssessment.objects.filter(checklist=checklist).exists():
+        return
+    questions = list(checklist.questions.order_by("section", "order", "pk"))
+    venues = (
+        Partner.objects.venues()
+        .active()
+        .exclude(locality__slug__startswith=NATIONAL_SLUG_PREFIX)
+        .select_related("locality")
+        .order_by("locality__slug", "name", "pk")[:12]
+    )
+    for number, venue in enumerate(venues):
+        values = {
+            question.pk: services.SelfAssessmentValue(answer=ROUND_ANSWERS[(number + index) % len(ROUND_ANSWERS)])
+            for index, question in enumerate(questions)
+        }
+        services.self_assessment_update(actor=context.staff, partner=venue, values=values)
+    context.say(f"Self-assessments: {len(venues)} venues answered checklist {checklist.label}.")

@@ -3,6 +3,7 @@ posted locality id is ignored, and the municipality choices are the locality's o
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
@@ -12,8 +13,27 @@ from kaikukeskus.forms import ReasonableDateField, https_formfield
 from kaikukeskus.locking import VersionFormMixin
 from kaikukeskus.spreadsheet_reader import validate_upload
 from localities.models import Locality
-from networks.models import ContactPerson, Partner, PartnerRole, Sector, validate_phone
-from networks.services import CONTACT_FIELDS, PARTNER_FIELDS, ContactChange
+from networks.models import (
+    ACCESSIBILITY_QUESTIONS,
+    ChecklistSection,
+    ContactPerson,
+    CoveredOffer,
+    Partner,
+    PartnerRole,
+    Sector,
+    SelfAssessment,
+    SelfAssessmentAnswer,
+    VenueAccessibility,
+    validate_phone,
+)
+from networks.services import (
+    ACCESSIBILITY_FIELDS,
+    COMMITMENT_FIELDS,
+    CONTACT_FIELDS,
+    PARTNER_FIELDS,
+    ContactChange,
+    SelfAssessmentValue,
+)
 
 
 class DateInput(forms.DateInput):
@@ -159,6 +179,91 @@ ContactFormSet = inlineformset_factory(
 )
 
 
+class AccessibilityForm(VersionFormMixin, forms.ModelForm):
+    """A venue's accessibility answers: each question yes, no or not known (the default, never read as no)."""
+
+    class Meta:
+        model = VenueAccessibility
+        fields = ACCESSIBILITY_FIELDS
+        widgets = {
+            **dict.fromkeys(ACCESSIBILITY_QUESTIONS, forms.RadioSelect),
+            "checked_on": DateInput(),
+            "booking_fi": forms.Textarea(attrs={"rows": 2}),
+            "booking_sv": forms.Textarea(attrs={"rows": 2}),
+            "booking_en": forms.Textarea(attrs={"rows": 2}),
+            "notes_fi": forms.Textarea(attrs={"rows": 3}),
+            "notes_sv": forms.Textarea(attrs={"rows": 3}),
+            "notes_en": forms.Textarea(attrs={"rows": 3}),
+            "companion_free": forms.RadioSelect,
+        }
+
+    covers = forms.MultipleChoiceField(
+        label=_("The card covers"),
+        required=False,
+        choices=CoveredOffer.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].help_text = _("Leave empty to use today's date.")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ACCESSIBILITY_FIELDS}
+
+    @staticmethod
+    def _display(field: forms.Field, value) -> str:
+        if isinstance(value, list | tuple):  # the offers the card covers
+            labels = dict(CoveredOffer.choices)
+            return ", ".join(str(labels.get(item, item)) for item in value) or "–"
+        return VersionFormMixin._display(field, value)
+
+    def fieldsets(self) -> list[dict]:
+        return [
+            {"legend": _("Accessibility"), "fields": [self[key] for key in ACCESSIBILITY_QUESTIONS]},
+            {"legend": _("The venue's commitment"), "fields": [self[name] for name in COMMITMENT_FIELDS]},
+            {
+                "legend": _("Booking and more information"),
+                "fields": [
+                    self[name]
+                    for name in ACCESSIBILITY_FIELDS
+                    if name not in ACCESSIBILITY_QUESTIONS and name not in COMMITMENT_FIELDS
+                ],
+            },
+        ]
+
+
+class VenueLinkForm(forms.Form):
+    """Send the venue's contact person a link to its own forms."""
+
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=ContactPerson.objects.none())
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, partner: Partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = partner.contacts.exclude(email="").order_by("-is_primary", "name")
+
+
+class IssuerDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Do not approve"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the issuer is not approved. The coordinators see it."),
+    )
+
+
 class PartnerEndForm(forms.Form):
     left_on = ReasonableDateField(
         label=_("Left on"),
@@ -253,6 +358,30 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.filter(has_primary_contact=False) if value else queryset
 
 
+def accessibility_filter_field() -> forms.MultipleChoiceField:
+    """`?accessibility=KEY` (repeatable): only venues that answered yes to each question ticked."""
+    return forms.MultipleChoiceField(
+        label=_("Accessibility"),
+        required=False,
+        choices=list(ACCESSIBILITY_QUESTIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only venues that answered yes to each question ticked."),
+    )
+
+
+class AccessibilityFilterForm(forms.Form):
+    """The accessibility filter of a locality page's venues (a plain GET form)."""
+
+    accessibility = accessibility_filter_field()
+
+    def keys(self) -> list[str]:
+        """The valid keys asked for; an unknown key is left out (its error shown) rather than failing the page."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        return list(self.cleaned_data.get("accessibility") or [])
+
+
 class VenueSearchForm(forms.Form):
     # Official municipality codes (`?municipality=205` is Kajaani), rendered as one plain select: the ~300
     # options through the per-option widget templates cost more than the rest of the page.
@@ -261,6 +390,7 @@ class VenueSearchForm(forms.Form):
     )
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     q = forms.CharField(label=_("Search words"), required=False, max_length=100)
+    accessibility = accessibility_filter_field()
 
     def __init__(self, *args, municipalities: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -268,3 +398,41 @@ class VenueSearchForm(forms.Form):
         self.fields["municipality"].widget.template_name = "networks/widgets/select.html"
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
+
+
+class SelfAssessmentForm(VersionFormMixin, forms.Form):
+    """One radio group (yes / partly / no, or left unanswered) and a note per question of the checklist."""
+
+    def __init__(self, *args, rows: list, assessment: SelfAssessment | None, **kwargs):
+        instance = assessment if assessment is not None else SelfAssessment()
+        super().__init__(*args, versioned_instance=instance, **kwargs)
+        self.rows = rows
+        for row in rows:
+            pk = row.question.pk
+            self.fields[f"q{pk}"] = forms.ChoiceField(
+                label=row.question.text,
+                required=False,
+                choices=[("", _("Not answered")), *SelfAssessmentAnswer.choices],
+                widget=forms.RadioSelect,
+                initial=row.answer,
+            )
+            self.fields[f"n{pk}"] = forms.CharField(
+                label=_("Notes"), required=False, max_length=1000, initial=row.notes, widget=forms.TextInput
+            )
+
+    def sections(self) -> list[dict]:
+        labels = dict(ChecklistSection.choices)
+        groups: dict[str, list] = {}
+        for row in self.rows:
+            groups.setdefault(row.question.section, []).append(
+                {"row": row, "answer": self[f"q{row.question.pk}"], "notes": self[f"n{row.question.pk}"]}
+            )
+        return [{"label": labels[section], "items": items} for section, items in groups.items()]
+
+    def values(self) -> dict:
+        return {
+            row.question.pk: SelfAssessmentValue(
+                answer=self.cleaned_data[f"q{row.question.pk}"], notes=self.cleaned_data[f"n{row.question.pk}"]
+            )
+            for row in self.rows
+        }

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -100,6 +101,15 @@ class IssuerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Approval(models.TextChoices):
+    """New issuers are discussed with Kaikukeskus first (the national guideline): one added by a coordinator is
+    proposed until national staff approve it."""
+
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class CommitmentKind(models.TextChoices):
     PILOT = "pilot", _("Pilot period")
     PERMANENT = "permanent", _("Permanent")
@@ -126,6 +136,14 @@ class PartnerQuerySet(models.QuerySet):
 
     def active(self):
         return self.active_on(timezone.localdate())
+
+    def approved(self):
+        """Partners that count: venues, and issuers that national staff have approved (a proposed or rejected
+        issuer issues no cards in the statistics and appears nowhere public)."""
+        return self.filter(approval=Approval.APPROVED)
+
+    def proposed(self):
+        return self.issuers().filter(approval=Approval.PROPOSED)
 
     def public(self):
         """What visitors see: venues listed publicly, in the network today, in a locality shown to the
@@ -206,6 +224,14 @@ class Partner(Versioned):
         _("commitment acknowledged on"), null=True, blank=True, validators=[validate_reasonable_date]
     )
     commitment_kind = models.CharField(_("commitment kind"), max_length=12, choices=CommitmentKind.choices, blank=True)
+    approval = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        help_text=_("An issuer added by a coordinator is proposed until Kaikukeskus approves it."),
+    )
+    approval_reason = models.CharField(_("reason for the decision"), max_length=500, blank=True, validators=NO_NUL)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -250,6 +276,11 @@ class Partner(Versioned):
     def offer(self) -> str:
         """The offer in the active language, Finnish when that translation is empty."""
         return translated(self, "offer")
+
+    @property
+    def access(self) -> "VenueAccessibility":
+        """The venue's accessibility answers, all "not known" when it has given none (`accessibility_of`)."""
+        return accessibility_of(self)
 
     @property
     def is_venue(self) -> bool:
@@ -432,3 +463,309 @@ PARTNER_FIELDS = (
     "commitment_acknowledged_on",
     "commitment_kind",
 )
+
+
+# --- Accessibility --------------------------------------------------------------------------------------
+
+
+class Answer(models.TextChoices):
+    """A venue's answer to one accessibility question. "Not known" is an answer of its own, the default, and
+    never shown or counted as "no"."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Not known")
+
+
+# The questions (DESIGN §6: the keys of the API's `accessibility` object and of `?accessibility=`), in the order
+# pages show them, with their labels.
+ACCESSIBILITY_QUESTIONS: dict[str, Promise] = {
+    "step_free_entrance": _("Step-free entrance"),
+    "accessible_toilet": _("Accessible toilet"),
+    "induction_loop": _("Induction loop"),
+    "wheelchair_seating": _("Seating for wheelchairs"),
+    "assistance_dogs": _("Assistance dogs welcome"),
+    "assistant_free": _("A personal assistant gets in free"),
+    "sign_language": _("Sign language services"),
+    "plain_language": _("Plain language services"),
+    "low_stimulus": _("Quiet hours or a low-stimulus option"),
+    "scents_and_flashing_lights": _("Free of strong scents and flashing lights"),
+    "parking": _("Accessible parking"),
+    "public_transport": _("Reachable by public transport"),
+}
+ACCESSIBILITY_KEYS = tuple(ACCESSIBILITY_QUESTIONS)
+# Answers checked longer ago than this are marked as possibly out of date.
+ACCESSIBILITY_FRESH_FOR = datetime.timedelta(days=365)
+ACCESSIBILITY_TEXT_MAX_LENGTH = 1000
+
+
+class CoveredOffer(models.TextChoices):
+    """What a venue's commitment lets card holders in to (the national guideline's kinds of offer)."""
+
+    PERFORMANCES = "performances", _("Performances and concerts")
+    EXHIBITIONS = "exhibitions", _("Exhibitions")
+    EVENTS = "events", _("Events and festivals")
+    COURSES = "courses", _("Courses")
+    SPORTS = "sports", _("Sports sessions")
+    SEASON_PASSES = "season_passes", _("Season passes")
+    OTHER = "other", _("Other")
+
+
+def validate_covered_offers(value) -> None:
+    if not isinstance(value, list) or any(item not in CoveredOffer.values for item in value):
+        raise ValidationError(_("Choose among the kinds of offer listed."), code="invalid_covered_offer")
+
+
+def _answer_field(key: str) -> models.CharField:
+    return models.CharField(ACCESSIBILITY_QUESTIONS[key], max_length=7, choices=Answer.choices, default=Answer.UNKNOWN)
+
+
+class VenueAccessibility(Versioned):
+    """What a card holder needs to know before going to a venue: whether they can get in (the twelve questions,
+    each yes, no or not known), how to book with the card and anything else in fi/sv/en, and when the answers
+    were last checked. A venue without this row has every answer "not known". Edited by the locality's
+    coordinators and, through a signed link sent from the portal, by the venue's own contact person."""
+
+    partner = models.OneToOneField(
+        Partner, models.CASCADE, related_name="accessibility", verbose_name=_("venue"), primary_key=True
+    )
+    step_free_entrance = _answer_field("step_free_entrance")
+    accessible_toilet = _answer_field("accessible_toilet")
+    induction_loop = _answer_field("induction_loop")
+    wheelchair_seating = _answer_field("wheelchair_seating")
+    assistance_dogs = _answer_field("assistance_dogs")
+    assistant_free = _answer_field("assistant_free")
+    sign_language = _answer_field("sign_language")
+    plain_language = _answer_field("plain_language")
+    low_stimulus = _answer_field("low_stimulus")
+    scents_and_flashing_lights = _answer_field("scents_and_flashing_lights")
+    parking = _answer_field("parking")
+    public_transport = _answer_field("public_transport")
+    booking_fi = models.CharField(
+        _("how to book with the card, in Finnish"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+        help_text=_("For example: by phone or at the box office; say the card when booking."),
+    )
+    booking_sv = models.CharField(
+        _("how to book with the card, in Swedish"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+    )
+    booking_en = models.CharField(
+        _("how to book with the card, in English"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+    )
+    notes_fi = models.CharField(
+        _("more about accessibility, in Finnish"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+    )
+    notes_sv = models.CharField(
+        _("more about accessibility, in Swedish"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+    )
+    notes_en = models.CharField(
+        _("more about accessibility, in English"),
+        max_length=ACCESSIBILITY_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=NO_NUL,
+    )
+    # The economic commitment: what the card covers, how much of it, and whether a companion gets in free.
+    covers = models.JSONField(_("the card covers"), default=list, blank=True, validators=[validate_covered_offers])
+    ceiling_per_visit = models.PositiveSmallIntegerField(
+        _("tickets per visit at most"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when there is no ceiling."),
+    )
+    ceiling_per_year = models.PositiveSmallIntegerField(
+        _("tickets per year at most"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when there is no ceiling."),
+    )
+    companion_free = models.CharField(
+        _("a companion gets in free"), max_length=7, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    checked_on = models.DateField(
+        _("checked on"),
+        null=True,
+        blank=True,
+        validators=[validate_reasonable_date],
+        help_text=_("When the answers were last checked at the venue."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("venue accessibility")
+        verbose_name_plural = _("venue accessibility")
+        indexes = [models.Index(fields=["checked_on"], name="accessibility_checked_on")]
+
+    def __str__(self) -> str:
+        return str(self.partner)
+
+    @property
+    def booking(self) -> str:
+        return translated(self, "booking")
+
+    @property
+    def notes(self) -> str:
+        return translated(self, "notes")
+
+    def covers_labels(self) -> list[str]:
+        labels = dict(CoveredOffer.choices)
+        return [str(labels[item]) for item in self.covers if item in labels]
+
+    @property
+    def is_stale(self) -> bool:
+        """Checked more than 12 months ago: possibly out of date (never checked counts as not known, not stale)."""
+        return self.checked_on is not None and self.checked_on < stale_before()
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(key, question, answer) for every question, in order."""
+        return [(key, str(label), getattr(self, key)) for key, label in ACCESSIBILITY_QUESTIONS.items()]
+
+    def answered(self, answer: str) -> list[str]:
+        """The questions (labels) answered `answer`."""
+        return [str(label) for key, label in ACCESSIBILITY_QUESTIONS.items() if getattr(self, key) == answer]
+
+    @property
+    def yes_labels(self) -> list[str]:
+        return self.answered(Answer.YES)
+
+    @property
+    def no_labels(self) -> list[str]:
+        return self.answered(Answer.NO)
+
+
+def stale_before() -> datetime.date:
+    """Answers checked before this day are possibly out of date."""
+    return timezone.localdate() - ACCESSIBILITY_FRESH_FOR
+
+
+def accessibility_of(partner: Partner) -> VenueAccessibility:
+    """The venue's answers, or all "not known" (unsaved) when it has given none. No query when the row was
+    loaded with `select_related("accessibility")`."""
+    try:
+        return partner.accessibility
+    except VenueAccessibility.DoesNotExist:
+        return VenueAccessibility(partner=partner)
+
+
+# --- Self-assessment ---------------------------------------------------------------------------------------
+
+
+class ChecklistSection(models.TextChoices):
+    STRATEGY = "strategy", _("Strategy")
+    DIVERSITY = "diversity", _("Diversity")
+    COMMUNICATION = "communication", _("Communication")
+    PRICING = "pricing", _("Pricing")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    PREMISES = "premises", _("Premises")
+    PROGRAMME = "programme", _("Programme")
+
+
+class SelfAssessmentAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class ChecklistVersion(models.Model):
+    """A version of the national accessibility and equality checklist, versioned by staff like the guideline:
+    answers are tied to the version they were given against. The current one is the latest published."""
+
+    label = models.CharField(_("version"), max_length=50, validators=NO_NUL)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment checklist")
+        verbose_name_plural = _("self-assessment checklists")
+        ordering = ["-published_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def current(cls) -> "ChecklistVersion | None":
+        return cls.objects.filter(published_on__lte=timezone.localdate()).order_by("-published_on", "-pk").first()
+
+
+class ChecklistQuestion(models.Model):
+    version = models.ForeignKey(ChecklistVersion, models.CASCADE, related_name="questions", verbose_name=_("checklist"))
+    section = models.CharField(_("section"), max_length=20, choices=ChecklistSection.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_fi = models.CharField(_("question in Finnish"), max_length=500, validators=NO_NUL)
+    text_sv = models.CharField(_("question in Swedish"), max_length=500, blank=True, validators=NO_NUL)
+    text_en = models.CharField(_("question in English"), max_length=500, blank=True, validators=NO_NUL)
+    advice_fi = models.TextField(_("advice for a no, in Finnish"), max_length=2000, blank=True, validators=NO_NUL)
+    advice_sv = models.TextField(_("advice for a no, in Swedish"), max_length=2000, blank=True, validators=NO_NUL)
+    advice_en = models.TextField(_("advice for a no, in English"), max_length=2000, blank=True, validators=NO_NUL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("checklist question")
+        verbose_name_plural = _("checklist questions")
+        ordering = ["version", "section", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return translated(self, "text")
+
+    @property
+    def advice(self) -> str:
+        return translated(self, "advice")
+
+
+class SelfAssessment(Versioned):
+    """A venue's answers to one checklist version: private to the venue (through its link), its locality's
+    coordinators and national staff."""
+
+    partner = models.ForeignKey(Partner, models.CASCADE, related_name="self_assessments", verbose_name=_("venue"))
+    checklist = models.ForeignKey(
+        ChecklistVersion, models.PROTECT, related_name="assessments", verbose_name=_("checklist")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [models.UniqueConstraint(fields=["partner", "checklist"], name="self_assessment_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.checklist})"
+
+
+class SelfAssessmentItem(models.Model):  # noqa: DJ008 (an answer is shown with its question, never alone)
+    assessment = models.ForeignKey(
+        SelfAssessment, models.CASCADE, related_name="items", verbose_name=_("self-assessment")
+    )
+    question = models.ForeignKey(ChecklistQuestion, models.PROTECT, related_name="items", verbose_name=_("question"))
+    answer = models.CharField(_("answer"), max_length=7, choices=SelfAssessmentAnswer.choices)
+    notes = models.CharField(_("notes"), max_length=1000, blank=True, validators=NO_NUL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-assessment answer")
+        verbose_name_plural = _("self-assessment answers")
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"], name="self_assessment_item_unique")]

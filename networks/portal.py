@@ -4,7 +4,26 @@ user's localities' issuers and venues."""
 from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.portal import Panel
+from localities.permissions import acts_as_national_staff
 from networks import selectors
+
+
+def staff_panels(user) -> list[Panel]:
+    """National staff's front page: issuers proposed by coordinators, waiting for a decision."""
+    if not acts_as_national_staff(user):
+        return []
+    proposed = selectors.proposed_issuers(user=user)
+    count = proposed.count()
+    if not count:
+        return []
+    return [
+        Panel(
+            title=_("New issuers to discuss"),
+            template="networks/panels/proposed_issuers.html",
+            context={"issuers": list(proposed[:20]), "count": count},
+            kind="todo",
+        )
+    ]
 
 
 def panels(user) -> list[Panel]:
@@ -19,6 +38,16 @@ def panels(user) -> list[Panel]:
                 title=_("Partners without a primary contact"),
                 template="networks/panels/missing_primary_contact.html",
                 context={"partners": missing, "count": missing_count, "shown": len(missing)},
+                kind="todo",
+            )
+        )
+    stale, stale_count = selectors.stale_accessibility(user=user)
+    if stale_count:
+        result.append(
+            Panel(
+                title=_("Accessibility possibly out of date"),
+                template="networks/panels/stale_accessibility.html",
+                context={"venues": stale, "count": stale_count, "shown": len(stale)},
                 kind="todo",
             )
         )

@@ -8,12 +8,29 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from localities.models import Locality, Municipality
-from localities.permissions import get_scoped_or_404, scoped
+from localities.permissions import acts_as_national_staff, get_scoped_or_404, scoped
 from localities.selectors import coordinator_localities, fold, municipalities_matching
-from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport, PartnerRole, Sector
+from networks.models import (
+    ACCESSIBILITY_KEYS,
+    PARTNER_FIELDS,
+    Answer,
+    ChecklistQuestion,
+    ChecklistSection,
+    ChecklistVersion,
+    ContactPerson,
+    Partner,
+    PartnerImport,
+    PartnerRole,
+    Sector,
+    SelfAssessment,
+    SelfAssessmentItem,
+    VenueAccessibility,
+    stale_before,
+)
 
 # --- Coordinator portal -----------------------------------------------------------------------------------
 
@@ -87,6 +104,27 @@ def partners_missing_primary_contact(*, user, limit: int = 20) -> tuple[list[Par
     return list(queryset[:limit]), queryset.count()
 
 
+def accessibility_get(*, partner: Partner) -> VenueAccessibility:
+    """The venue's answers for its form: the saved row, or an unsaved one with every answer "not known"."""
+    return VenueAccessibility.objects.filter(partner=partner).first() or VenueAccessibility(partner=partner)
+
+
+def stale_accessibility(*, user, limit: int = 20) -> tuple[list[Partner], int]:
+    """Active venues of the user's own localities whose accessibility answers were checked more than 12 months
+    ago: the first `limit` (oldest first) and the total (two queries)."""
+    queryset = (
+        Partner.objects.venues()
+        .active()
+        .filter(
+            locality__in=coordinator_localities(user=user).values("pk"),
+            accessibility__checked_on__lt=stale_before(),
+        )
+        .select_related("locality", "accessibility")
+        .order_by("accessibility__checked_on", "name", "pk")
+    )
+    return list(queryset[:limit]), queryset.count()
+
+
 def locality_partner_summaries(*, user) -> list[Locality]:
     """The user's own localities with their active issuers and venues counted (one query)."""
     today = timezone.localdate()
@@ -148,10 +186,12 @@ class PartnerCounts:
 
 def partner_counts_by_locality(*, on: datetime.date) -> QuerySet:
     """Per locality (`locality_id`), its `issuers` and `venues` in the network on `on`, from joining and leaving
-    dates (so any past date can be recounted): the one count, as a query, so that the statistics aggregation can
+    dates (so any past date can be recounted), approved issuers only (a proposed one issues no cards): the one
+    count, as a query, so that the statistics aggregation can
     read it as a subquery of its own GROUP BY."""
     return (
         Partner.objects.active_on(on)
+        .approved()
         .values("locality_id")
         .annotate(
             issuers=Count("pk", filter=Q(role=PartnerRole.ISSUER)),
@@ -178,20 +218,38 @@ class SectorGroup:
     venues: list[Partner]
 
 
-def public_venues(*, locality: Locality | None = None) -> QuerySet[Partner]:
-    """Venues visitors see, with only what the public may read loaded. Never contact persons."""
-    queryset = Partner.objects.public().select_related("municipality", "locality").order_by("sector", "name")
-    if locality is not None:
-        queryset = queryset.filter(locality=locality)
+def with_accessibility(queryset: QuerySet[Partner], keys: Iterable[str] = ()) -> QuerySet[Partner]:
+    """Only the venues that answered yes to every question in `keys` (DESIGN §6 `?accessibility=KEY`): a "no" or
+    a "not known" (a venue with no answers at all included) is left out."""
+    for key in dict.fromkeys(keys):
+        if key not in ACCESSIBILITY_KEYS:
+            raise ValueError(f"not an accessibility question: {key}")
+        queryset = queryset.filter(**{f"accessibility__{key}": Answer.YES})
     return queryset
 
 
-def public_venues_of_locality(*, locality: Locality) -> QuerySet[Partner]:
+def public_venues(*, locality: Locality | None = None, accessibility: Iterable[str] = ()) -> QuerySet[Partner]:
+    """Venues visitors see, with only what the public may read loaded (their accessibility answers joined in the
+    same query). Never contact persons."""
+    queryset = (
+        Partner.objects.public().select_related("municipality", "locality", "accessibility").order_by("sector", "name")
+    )
+    if locality is not None:
+        queryset = queryset.filter(locality=locality)
+    return with_accessibility(queryset, accessibility)
+
+
+def public_venues_of_locality(*, locality: Locality, accessibility: Iterable[str] = ()) -> QuerySet[Partner]:
     """The locality's public venues in the order of its page: by sector (the sectors' values sort in their
     order), then by name."""
     if not locality.is_public:
         return Partner.objects.none()
-    return public_venues(locality=locality).order_by("sector", Lower("name"), "pk")
+    return public_venues(locality=locality, accessibility=accessibility).order_by("sector", Lower("name"), "pk")
+
+
+def public_venue(*, pk: int) -> Partner:
+    """One public venue for its own page (404 when it is not public)."""
+    return get_object_or_404(public_venues(), pk=pk)
 
 
 def by_sector(venues: Iterable[Partner]) -> list[SectorGroup]:
@@ -210,6 +268,7 @@ def public_issuers(*, locality: Locality) -> QuerySet[Partner]:
         return Partner.objects.none()
     return (
         Partner.objects.issuers()
+        .approved()
         .active()
         .filter(locality=locality)
         .select_related("municipality")
@@ -233,11 +292,14 @@ class VenueSearch:
 SEARCH_WORDS = 6
 
 
-def venue_search(*, municipality: Municipality | None = None, sector: str = "", text: str = "") -> VenueSearch:
+def venue_search(
+    *, municipality: Municipality | None = None, sector: str = "", text: str = "", accessibility: Iterable[str] = ()
+) -> VenueSearch:
     """The national "where can I use my card?" search over public venues of public localities. Every word of
     `text` must match the venue's name, parent organisation or an offer text (any language), or the name of its
-    municipality in Finnish or Swedish (Kajana, Torneå, Vasa)."""
-    queryset = public_venues().order_by("municipality__name_fi", "name", "pk")
+    municipality in Finnish or Swedish (Kajana, Torneå, Vasa); every question in `accessibility` must be answered
+    yes."""
+    queryset = public_venues(accessibility=accessibility).order_by("municipality__name_fi", "name", "pk")
     if sector:
         queryset = queryset.filter(sector=sector)
     filtered = queryset
@@ -278,3 +340,99 @@ def municipalities_with_public_venues() -> list[tuple[str, str]]:
 
 def public_municipality(*, code: str) -> Municipality | None:
     return Municipality.objects.filter(code=code).first() if code else None
+
+
+# --- New issuers ---------------------------------------------------------------------------------------------
+
+
+def proposed_issuers(*, user) -> QuerySet[Partner]:
+    """Issuers proposed by coordinators and waiting for national staff, oldest first (staff only)."""
+    if not acts_as_national_staff(user):
+        return Partner.objects.none()
+    return Partner.objects.proposed().select_related("locality", "municipality").order_by("created_at", "pk")
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+# National totals are shown only when at least this many venues answered: fewer could point at one venue.
+MIN_VENUES_FOR_TOTALS = 5
+
+
+@dataclass
+class AssessmentRow:
+    question: ChecklistQuestion
+    answer: str = ""
+    notes: str = ""
+
+
+def self_assessment_rows(*, partner: Partner) -> tuple[ChecklistVersion | None, SelfAssessment | None, list]:
+    """The current checklist, the venue's assessment of it (or None) and one row per question with its answer
+    (three queries). Callers have checked who may see it: the venue's link, its coordinators, staff."""
+    checklist = ChecklistVersion.current()
+    if checklist is None:
+        return None, None, []
+    assessment = SelfAssessment.objects.filter(partner=partner, checklist=checklist).first()
+    items = {}
+    if assessment is not None:
+        items = {item.question_id: item for item in assessment.items.all()}
+    rows = []
+    for question in checklist.questions.order_by("section", "order", "pk"):
+        item = items.get(question.pk)
+        rows.append(AssessmentRow(question, item.answer if item else "", item.notes if item else ""))
+    return checklist, assessment, rows
+
+
+@dataclass
+class Totals:
+    label: str
+    yes: int
+    partly: int
+    no: int
+    venues: int
+
+    @property
+    def shown(self) -> bool:
+        return self.venues >= MIN_VENUES_FOR_TOTALS
+
+
+def self_assessment_totals(*, checklist: ChecklistVersion) -> tuple[list[Totals], list[Totals], int]:
+    """National totals per question and per section for `checklist` (two queries): a row answered by fewer than
+    `MIN_VENUES_FOR_TOTALS` venues says so instead of its figures (`Totals.shown`). Also the venues that answered."""
+    counts = (
+        SelfAssessmentItem.objects.filter(assessment__checklist=checklist)
+        .values("question_id", "question__section")
+        .annotate(
+            yes=Count("pk", filter=Q(answer="yes")),
+            partly=Count("pk", filter=Q(answer="partly")),
+            no=Count("pk", filter=Q(answer="no")),
+            venues=Count("assessment__partner_id", distinct=True),
+        )
+        .order_by()
+    )
+    by_question = {row["question_id"]: row for row in counts}
+    questions = list(checklist.questions.order_by("section", "order", "pk"))
+    per_question = []
+    for question in questions:
+        row = by_question.get(question.pk, {"yes": 0, "partly": 0, "no": 0, "venues": 0})
+        per_question.append(Totals(question.text, row["yes"], row["partly"], row["no"], row["venues"]))
+    sections = dict(ChecklistSection.choices)
+    section_venues = dict(
+        SelfAssessmentItem.objects.filter(assessment__checklist=checklist)
+        .values("question__section")
+        .annotate(venues=Count("assessment__partner_id", distinct=True))
+        .values_list("question__section", "venues")
+    )
+    per_section = []
+    for section, label in sections.items():
+        rows = [by_question[q.pk] for q in questions if q.section == section and q.pk in by_question]
+        per_section.append(
+            Totals(
+                str(label),
+                sum(r["yes"] for r in rows),
+                sum(r["partly"] for r in rows),
+                sum(r["no"] for r in rows),
+                section_venues.get(section, 0),
+            )
+        )
+    venues = SelfAssessment.objects.filter(checklist=checklist, items__isnull=False).distinct().count()
+    return per_question, per_section, venues

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,15 +15,35 @@ from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history, public_cache
 from kaikukeskus.locking import bump_versions, check_and_bump
+from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
-from localities.models import Locality
-from localities.permissions import require_scope
+from localities.models import Coordinator, Locality
+from localities.permissions import acts_as_national_staff, require_scope, require_staff
 from networks import imports
-from networks.models import PARTNER_FIELDS, ContactPerson, Partner, PartnerImport
+from networks.models import (
+    ACCESSIBILITY_KEYS,
+    PARTNER_FIELDS,
+    Approval,
+    ChecklistVersion,
+    ContactPerson,
+    Partner,
+    PartnerImport,
+    PartnerRole,
+    SelfAssessment,
+    SelfAssessmentItem,
+    VenueAccessibility,
+)
 
 CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary")
 
-history.register_reasons({"ended": _l("Partnership ended")})
+history.register_reasons(
+    {
+        "ended": _l("Partnership ended"),
+        "accessibility.by_link": _l("Edited by the venue through its link"),
+        "issuer.approved": _l("Issuer approved"),
+        "issuer.rejected": _l("Issuer rejected"),
+    }
+)
 
 
 # --- Partners and their contacts --------------------------------------------------------------------------
@@ -80,7 +101,10 @@ def partner_create(
     *, actor: User | None, locality: Locality, values: dict[str, Any], contacts: Sequence[ContactChange] = ()
 ) -> Partner:
     require_scope(actor, locality)
-    return _save_partner(actor=actor, partner=Partner(locality=locality), values=values, contacts=contacts)
+    partner = Partner(locality=locality)
+    _apply_partner_values(partner, values)
+    _propose_new_issuer(actor=actor, partner=partner, was_issuer=False)
+    return _save_partner(actor=actor, partner=partner, values=values, contacts=contacts)
 
 
 @transaction.atomic
@@ -97,7 +121,19 @@ def partner_update(
     None overwrites knowingly (the demo seed)."""
     require_scope(actor, partner.locality)
     check_and_bump(partner, expected_version=expected_version)
+    was_issuer = partner.role == PartnerRole.ISSUER
+    _apply_partner_values(partner, values)
+    _propose_new_issuer(actor=actor, partner=partner, was_issuer=was_issuer)
     return _save_partner(actor=actor, partner=partner, values=values, contacts=contacts)
+
+
+def _propose_new_issuer(*, actor: User | None, partner: Partner, was_issuer: bool) -> None:
+    """A new issuer (or a venue turned issuer) that a coordinator adds is proposed until national staff approve
+    it; one that staff add themselves is approved by adding it."""
+    if partner.role == PartnerRole.ISSUER and not was_issuer and not acts_as_national_staff(actor):
+        partner.approval = Approval.PROPOSED
+    elif partner.role == PartnerRole.VENUE:
+        partner.approval = Approval.APPROVED
 
 
 def _save_partner(
@@ -224,6 +260,8 @@ def _import_apply(*, actor: User | None, upload: PartnerImport, sha256: str) -> 
     # A planned row without errors carries its partner (RowPlan.partner is None only on a refused row).
     partners = [(row, row.partner) for row in plan.rows if row.partner is not None]
     new_partners = [partner for row, partner in partners if row.status == imports.NEW]
+    for partner in new_partners:
+        _propose_new_issuer(actor=actor, partner=partner, was_issuer=False)
     changed_partners = [partner for row, partner in partners if row.status == imports.UPDATE and row.partner_fields]
     history.bulk_create(new_partners, Partner, actor=actor, reason="imported", batch_size=500, default_date=now)
     if changed_partners:
@@ -311,3 +349,258 @@ def partner_save(*, actor: User | None, partner: Partner, expected_version: int 
     check_and_bump(partner, expected_version=expected_version)
     history.save(partner, actor=actor, reason="edited", clean=False)
     return partner
+
+
+# --- Accessibility ------------------------------------------------------------------------------------------
+
+ACCESSIBILITY_FIELDS = (
+    *ACCESSIBILITY_KEYS,
+    "booking_fi",
+    "booking_sv",
+    "booking_en",
+    "notes_fi",
+    "notes_sv",
+    "notes_en",
+    "covers",
+    "ceiling_per_visit",
+    "ceiling_per_year",
+    "companion_free",
+    "checked_on",
+)
+COMMITMENT_FIELDS = ("covers", "ceiling_per_visit", "ceiling_per_year", "companion_free")
+# A link sent to a venue's contact person opens that venue's form for this long.
+VENUE_LINK_MAX_AGE = datetime.timedelta(days=30)
+VENUE_LINK_SALT = "networks.venue-link"
+
+
+class VenueLinkError(Exception):
+    """A venue link that is forged, expired, or whose venue no longer takes part (shown as one message)."""
+
+
+def _require_venue(partner: Partner) -> None:
+    if partner.role != PartnerRole.VENUE:
+        raise ValidationError(_("Only venues describe their accessibility."))
+
+
+def _save_accessibility(
+    *, actor: User | None, partner: Partner, values: dict[str, Any], expected_version: int | None, reason: str
+) -> VenueAccessibility:
+    _require_venue(partner)
+    unknown = set(values) - set(ACCESSIBILITY_FIELDS)
+    if unknown:
+        raise ValueError(f"not accessibility fields: {sorted(unknown)}")
+    accessibility = VenueAccessibility.objects.filter(partner=partner).first()
+    is_new = accessibility is None
+    if accessibility is None:
+        accessibility = VenueAccessibility(partner=partner)
+    else:
+        check_and_bump(accessibility, expected_version=expected_version)
+    for name, value in values.items():
+        setattr(accessibility, name, value)
+    if values.get("checked_on") is None:
+        # Saving the answers is checking them, unless the person says when they were checked.
+        accessibility.checked_on = timezone.localdate()
+    if is_new and reason == "edited":
+        reason = "created"
+    history.save(accessibility, actor=actor, reason=reason, claim_version=not is_new)
+    return accessibility
+
+
+@transaction.atomic
+def accessibility_update(
+    *, actor: User | None, partner: Partner, values: dict[str, Any], expected_version: int | None = None
+) -> VenueAccessibility:
+    """A coordinator (or staff) saves a venue's accessibility answers. `expected_version`: the version of the
+    answers the form was opened with (`StaleVersionError` when someone, the venue itself through its link
+    included, saved since). An empty `checked_on` means today."""
+    require_scope(actor, partner.locality)
+    return _save_accessibility(
+        actor=actor, partner=partner, values=values, expected_version=expected_version, reason="edited"
+    )
+
+
+def venue_link_token(*, partner: Partner, contact: ContactPerson | None = None) -> str:
+    """A signed token that opens this one venue's own forms (no account needed) for `VENUE_LINK_MAX_AGE`."""
+    value = {"venue": partner.pk, "contact": contact.pk if contact is not None else None}
+    return signing.TimestampSigner(salt=VENUE_LINK_SALT).sign_object(value, compress=False)
+
+
+def venue_from_link(token: str) -> Partner:
+    """The venue a link opens: `VenueLinkError` when the token is forged or altered, older than
+    `VENUE_LINK_MAX_AGE`, or its venue has left the network or is no longer a venue."""
+    try:
+        value = signing.TimestampSigner(salt=VENUE_LINK_SALT).unsign_object(
+            token, max_age=VENUE_LINK_MAX_AGE.total_seconds()
+        )
+        pk = int(value["venue"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise VenueLinkError from error
+    partner = Partner.objects.select_related("locality").filter(pk=pk, role=PartnerRole.VENUE).first()
+    if partner is None or partner.has_left:
+        raise VenueLinkError
+    return partner
+
+
+@transaction.atomic
+def accessibility_update_by_link(
+    *, token: str, values: dict[str, Any], expected_version: int | None = None
+) -> VenueAccessibility:
+    """The venue's contact person saves the answers through the link sent to them: the token (checked here, not
+    trusted from the caller) reaches its own venue only."""
+    partner = venue_from_link(token)
+    return _save_accessibility(
+        actor=None, partner=partner, values=values, expected_version=expected_version, reason="accessibility.by_link"
+    )
+
+
+@transaction.atomic
+def venue_link_send(*, actor: User | None, partner: Partner, contact: ContactPerson, language: str) -> str:
+    """E-mail the venue's contact person a link to the venue's own accessibility form, in `language`. Returns
+    the link."""
+    require_scope(actor, partner.locality)
+    _require_venue(partner)
+    if contact.partner_id != partner.pk:
+        raise ValidationError(_("A contact person does not belong to this partner."))
+    if not contact.email:
+        raise ValidationError(_("This contact person has no e-mail address."))
+    link = site_url(
+        "networks:venue-link-accessibility",
+        language=language,
+        kwargs={"token": venue_link_token(partner=partner, contact=contact)},
+    )
+    send_later(
+        to=contact.email,
+        template="networks/email/venue_link.txt",
+        context={
+            "partner": partner,
+            "contact": contact,
+            "link": link,
+            "locality": partner.locality,
+            "days": VENUE_LINK_MAX_AGE.days,
+            "sender": actor,
+        },
+        language=language,
+    )
+    return link
+
+
+# --- New issuers, discussed first ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issuer_decide(*, actor: User | None, partner: Partner, approve: bool, reason: str = "") -> Partner:
+    """National staff approve or reject a proposed issuer, with a reason (required to reject). The locality's
+    coordinators are told in their own language. A decision is made once: a second one is refused, naming it."""
+    require_staff(actor)
+    partner = Partner.objects.select_for_update().select_related("locality").get(pk=partner.pk)
+    if partner.role != PartnerRole.ISSUER or partner.approval != Approval.PROPOSED:
+        record = partner.history.filter(history_change_reason__startswith="issuer.").select_related("history_user")
+        decided = record.first()
+        who = decided.history_user if decided is not None and decided.history_user else None
+        raise ValidationError(
+            _("This issuer has already been decided on (%(decision)s, by %(who)s).")
+            % {"decision": partner.get_approval_display(), "who": who or _("Kaikukeskus")}
+        )
+    reason = " ".join(reason.split())
+    if not approve and not reason:
+        raise ValidationError({"reason": _("Say why the issuer is not approved: the coordinators are told.")})
+    partner.approval = Approval.APPROVED if approve else Approval.REJECTED
+    partner.approval_reason = reason
+    key = "issuer.approved" if approve else "issuer.rejected"
+    history.save(partner, actor=actor, reason=history.with_detail(key, reason))
+    public_cache.data_changed()
+    for coordinator in Coordinator.objects.active().filter(locality=partner.locality).select_related("user"):
+        user = coordinator.user
+        if not user.email or not user.is_active:
+            continue
+        language = language_of(user)
+        send_later(
+            to=user.email,
+            template="networks/email/issuer_decided.txt",
+            context={
+                "partner": partner,
+                "approved": approve,
+                "reason": reason,
+                "locality": partner.locality,
+                "link": site_url("networks:partner-list", language=language, kwargs={"slug": partner.locality.slug}),
+            },
+            language=language,
+        )
+    return partner
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SelfAssessmentValue:
+    answer: str
+    notes: str = ""
+
+
+def _save_self_assessment(
+    *,
+    actor: User | None,
+    partner: Partner,
+    values: dict[int, SelfAssessmentValue],
+    expected_version: int | None,
+    reason: str,
+) -> SelfAssessment:
+    _require_venue(partner)
+    checklist = ChecklistVersion.current()
+    if checklist is None:
+        raise ValidationError(_("There is no self-assessment checklist yet."))
+    questions = {question.pk: question for question in checklist.questions.all()}
+    if set(values) - set(questions):
+        raise ValidationError(_("A question is not in the current checklist."))
+    assessment = SelfAssessment.objects.filter(partner=partner, checklist=checklist).first()
+    if assessment is None:
+        assessment = SelfAssessment(partner=partner, checklist=checklist)
+        history.save(assessment, actor=actor, reason="created" if reason == "edited" else reason)
+    else:
+        history.save(assessment, actor=actor, reason=reason, expected_version=expected_version)
+    existing = {item.question_id: item for item in assessment.items.all()}
+    for pk, value in values.items():
+        item = existing.get(pk)
+        if not value.answer:
+            if item is not None:
+                history.delete(item, actor=actor, reason=reason)
+            continue
+        if item is None:
+            item = SelfAssessmentItem(assessment=assessment, question=questions[pk])
+        elif item.answer == value.answer and item.notes == value.notes:
+            continue
+        item.answer, item.notes = value.answer, value.notes
+        history.save(item, actor=actor, reason=reason)
+    return assessment
+
+
+@transaction.atomic
+def self_assessment_update(
+    *,
+    actor: User | None,
+    partner: Partner,
+    values: dict[int, SelfAssessmentValue],
+    expected_version: int | None = None,
+) -> SelfAssessment:
+    """A coordinator saves a venue's answers to the current checklist (question id → answer and notes; an empty
+    answer removes it). `StaleVersionError` when someone saved the venue's answers since the form was opened."""
+    require_scope(actor, partner.locality)
+    return _save_self_assessment(
+        actor=actor, partner=partner, values=values, expected_version=expected_version, reason="edited"
+    )
+
+
+@transaction.atomic
+def self_assessment_update_by_link(
+    *, token: str, values: dict[int, SelfAssessmentValue], expected_version: int | None = None
+) -> SelfAssessment:
+    """The venue's contact saves its own answers through the link (the token reaches its own venue only)."""
+    partner = venue_from_link(token)
+    return _save_self_assessment(
+        actor=None,
+        partner=partner,
+        values=values,
+        expected_version=expected_version,
+        reason="accessibility.by_link",
+    )

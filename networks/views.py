@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,18 +16,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaikukeskus import jobs, spreadsheets
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
-from localities.permissions import locality_for_user_or_404
+from localities.permissions import locality_for_user_or_404, staff_page
 from networks import import_job, imports, selectors, services
 from networks.forms import (
+    AccessibilityForm,
     ContactFormSet,
+    IssuerDecisionForm,
     PartnerEndForm,
     PartnerFilter,
     PartnerForm,
     PartnerImportConfirmForm,
     PartnerImportForm,
+    SelfAssessmentForm,
+    VenueLinkForm,
     VenueSearchForm,
 )
-from networks.models import Partner, PartnerImport
+from networks.models import ChecklistVersion, Partner, PartnerImport
 
 PAGE_SIZE = 50
 
@@ -294,7 +298,162 @@ def partner_export(request, slug: str, file_format: str):
     return _file_response(rows, file_format=file_format, filename=f"kaikukortti-partners-{locality.slug}-{stamp}")
 
 
+# --- Portal: accessibility ---------------------------------------------------------------------------------
+
+
+def _venue_for_user(request, slug: str, pk: int):
+    locality = locality_for_user_or_404(user=request.user, slug=slug)
+    partner = selectors.partner_get(user=request.user, locality=locality, pk=pk)
+    if not partner.is_venue:
+        raise Http404("not a venue")
+    return locality, partner
+
+
+def _accessibility_form_page(request, *, form, partner, save, template: str, context: dict):
+    """GET shows the form; a valid POST calls `save(values, expected_version)`. A stale save keeps what was
+    typed and shows the other save beside it (409)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.values(), form.expected_version)
+        except StaleVersionError as error:
+            form.show_conflict(error)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            return None
+    status = 200
+    if request.method == "POST":
+        status = 409 if form.conflict_rows else 400
+    return render(request, template, {**context, "form": form, "partner": partner}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accessibility_edit(request, slug: str, pk: int):
+    """A coordinator edits a venue's accessibility answers, and may send the venue's contact a link to do it."""
+    locality, partner = _venue_for_user(request, slug, pk)
+    form = AccessibilityForm(request.POST or None, instance=selectors.accessibility_get(partner=partner))
+
+    def save(values, expected_version):
+        services.accessibility_update(
+            actor=request.user, partner=partner, values=values, expected_version=expected_version
+        )
+
+    response = _accessibility_form_page(
+        request,
+        form=form,
+        partner=partner,
+        save=save,
+        template="networks/accessibility_form.html",
+        context={"locality": locality, "link_form": VenueLinkForm(partner=partner)},
+    )
+    if response is not None:
+        return response
+    messages.success(request, _("The accessibility of %(name)s was saved.") % {"name": partner.name})
+    return redirect(_partner_list_url(locality))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_link_send(request, slug: str, pk: int):
+    """E-mail the venue's contact person a link to the venue's own accessibility form."""
+    locality, partner = _venue_for_user(request, slug, pk)
+    form = VenueLinkForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        contact = form.cleaned_data["contact"]
+        try:
+            services.venue_link_send(
+                actor=request.user, partner=partner, contact=contact, language=form.cleaned_data["language"]
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("A link to the accessibility form of %(name)s was sent to %(email)s.")
+                % {"name": partner.name, "email": contact.email},
+            )
+            return redirect("networks:partner-accessibility", slug=locality.slug, pk=partner.pk)
+    return render(
+        request,
+        "networks/venue_link_send.html",
+        {"locality": locality, "partner": partner, "link_form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def venue_link_accessibility(request, token: str):
+    """The venue's contact person, with no account, edits the venue's accessibility through the e-mailed link.
+    The token reaches its own venue only and expires (services.VENUE_LINK_MAX_AGE)."""
+    try:
+        partner = services.venue_from_link(token)
+    except services.VenueLinkError:
+        return render(request, "networks/venue_link_invalid.html", status=404)
+    form = AccessibilityForm(request.POST or None, instance=selectors.accessibility_get(partner=partner))
+
+    def save(values, expected_version):
+        services.accessibility_update_by_link(token=token, values=values, expected_version=expected_version)
+
+    response = _accessibility_form_page(
+        request,
+        form=form,
+        partner=partner,
+        save=save,
+        template="networks/venue_link_accessibility.html",
+        context={"token": token},
+    )
+    if response is not None:
+        response["Cache-Control"] = "private, no-store"
+        return response
+    messages.success(request, _("Thank you: the accessibility of %(name)s was saved.") % {"name": partner.name})
+    return redirect("networks:venue-link-accessibility", token=token)
+
+
+# --- Staff: new issuers ------------------------------------------------------------------------------------
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def proposed_issuers(request):
+    """Issuers proposed by coordinators, each with its decision form; a decision posts here with `issuer`."""
+    forms_by_pk: dict[int, IssuerDecisionForm] = {}
+    status = 200
+    if request.method == "POST":
+        partner = get_object_or_404(Partner.objects.proposed(), pk=request.POST.get("issuer") or 0)
+        form = IssuerDecisionForm(request.POST, prefix=f"issuer-{partner.pk}")
+        if form.is_valid():
+            try:
+                services.issuer_decide(
+                    actor=request.user,
+                    partner=partner,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                messages.success(request, _("The decision on %(name)s was saved.") % {"name": partner.name})
+                return redirect("networks:proposed-issuers")
+        forms_by_pk[partner.pk] = form
+        status = 400
+    issuers = list(selectors.proposed_issuers(user=request.user))
+    rows = [
+        (issuer, forms_by_pk.get(issuer.pk) or IssuerDecisionForm(prefix=f"issuer-{issuer.pk}")) for issuer in issuers
+    ]
+    return render(request, "networks/proposed_issuers.html", {"rows": rows}, status=status)
+
+
 # --- Public -----------------------------------------------------------------------------------------------
+
+
+@public_page
+@require_safe
+def venue_detail(request, pk: int):
+    """A venue's own public page: what the card covers, the venue's commitment and its accessibility answers."""
+    venue = selectors.public_venue(pk=pk)
+    return render(request, "networks/venue_detail.html", {"venue": venue, "access": venue.access})
 
 
 @public_page(params=(*VenueSearchForm.base_fields, "page"))
@@ -311,6 +470,7 @@ def venue_search(request):
         municipality=selectors.public_municipality(code=filters.get("municipality", "")),
         sector=filters.get("sector", ""),
         text=filters.get("q", ""),
+        accessibility=filters.get("accessibility") or (),
     )
     page, query = _page(request, search.venues)
     fallback = None if search.fallback is None else _page(request, search.fallback)[0]
@@ -324,5 +484,101 @@ def venue_search(request):
             "fallback": fallback is not None,
             "query": query,
             "searched": bool(request.GET),
+        },
+    )
+
+
+# --- Self-assessment -------------------------------------------------------------------------------------------
+
+
+def _self_assessment_page(request, *, partner, save, template: str, context: dict):
+    checklist, assessment, rows = selectors.self_assessment_rows(partner=partner)
+    form = SelfAssessmentForm(request.POST or None, rows=rows, assessment=assessment)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if checklist is not None and form.is_valid():
+            try:
+                save(form.values(), form.expected_version)
+            except StaleVersionError as error:
+                form.show_conflict(error)
+                status = 409
+            except ValidationError as error:
+                _add_form_errors(form, error)
+            else:
+                messages.success(request, _("The self-assessment of %(name)s was saved.") % {"name": partner.name})
+                return None
+    advice = [row for row in rows if row.answer == "no" and row.question.advice]
+    return render(
+        request,
+        template,
+        {**context, "partner": partner, "checklist": checklist, "form": form, "advice": advice},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, slug: str, pk: int):
+    """A venue's self-assessment, for its locality's coordinators and staff."""
+    locality, partner = _venue_for_user(request, slug, pk)
+
+    def save(values, expected_version):
+        services.self_assessment_update(
+            actor=request.user, partner=partner, values=values, expected_version=expected_version
+        )
+
+    response = _self_assessment_page(
+        request,
+        partner=partner,
+        save=save,
+        template="networks/self_assessment_form.html",
+        context={"locality": locality},
+    )
+    if response is None:
+        return redirect("networks:partner-self-assessment", slug=locality.slug, pk=partner.pk)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def venue_link_self_assessment(request, token: str):
+    """The venue itself, through its link: its own answers and the advice attached to each "no"."""
+    try:
+        partner = services.venue_from_link(token)
+    except services.VenueLinkError:
+        return render(request, "networks/venue_link_invalid.html", status=404)
+
+    def save(values, expected_version):
+        services.self_assessment_update_by_link(token=token, values=values, expected_version=expected_version)
+
+    response = _self_assessment_page(
+        request, partner=partner, save=save, template="networks/venue_link_self_assessment.html", context={}
+    )
+    if response is None:
+        return redirect("networks:venue-link-self-assessment", token=token)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_page
+@require_GET
+def self_assessment_totals(request):
+    """National totals per question and section of the current checklist (staff); rows answered by fewer than
+    five venues are suppressed."""
+    checklist = ChecklistVersion.current()
+    per_question, per_section, venues = (
+        selectors.self_assessment_totals(checklist=checklist) if checklist is not None else ([], [], 0)
+    )
+    return render(
+        request,
+        "networks/self_assessment_totals.html",
+        {
+            "checklist": checklist,
+            "per_question": per_question,
+            "per_section": per_section,
+            "venues": venues,
+            "minimum": selectors.MIN_VENUES_FOR_TOTALS,
         },
     )

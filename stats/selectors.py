@@ -92,9 +92,11 @@ class Breakdown:
 
 def report_partners(report: LocalityReport) -> QuerySet[Partner]:
     """The partners a report's breakdowns may name: the locality's venues and issuers active at some point of
-    the round's period."""
-    return Partner.objects.filter(locality_id=report.locality_id).active_during(
-        report.round.period_start, report.round.period_end
+    the round's period. An issuer still proposed (or rejected) by Kaikukeskus issues no cards: it is not named."""
+    return (
+        Partner.objects.filter(locality_id=report.locality_id)
+        .approved()
+        .active_during(report.round.period_start, report.round.period_end)
     )
 
 

@@ -19,6 +19,7 @@ from openapi_core.validation.response.exceptions import InvalidData
 from openapi_spec_validator import validate
 
 from localities.models import Locality
+from networks.models import VenueAccessibility
 from stats import aggregation
 from tests.localities.factories import LocalityFactory
 from tests.networks.factories import PartnerFactory
@@ -42,6 +43,8 @@ CASES = {
         {"page_size": "+1", "page": " 2"},
         {"locality": "ei-ole"},
         {"page": "99"},
+        {"accessibility": "induction_loop"},
+        {"accessibility": ["induction_loop", "step_free_entrance"], "format": "csv"},
     ],
     "/api/v1/statistics/national/": [{}, {"format": "csv"}],
     "/api/v1/statistics/localities/": [
@@ -75,6 +78,8 @@ FORBIDDEN["/api/v1/venues/"] += [
     ({"page": "last"}, "page"),
     ({"locality": ""}, "locality"),
     ({"locality": "ei ole"}, "locality"),
+    ({"accessibility": "lift"}, "accessibility"),
+    ({"accessibility": ""}, "accessibility"),
 ]
 FORBIDDEN["/api/v1/statistics/localities/"] += [
     ({"year": "abc"}, "year"),
@@ -120,7 +125,10 @@ def open_data(locality, other_locality):
         website="https://forssa.example.fi/kaikukortti",
         municipalities=["061", "169"],
     )
-    PartnerFactory(locality=locality, name="Teatteri")
+    teatteri = PartnerFactory(locality=locality, name="Teatteri")
+    VenueAccessibility.objects.create(
+        partner=teatteri, induction_loop="yes", step_free_entrance="no", checked_on=datetime.date(2025, 3, 1)
+    )
     PartnerFactory(locality=locality, name="Uimahalli", sector="sports", category="", website="", address="")
     PartnerFactory(locality=locality, name="=Kaava", offer_sv="", offer_en="")
     PartnerFactory(locality=other_locality, name="Museo", sector="science", category="science_centre")

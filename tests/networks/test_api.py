@@ -18,7 +18,7 @@ URL = "/api/v1/venues/"
 # DESIGN §6: the CSV columns (and the JSON fields) in this order.
 CSV_HEADER = (
     "id,locality,name,parent_organisation,municipality,municipality_name_fi,municipality_name_sv,address,website,"
-    "sector,category,offer_fi,offer_sv,offer_en,joined_on"
+    "sector,category,offer_fi,offer_sv,offer_en,joined_on,accessibility"
 )
 CSV_COLUMNS = CSV_HEADER.split(",")
 

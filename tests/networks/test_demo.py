@@ -31,3 +31,16 @@ def test_demo_partners_cover_both_roles_all_sectors_ended_and_missing_primary_an
         assert partners.active().without_primary_contact().exists()
         assert ContactPerson.objects.filter(partner__locality=locality).exists()
     assert not Partner.objects.filter(locality__status=Locality.Status.PROSPECT).exists()
+
+
+def test_demo_has_accessibility_commitments_self_assessments_and_a_proposed_issuer(demo_data):
+    from networks.models import Approval, SelfAssessment, VenueAccessibility
+
+    answers = list(VenueAccessibility.objects.all())
+    assert any(a.is_stale for a in answers) and any(not a.is_stale for a in answers)
+    assert any(a.induction_loop == "yes" for a in answers)
+    assert any(a.booking_fi and a.booking_sv and a.booking_en for a in answers)
+    assert any(a.covers and a.companion_free == "yes" for a in answers)
+    assert any(a.parking == "unknown" for a in answers)  # partial answers
+    assert SelfAssessment.objects.filter(items__isnull=False).distinct().count() >= 12
+    assert Partner.objects.filter(approval=Approval.PROPOSED).exists()

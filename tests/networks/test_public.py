@@ -203,6 +203,7 @@ def test_api_lists_public_fields_of_a_localitys_venues(client, locality, other_l
         "offer_sv",
         "offer_en",
         "joined_on",
+        "accessibility",
     }
     assert response["Access-Control-Allow-Origin"] == "*"
     assert client.get(reverse("networks-api:venues")).json()["count"] == 2
