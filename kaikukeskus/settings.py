@@ -405,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # A held working group meeting with no minutes a week later reminds its organiser (once).
+    "send-group-minutes-reminders": {
+        "task": "cooperation.tasks.send_minutes_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------
