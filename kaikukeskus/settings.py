@@ -405,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Those invited to a planned feedback meeting are reminded within a day of it (once).
+    "send-feedback-meeting-reminders": {
+        "task": "localities.tasks.send_feedback_meeting_reminders",
+        "schedule": crontab(minute=20),
+    },
     # A held working group meeting with no minutes a week later reminds its organiser (once).
     "send-group-minutes-reminders": {
         "task": "cooperation.tasks.send_minutes_reminders",

@@ -13,3 +13,9 @@ def send_overdue_reminders(self) -> int:
     """Weekly: tell coordinators and staff about overdue milestones and follow-up actions. Safe to run twice
     (one e-mail per user and day)."""
     return services.overdue_reminders_send()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_feedback_meeting_reminders(self) -> int:
+    """Hourly: remind those invited to a planned feedback meeting that begins within a day (each meeting once)."""
+    return services.feedback_meeting_reminders_send()
