@@ -96,14 +96,17 @@ class MeetingView:
     documents: list[MeetingDocument]
 
 
-def meetings_for(*, user, group: WorkingGroup) -> list[MeetingView]:
-    """The group's meetings with what the user may read of each: a fixed number of queries however many."""
+def meetings_for(*, user, group: WorkingGroup, pk: int | None = None) -> list[MeetingView]:
+    """The group's meetings (or the one `pk`) with what the user may read of each: a fixed number of queries
+    however many."""
     who = reader(user=user, group=group)
     meetings = group.meetings.select_related("organiser").prefetch_related(
         Prefetch("attendees", MeetingAttendee.objects.select_related("membership__user")),
         Prefetch("action_items", ActionItem.objects.select_related("owner")),
         "documents",
     )
+    if pk is not None:
+        meetings = meetings.filter(pk=pk)
     return [
         MeetingView(
             meeting=meeting,
@@ -115,10 +118,10 @@ def meetings_for(*, user, group: WorkingGroup) -> list[MeetingView]:
 
 
 def meeting_for_user_or_404(*, user, group: WorkingGroup, pk: int) -> MeetingView:
-    for view in meetings_for(user=user, group=group):
-        if view.meeting.pk == pk:
-            return view
-    raise Http404("no such meeting")
+    found = meetings_for(user=user, group=group, pk=pk)
+    if not found:
+        raise Http404("no such meeting")
+    return found[0]
 
 
 def document_for_user_or_404(*, user, pk: int) -> MeetingDocument:
