@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +28,12 @@ class MembershipFormSet(forms.BaseInlineFormSet):
             if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE")
         ]
         kept = [form.instance for form in self.forms if form.is_valid() and not form.cleaned_data.get("DELETE")]
+        for form in self.forms:
+            if form.is_valid() and form.cleaned_data.get("DELETE") and form.instance.pk:
+                try:
+                    services.membership_delete_check(form.instance)
+                except ValidationError as error:
+                    form.add_error(None, error)
         for form in rows:
             siblings = [other for other in kept if other is not form.instance]
             clash = services.overlapping_period(form.instance, also=siblings)

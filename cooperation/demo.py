@@ -76,8 +76,8 @@ def seed(context: DemoContext) -> None:
 
 
 def _seed_group(group: WorkingGroup, *, staff, start: datetime.date, today: datetime.date) -> None:
+    group.meetings.all().delete()  # before the memberships their attendees name
     group.memberships.all().delete()
-    group.meetings.all().delete()
     if staff is not None:
         Membership.objects.create(group=group, user=staff, role=Membership.Role.SECRETARY, started_on=start)
     for group_name, name, organisation, email in EXTERNAL:

@@ -182,7 +182,7 @@ class Visibility(models.TextChoices):
     """Who reads a meeting's minutes and documents: staff only, the group's members too, or anyone who sees the
     group."""
 
-    STAFF = "staff", _("Kaikukeskus staff")
+    STAFF = "staff", _("Staff only")
     MEMBERS = "members", _("Group members")
     PUBLIC = "public", _("Public")
 
@@ -229,9 +229,10 @@ class GroupMeeting(Versioned):
 
 class MeetingAttendee(models.Model):
     meeting = models.ForeignKey(GroupMeeting, models.CASCADE, related_name="attendees", verbose_name=_("meeting"))
+    # A period somebody attended with is never deleted (it is ended instead): the attendance names it.
     membership = models.ForeignKey(
         Membership,
-        models.SET_NULL,
+        models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -139,10 +139,21 @@ def membership_rejoin(
     return membership_save(actor=actor, membership=rejoined)
 
 
+def membership_delete_check(membership: Membership) -> None:
+    if MeetingAttendee.objects.filter(membership=membership).exists():
+        raise ValidationError(
+            _("%(person)s attended meetings as this member: end the membership instead of removing it.")
+            % {"person": membership.person_name},
+            code="attended",
+        )
+
+
 @transaction.atomic
 def membership_delete(*, actor: User | None, membership: Membership) -> None:
-    """Staff remove a period entered by mistake (an ended one is ended, not deleted); its history keeps it."""
+    """Staff remove a period entered by mistake (an ended one is ended, not deleted); its history keeps it. A
+    period somebody attended a meeting with stays: end it instead."""
     require_staff(actor)
+    membership_delete_check(membership)
     history.delete(membership, actor=actor, reason="deleted")
 
 

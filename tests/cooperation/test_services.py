@@ -178,3 +178,14 @@ def test_a_meeting_with_minutes_cannot_stay_planned(staff):
         services.meeting_save(actor=staff, meeting=meeting)
     meeting.state = GroupMeeting.State.HELD
     assert services.meeting_save(actor=staff, meeting=meeting).organiser == staff
+
+
+def test_a_period_somebody_attended_with_is_ended_not_removed(staff, coordinator):
+    from tests.cooperation.factories import MeetingAttendeeFactory
+
+    membership = MembershipFactory(user=coordinator)
+    MeetingAttendeeFactory(meeting=GroupMeetingFactory(group=membership.group), membership=membership, name="")
+    with pytest.raises(ValidationError):
+        services.membership_delete(actor=staff, membership=membership)
+    services.membership_end(actor=staff, membership=membership, ended_on=TODAY)
+    assert Membership.objects.filter(pk=membership.pk, ended_on=TODAY).exists()
