@@ -435,6 +435,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.send_booking_reminders",
         "schedule": crontab(hour=9, minute=15),
     },
+    # Those invited to a planned feedback meeting are reminded within a day of it (once).
+    "send-feedback-meeting-reminders": {
+        "task": "localities.tasks.send_feedback_meeting_reminders",
+        "schedule": crontab(minute=20),
+    },
+    # A held working group meeting with no minutes a week later reminds its organiser (once).
+    "send-group-minutes-reminders": {
+        "task": "cooperation.tasks.send_minutes_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from kaikukeskus.demo import DemoContext, coordinator_email, ensure_user
 from localities import services
 from localities.models import (
     Coordinator,
+    FeedbackMeeting,
     InterestSubmission,
     Locality,
     LocalityStatusChange,
@@ -351,6 +352,7 @@ def _seed_pilots(context: DemoContext) -> None:
                 channel=channel,
                 defaults={"summary": summary, "next_step": next_step, "next_step_on": next_step_on, "logged_by": staff},
             )
+    _seed_planned_meeting(staff)
     _seed_access_request()
     context.say("Pilots, feedback meetings, agreements and prospects' contact logs seeded.")
 
@@ -401,6 +403,28 @@ def _seed_meeting(locality: Locality, staff, coordinator, today: datetime.date) 
                 "done_on": min(due_on, today) if done else None,
             },
         )
+
+
+def _seed_planned_meeting(staff) -> None:
+    """A feedback meeting planned ahead for a running locality (once: a planned one that exists stays)."""
+    locality = Locality.objects.filter(slug="tornio").first()
+    if locality is None or locality.feedback_meetings.filter(state=FeedbackMeeting.State.PLANNED).exists():
+        return
+    day = timezone.localdate() + datetime.timedelta(days=21)
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(13, 0)))
+    meeting = locality.feedback_meetings.create(
+        state=FeedbackMeeting.State.PLANNED,
+        held_on=day,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=2),
+        place="Tornion kaupunginkirjasto, kokoushuone Aavasaksa",
+        online_link="https://meet.example.fi/tornio-palautekokous",
+        agenda="1. Kortin käyttö kuluneena vuonna\n2. Kohteiden ja jakajien palaute\n3. Seuraavan vuoden tavoitteet",
+        created_by=staff,
+    )
+    if staff is not None:
+        meeting.invited_staff.add(staff)
+    meeting.guests.create(name="Tornion kaupunginteatteri", email="teatteri@tornio.example.fi", invited_by=staff)
 
 
 def _seed_access_request() -> None:

@@ -1,9 +1,12 @@
+import datetime
 import re
 
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -283,3 +286,134 @@ class ProspectLostForm(forms.Form):
         help_text=_("For example: no budget, the board decided against it, no partner on the other sector."),
     )
     on = ReasonableDateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+def _staff_choices():
+    from kaikukeskus.models import User
+
+    return User.objects.national_staff().order_by("first_name", "last_name", "email")
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class FeedbackMeetingPlanForm(forms.Form):
+    date = ReasonableDateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), required=False)
+    place = forms.CharField(
+        label=_("Place"), max_length=300, required=False, help_text=_("For example the library's meeting room.")
+    )
+    online_link = forms.URLField(label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https")
+    agenda = optional_text(_("Agenda"), help_text=_("One item a line."))
+    staff = StaffChoiceField(
+        label=_("Kaikukeskus staff invited"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = _staff_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        date, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if date and start:
+            zone = timezone.get_current_timezone()
+            cleaned["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, start), zone)
+            cleaned["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, end), zone) if end else None
+            if end and end <= start:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+        if not cleaned.get("place") and not cleaned.get("online_link") and not self.has_error("online_link"):
+            self.add_error("place", _("Give a place or an online meeting link."))
+        return cleaned
+
+
+class FeedbackMeetingGuestsForm(forms.Form):
+    contacts = forms.MultipleChoiceField(
+        label=_("Local partners' contact persons"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_addresses = forms.CharField(
+        label=_("Other e-mail addresses"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One address a line."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="fi", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {candidate.email: candidate for candidate in candidates}
+        self.fields["contacts"].choices = [
+            (candidate.email, f"{candidate.label} <{candidate.email}>") for candidate in candidates
+        ]
+
+    def clean_other_addresses(self) -> list[str]:
+        addresses = [line.strip() for line in self.cleaned_data["other_addresses"].splitlines() if line.strip()]
+        for address in addresses:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(_("%(address)s is not an e-mail address."), params={"address": address}) from None
+        return addresses
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("contacts") and not cleaned.get("other_addresses"):
+            raise ValidationError(_("Choose a contact person or write an address."))
+        return cleaned
+
+    @property
+    def addresses(self) -> list[tuple[str, str]]:
+        chosen = [(self.candidates[email].name, email) for email in self.cleaned_data["contacts"]]
+        return chosen + [("", address) for address in self.cleaned_data["other_addresses"]]
+
+
+class FeedbackMeetingRecordForm(forms.Form):
+    participants = StaffChoiceField(
+        label=_("Kaikukeskus participants"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    attendance = optional_text(_("Attendance"), help_text=_("Who took part from the locality and its partners."))
+    attendee_count = forms.IntegerField(label=_("Number of attendees"), min_value=0, max_value=9999, required=False)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    action_description = forms.CharField(
+        label=_("New follow-up action"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action_owner = forms.CharField(label=_("Owner of the action"), required=False, max_length=150)
+    action_due_on = ReasonableDateField(label=_("Action due on"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _staff_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action_description") and not cleaned.get("action_due_on"):
+            self.add_error("action_due_on", _("Give the action a due date."))
+        return cleaned
+
+    @property
+    def action(self) -> dict | None:
+        if not self.cleaned_data.get("action_description"):
+            return None
+        return {
+            "description": self.cleaned_data["action_description"],
+            "owner_name": self.cleaned_data["action_owner"],
+            "due_on": self.cleaned_data["action_due_on"],
+        }

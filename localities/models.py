@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -573,8 +574,31 @@ class Milestone(TranslatedTitleMixin, DueWork, Versioned):
 
 
 class FeedbackMeeting(models.Model):
+    """A feedback meeting of a locality's network with Kaikukeskus: planned ahead (time, place, agenda, who is
+    invited), then recorded after the fact in the same row (participants, summary, follow-up actions). Rows
+    recorded only after the fact have no time, place or invitations and are held."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
     locality = models.ForeignKey(Locality, models.CASCADE, related_name="feedback_meetings", verbose_name=_("locality"))
     held_on = models.DateField(_("date"), validators=[validate_reasonable_date])
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.HELD)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    invited_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        blank=True,
+        verbose_name=_("Kaikukeskus staff invited"),
+        limit_choices_to=national_staff_choices,
+    )
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
     kaikukeskus_participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",
@@ -589,12 +613,19 @@ class FeedbackMeeting(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created_by = person_field(_("created by"))
 
-    history = HistoricalRecords(m2m_fields=[kaikukeskus_participants])
+    history = HistoricalRecords(m2m_fields=[kaikukeskus_participants, invited_staff])
 
     class Meta:
         verbose_name = _("feedback meeting")
         verbose_name_plural = _("feedback meetings")
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="feedback_meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Feedback meeting %(date)s, %(locality)s") % {
@@ -605,6 +636,45 @@ class FeedbackMeeting(models.Model):
     def clean(self) -> None:
         if self.held_on and self.held_on > timezone.localdate() + datetime.timedelta(days=365):
             raise ValidationError({"held_on": _("The date is more than a year ahead.")})
+
+    @property
+    def is_planned(self) -> bool:
+        return self.state == self.State.PLANNED
+
+    @property
+    def where(self) -> str:
+        """The place and the online link, as a calendar's location reads them."""
+        return " · ".join(part for part in (self.place, self.online_link) if part)
+
+
+class FeedbackMeetingGuest(models.Model):
+    """A person from outside the portal (a local partner's contact person) invited to a planned feedback
+    meeting by e-mail."""
+
+    meeting = models.ForeignKey(FeedbackMeeting, models.CASCADE, related_name="guests", verbose_name=_("meeting"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fi")
+    invited_by = person_field(_("invited by"))
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invited guest")
+        verbose_name_plural = _("invited guests")
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                "meeting",
+                Lower("email"),
+                name="feedback_meeting_guest_once",
+                violation_error_message=_("This address has been invited already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
 
 
 class FollowUpAction(DueWork):

@@ -103,6 +103,8 @@ def feedback_meeting_for_user_or_404(*, user, slug: str, pk: int) -> FeedbackMee
     return get_scoped_or_404(
         FeedbackMeeting.objects.select_related("locality").prefetch_related(
             "kaikukeskus_participants",
+            "invited_staff",
+            "guests",
             Prefetch("actions", FollowUpAction.objects.select_related("owner", "done_by").order_by("due_on", "pk")),
         ),
         user=user,
@@ -213,7 +215,7 @@ def with_pilot_progress(queryset: QuerySet[Locality], *, on: datetime.date | Non
         next_milestone_title_en=Subquery(next_milestone.values("title_en")[:1]),
         next_milestone_due_on=Subquery(next_milestone.values("due_on")[:1]),
         last_feedback_meeting_on=Subquery(
-            FeedbackMeeting.objects.filter(locality=OuterRef("pk"), held_on__lte=on)
+            FeedbackMeeting.objects.filter(locality=OuterRef("pk"), held_on__lte=on, state=FeedbackMeeting.State.HELD)
             .order_by("-held_on")
             .values("held_on")[:1]
         ),

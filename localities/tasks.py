@@ -28,3 +28,9 @@ def check_locality_pages() -> dict[str, int]:
     from localities import page_check
 
     return page_check.check_all()
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_feedback_meeting_reminders(self) -> int:
+    """Hourly: remind those invited to a planned feedback meeting that begins within a day (each meeting once)."""
+    return services.feedback_meeting_reminders_send()

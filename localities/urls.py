@@ -10,7 +10,10 @@ portal_locality_patterns = [
     path("pilot/", views.pilot_checklist, name="pilot"),
     path("pilot/milestones/<int:pk>/", views.milestone_done, name="milestone-done"),
     path("pilot/milestones/<int:pk>/reopen/", views.milestone_reopen, name="milestone-reopen"),
+    path("meetings/plan/", views.feedback_meeting_plan, name="meeting-plan"),
     path("meetings/<int:pk>/", views.feedback_meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/guests/", views.feedback_meeting_guests, name="meeting-guests"),
+    path("meetings/<int:pk>/record/", views.feedback_meeting_record, name="meeting-record"),
     path("actions/<int:pk>/done/", views.follow_up_action_done, name="action-done"),
     path("agreements/<int:pk>/", views.agreement_download, name="agreement-download"),
 ]

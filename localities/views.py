@@ -16,9 +16,12 @@ from kaikukeskus import charts, ratelimit
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
-from localities import permissions, sections, selectors, services
+from localities import meeting_guests, permissions, sections, selectors, services
 from localities.forms import (
     AccessRequestForm,
+    FeedbackMeetingGuestsForm,
+    FeedbackMeetingPlanForm,
+    FeedbackMeetingRecordForm,
     InterestForm,
     InvitationAcceptForm,
     MilestoneDoneForm,
@@ -160,14 +163,108 @@ def milestone_reopen(request, slug: str, pk: int):
 
 
 @login_required
-@require_GET
-def feedback_meeting_detail(request, slug: str, pk: int):
-    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+@require_http_methods(["GET", "POST"])
+def feedback_meeting_plan(request, slug: str):
+    """Staff or the locality's coordinator propose a feedback meeting; those invited get an .ics by e-mail."""
+    locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
+    form = FeedbackMeetingPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.feedback_meeting_plan(
+                actor=request.user,
+                locality=locality,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                online_link=data["online_link"],
+                agenda=data["agenda"],
+                staff=data["staff"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was planned and the invitations sent."))
+            return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
+    return render(request, "localities/feedback_meeting_plan.html", {"locality": locality, "form": form})
+
+
+def _meeting_page(request, meeting, *, guests_form=None, record_form=None, status: int = 200):
+    """The meeting's one page: what was planned, the invitations, and the record filled in after it."""
+    if meeting.is_planned and guests_form is None:
+        guests_form = FeedbackMeetingGuestsForm(candidates=meeting_guests.candidates(meeting.locality))
+    if record_form is None:
+        record_form = FeedbackMeetingRecordForm(
+            initial={
+                "participants": list(meeting.kaikukeskus_participants.all()) or list(meeting.invited_staff.all()),
+                "attendance": meeting.attendance,
+                "attendee_count": meeting.attendee_count,
+                "summary": meeting.summary,
+            }
+        )
     return render(
         request,
         "localities/portal_meeting.html",
-        {"locality": meeting.locality, "meeting": meeting},
+        {
+            "locality": meeting.locality,
+            "meeting": meeting,
+            "guests_form": guests_form,
+            "record_form": record_form,
+            "has_begun": meeting.starts_at is None or meeting.starts_at <= timezone.now(),
+            "invited_coordinators": selectors.active_coordinators(locality=meeting.locality),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def feedback_meeting_detail(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    return _meeting_page(request, meeting)
+
+
+@login_required
+@require_POST
+def feedback_meeting_guests(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    form = FeedbackMeetingGuestsForm(request.POST, candidates=meeting_guests.candidates(meeting.locality))
+    if form.is_valid():
+        try:
+            count = services.feedback_meeting_invite_guests(
+                actor=request.user, meeting=meeting, addresses=form.addresses, language=form.cleaned_data["language"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)d guests were invited.") % {"count": count})
+            return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
+    return _meeting_page(request, meeting, guests_form=form)
+
+
+@login_required
+@require_POST
+def feedback_meeting_record(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    form = FeedbackMeetingRecordForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feedback_meeting_record(
+                actor=request.user,
+                meeting=meeting,
+                participants=data["participants"],
+                attendance=data["attendance"],
+                attendee_count=data["attendee_count"],
+                summary=data["summary"],
+                action=form.action,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting's record was saved."))
+            return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
+    return _meeting_page(request, meeting, record_form=form)
 
 
 @login_required

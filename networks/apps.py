@@ -8,8 +8,9 @@ class NetworksConfig(AppConfig):
 
     def ready(self) -> None:
         from kaikukeskus import jobs, portal, public_cache
-        from localities import sections
+        from localities import meeting_guests, sections
         from networks import import_job, public
+        from networks import meeting_guests as networks_guests
         from networks import portal as networks_portal
         from networks.models import Partner
 
@@ -23,5 +24,6 @@ class NetworksConfig(AppConfig):
             waiting=_("This page updates itself every few seconds until the import is done."),
         )
         sections.register(public.locality_sections, order=10, params=public.QUERY_PARAMS)
+        meeting_guests.register(networks_guests.contact_persons)
         # A confirmed import writes in bulk (no per-row signals) and says so itself (services.partner_import_apply).
         public_cache.watch(Partner)

@@ -38,13 +38,15 @@ class FeedbackMeetingForm(forms.ModelForm):
 class FeedbackMeetingAdmin(DeleteThroughServiceMixin, SimpleHistoryAdmin):
     delete_service, delete_row_as = services.feedback_meeting_delete, "meeting"
     form = FeedbackMeetingForm
-    list_display = ["locality", "held_on", "attendee_count", "created_by"]
-    list_filter = ["locality__status", "locality"]
+    list_display = ["locality", "held_on", "state", "attendee_count", "created_by"]
+    list_filter = ["state", "locality__status", "locality"]
     search_fields = ["locality__name_fi", "summary", "attendance"]
     list_select_related = ["locality", "created_by"]
     autocomplete_fields = ["locality"]
     filter_horizontal = ["kaikukeskus_participants"]
     date_hierarchy = "held_on"
+    # A meeting is planned, and its invitations sent, from the locality's portal page (services.feedback_meeting_plan).
+    readonly_fields = ["state", "starts_at", "ends_at", "place", "online_link", "agenda", "reminder_sent_at"]
     inlines = [FollowUpActionInline]
 
     def save_model(self, request, obj, form, change):

@@ -4,18 +4,30 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from kaikukeskus import history
+from kaikukeskus import history, ics, mail
 from kaikukeskus.models import User
 from localities.models import (
+    Coordinator,
     FeedbackMeeting,
+    FeedbackMeetingGuest,
     FollowUpAction,
     Locality,
 )
-from localities.permissions import require_staff
+from localities.permissions import require_scope, require_staff
 from localities.services.pilots import _for_update, _mark_done
+
+history.register_reasons(
+    {
+        "planned": _l("Planned"),
+        "invited": _l("Invited"),
+        "recorded": _l("Recorded"),
+        "reminded": _l("Reminded"),
+    }
+)
 
 
 @transaction.atomic
@@ -93,3 +105,189 @@ def follow_up_action_mark_done(
     _mark_done(action, actor=actor, done_on=done_on or timezone.localdate())
     history.save(action, actor=actor, reason="done")
     return action
+
+
+# --- Planned meetings: invitations and reminders -----------------------------------------------------------
+
+INVITATION = "localities/email/feedback_meeting_invitation.txt"
+REMINDER = "localities/email/feedback_meeting_reminder.txt"
+REMIND_HOURS_BEFORE = 24
+
+
+def _event_uid(meeting: FeedbackMeeting, who: str) -> str:
+    return ics.uid(f"feedback-meeting-{meeting.pk}-{who}")
+
+
+def _calendar(meeting: FeedbackMeeting, *, who: str, language: str) -> mail.Attachment:
+    if meeting.starts_at is None:
+        raise ValueError("a planned meeting has a start")
+    with translation.override(language):
+        summary = _("Kaikukortti feedback meeting, %(locality)s") % {"locality": meeting.locality.name}
+    content = ics.event_calendar(
+        uid=_event_uid(meeting, who),
+        start=meeting.starts_at,
+        end=meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2),
+        summary=summary,
+        description=meeting.agenda,
+        location=meeting.where,
+    )
+    return ics.attachment(content)
+
+
+def _invitees(meeting: FeedbackMeeting) -> list[tuple[str, str, str]]:
+    """(who, address, language) of the portal users a planned meeting invites: the locality's active
+    coordinators and the staff chosen, once each; then the guests invited by e-mail."""
+    users: dict[int, User] = {}
+    for coordinator in Coordinator.objects.active().filter(locality=meeting.locality).select_related("user"):
+        users.setdefault(coordinator.user_id, coordinator.user)
+    for user in meeting.invited_staff.all():
+        users.setdefault(user.pk, user)
+    people = [(f"user-{user.pk}", user.email, mail.language_of(user)) for user in users.values() if user.is_active]
+    people += [(f"guest-{guest.pk}", guest.email, guest.language) for guest in meeting.guests.all()]
+    return people
+
+
+def _send(meeting: FeedbackMeeting, *, template: str, who: str, to: str, language: str) -> None:
+    mail.send_later(
+        to=to,
+        template=template,
+        context={
+            "meeting": meeting,
+            "locality": meeting.locality,
+            "starts_at": timezone.localtime(meeting.starts_at),
+            "ends_at": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
+            # Guests have no account: only portal users get the link to the meeting's page.
+            "url": mail.site_url(
+                "localities:meeting-detail",
+                language=language,
+                kwargs={"slug": meeting.locality.slug, "pk": meeting.pk},
+            )
+            if who.startswith("user-")
+            else "",
+        },
+        language=language,
+        attachments=[_calendar(meeting, who=who, language=language)],
+    )
+
+
+@transaction.atomic
+def feedback_meeting_plan(
+    *,
+    actor: User | None,
+    locality: Locality,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime | None = None,
+    place: str = "",
+    online_link: str = "",
+    agenda: str = "",
+    staff=(),
+) -> FeedbackMeeting:
+    """Staff or one of the locality's coordinators propose a feedback meeting. The locality's coordinators and
+    the staff chosen are invited by e-mail, each in their language, with the event as an .ics file."""
+    require_scope(actor, locality)
+    staff = list(staff)
+    if any(not person.is_national_staff for person in staff):
+        raise ValidationError({"staff": _("Invite Kaikukeskus staff here; partners are invited by e-mail.")})
+    if not place.strip() and not online_link.strip():
+        raise ValidationError(_("Give a place or an online meeting link."))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("A planned meeting starts in the future.")})
+    meeting = FeedbackMeeting(
+        locality=locality,
+        state=FeedbackMeeting.State.PLANNED,
+        held_on=timezone.localdate(starts_at),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        online_link=online_link.strip(),
+        agenda=agenda.strip(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    history.save(meeting, actor=actor, reason="planned")
+    meeting.invited_staff.set(staff)
+    for who, address, language in _invitees(meeting):
+        _send(meeting, template=INVITATION, who=who, to=address, language=language)
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_invite_guests(
+    *, actor: User | None, meeting: FeedbackMeeting, addresses: list[tuple[str, str]], language: str
+) -> int:
+    """The coordinator (or staff) invite local partners' contact persons, `(name, address)` each, by e-mail in
+    `language`. An address invited already is not invited twice. Returns how many were invited now."""
+    meeting = FeedbackMeeting.objects.select_for_update().select_related("locality").get(pk=meeting.pk)
+    require_scope(actor, meeting.locality)
+    if not meeting.is_planned or meeting.starts_at is None or meeting.starts_at <= timezone.now():
+        raise ValidationError(_("Guests are invited to a meeting that is still ahead."))
+    invited = {email.lower() for email in meeting.guests.values_list("email", flat=True)}
+    count = 0
+    for name, address in addresses:
+        address = address.strip()
+        if not address or address.lower() in invited:
+            continue
+        invited.add(address.lower())
+        guest = FeedbackMeetingGuest(
+            meeting=meeting,
+            name=name.strip()[:150],
+            email=address,
+            language=language,
+            invited_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        history.save(guest, actor=actor, reason="invited")
+        _send(meeting, template=INVITATION, who=f"guest-{guest.pk}", to=guest.email, language=guest.language)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def feedback_meeting_record(
+    *,
+    actor: User | None,
+    meeting: FeedbackMeeting,
+    participants=(),
+    attendance: str = "",
+    attendee_count: int | None = None,
+    summary: str = "",
+    action: dict | None = None,
+) -> FeedbackMeeting:
+    """After the meeting, staff or the locality's coordinator fill in its record from the meeting's page: it is
+    held, with its Kaikukeskus participants, attendance, summary and a new follow-up action if one is given
+    (`{"description", "due_on", "owner_name"}`)."""
+    meeting = FeedbackMeeting.objects.select_for_update().select_related("locality").get(pk=meeting.pk)
+    require_scope(actor, meeting.locality)
+    if meeting.starts_at is not None and meeting.starts_at > timezone.now():
+        raise ValidationError(_("The meeting is recorded once it has begun."))
+    participants = list(participants)
+    if any(not participant.is_national_staff for participant in participants):
+        raise ValidationError({"participants": _("Participants must be Kaikukeskus staff.")})
+    meeting.state = FeedbackMeeting.State.HELD
+    meeting.attendance, meeting.attendee_count, meeting.summary = attendance.strip(), attendee_count, summary.strip()
+    history.save(meeting, actor=actor, reason="recorded")
+    meeting.kaikukeskus_participants.set(participants)
+    if action:
+        history.save(FollowUpAction(meeting=meeting, **action), actor=actor, reason="created")
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Remind everyone invited to a planned meeting that begins within a day, once (`reminder_sent_at`): safe
+    to run twice. Returns how many meetings."""
+    now = now or timezone.now()
+    meetings = list(
+        FeedbackMeeting.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            state=FeedbackMeeting.State.PLANNED,
+            reminder_sent_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + datetime.timedelta(hours=REMIND_HOURS_BEFORE),
+        )
+        .select_related("locality")
+    )
+    for meeting in meetings:
+        meeting.reminder_sent_at = now
+        history.save(meeting, actor=None, reason="reminded", update_fields=["reminder_sent_at"], clean=False)
+        for who, address, language in _invitees(meeting):
+            _send(meeting, template=REMINDER, who=who, to=address, language=language)
+    return len(meetings)

@@ -44,6 +44,17 @@ CASES = [
         method="post",
     ),
     Case("localities:meeting-detail", scoped(), kwargs=lambda w: _own(w, pk=w.meeting.pk)),
+    # Staff or the locality's coordinators plan a feedback meeting, invite partners and fill in its record.
+    Case("localities:meeting-plan", scoped(), kwargs=_own),
+    # An empty invitation form is answered with its errors on the page.
+    Case("localities:meeting-guests", scoped(), kwargs=lambda w: _own(w, pk=w.meeting.pk), method="post"),
+    # Every field of the record is optional: an empty one saves and goes back to the page.
+    Case(
+        "localities:meeting-record",
+        scoped(own=REDIRECT, staff=REDIRECT),
+        kwargs=lambda w: _own(w, pk=w.meeting.pk),
+        method="post",
+    ),
     Case(
         "localities:action-done",
         scoped(own=REDIRECT, staff=REDIRECT),
