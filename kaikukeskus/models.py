@@ -61,6 +61,18 @@ class User(AbstractUser):
         default="fi",
         help_text=_("E-mails from the portal are sent in this language."),
     )
+    # The reminders a person may turn off ("My account"). Service mail that a deadline depends on (statistics
+    # reminders, training confirmations, decisions on one's requests) has no switch: it is always sent.
+    wants_overdue_reminders = models.BooleanField(
+        _("reminders of overdue pilot milestones and follow-up actions"),
+        default=True,
+        help_text=_("An e-mail when a milestone or follow-up action of your locality is past its due date."),
+    )
+    wants_consultation_mail = models.BooleanField(
+        _("news of materials opened for comments"),
+        default=True,
+        help_text=_("An e-mail when Kaikukeskus asks for comments on a draft material."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -14,7 +14,14 @@ from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities import permissions, sections, selectors, services
-from localities.forms import AccessRequestForm, InvitationAcceptForm, MilestoneDoneForm, PublicLocalityFilterForm
+from localities.forms import (
+    AccessRequestForm,
+    InvitationAcceptForm,
+    LocalityPublicFactsForm,
+    MilestoneDoneForm,
+    PublicLocalityFilterForm,
+)
+from localities.models import Locality
 
 
 @never_cache
@@ -260,4 +267,37 @@ def public_detail(request, slug: str):
             "sections": page_sections,
             "stylesheets": sections.stylesheets(page_sections),
         },
+    )
+
+
+# --- A locality's public facts, kept by its coordinators ------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def public_facts_edit(request, slug: str):
+    """The description, local web page, feedback address and how to get the card here, as the public page shows
+    them; saved through `locality_public_facts_update` with history and the version the form was opened with."""
+    locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
+    form = LocalityPublicFactsForm(request.POST or None, instance=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.locality_public_facts_update(
+                actor=request.user,
+                locality=locality,
+                expected_version=form.expected_version,
+                **{name: form.cleaned_data[name] for name in Locality.PUBLIC_FACT_FIELDS},
+            )
+        except StaleVersionError as error:
+            form.show_conflict(error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The public facts have been saved."))
+            return redirect("localities:portal-detail", slug=locality.slug)
+    return render(
+        request,
+        "localities/public_facts_form.html",
+        {"locality": locality, "form": form},
+        status=409 if form.conflict_rows else (400 if request.method == "POST" else 200),
     )
