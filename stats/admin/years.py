@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -53,7 +54,9 @@ class NationalYearAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     staff aggregate a year from the approved reports (again whenever a report changes) and publish it."""
 
     without_views = ("add", "delete")
-    list_display = ["year", "source", "uses_total", "cards_registered", "reporting", "generated_at", "published_at"]
+    # In view at 1280 px beside the filters: the year, its total and coverage, and when it was aggregated and
+    # published (the figures themselves are on the year's page and the public one).
+    list_display = ["year", "source", "uses_total", "reporting", "aggregated", "published"]
     list_filter = ["source", PublishedFilter]
     actions = ["aggregate_again", "publish", "unpublish"]
     change_list_template = "admin/stats/nationalyear/change_list.html"
@@ -64,7 +67,20 @@ class NationalYearAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("uses in total"), ordering="total_uses")
     def uses_total(self, national_year):
-        return national_year.uses_total
+        total = national_year.uses_total
+        return "–" if total is None else number_format(total, force_grouping=True)
+
+    @admin.display(description=_("aggregated"), ordering="generated_at")
+    def aggregated(self, national_year):
+        if national_year.generated_at is None:
+            return "–"
+        return date_format(timezone.localtime(national_year.generated_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published(self, national_year):
+        if national_year.published_at is None:
+            return "–"
+        return date_format(timezone.localtime(national_year.published_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("localities reporting"))
     def reporting(self, national_year):
