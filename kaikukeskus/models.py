@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.roles import STAFF_GROUP
@@ -173,7 +174,9 @@ class Job(models.Model):
     FINISHED = (Status.DONE, Status.FAILED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=pgettext_lazy("job", "owner")
+    )
     session_key = models.CharField(
         _("session"), max_length=40, blank=True, help_text=_("The anonymous visitor's session that asked for it.")
     )

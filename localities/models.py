@@ -12,6 +12,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
@@ -583,7 +584,10 @@ class FeedbackMeeting(models.Model):
         limit_choices_to=national_staff_choices,
     )
     attendance = models.TextField(
-        _("attendance"), blank=True, help_text=_("Who took part from the locality and its partners.")
+        # "attendance" of a training is marking who came: a context keeps the two apart in the merged catalogue.
+        pgettext_lazy("feedback meeting", "attendance"),
+        blank=True,
+        help_text=_("Who took part from the locality and its partners."),
     )
     attendee_count = models.PositiveSmallIntegerField(_("number of attendees"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,7 +38,8 @@ class PublishedFilter(admin.SimpleListFilter):
     parameter_name = "published"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Published")), ("no", _("Not published"))]
+        # "Published" of a year (ett år: publicerat in Swedish), not of a material or a training.
+        return [("yes", pgettext_lazy("year", "Published")), ("no", _("Not published"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
