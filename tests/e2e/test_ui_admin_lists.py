@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.kaikukeskus.portal_pages import make_portal_pages
 from tests.stats.factories import NationalYearFactory, RoundFactory
 from tests.trainings.factories import TrainingFactory
@@ -42,3 +42,20 @@ def test_the_columns_that_matter_are_in_view_at_1280_px(page, staff, coordinator
         last = headings.nth(headings.count() - 1).bounding_box()
         box = results.bounding_box()
         assert last["x"] + last["width"] <= box["x"] + box["width"] + 1, url
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_a_localitys_timeline_fits_a_phone(page, staff, coordinator, locality, password, language):
+    """At 390 px the timeline's table scrolls in its own focusable region; the page itself is not wider (it was
+    560–620 px)."""
+    make_portal_pages(locality=locality, coordinator=coordinator)
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, email=staff.email, password=password, language_prefix="" if language == "fi" else f"/{language}")
+    with translation.override(language):
+        url = reverse("admin:localities_pilotboard_timeline", args=[locality.pk])
+
+    assert page.goto(url).status == 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    region = page.locator(".timeline-scroll[role=region][tabindex='0']")
+    assert region.count() == 1
+    assert_accessible(page, best_practice=True)
