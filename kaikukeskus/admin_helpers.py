@@ -35,10 +35,11 @@ class WithoutViewsMixin:
         return "delete" not in self.without_views and super().has_delete_permission(request, obj)
 
 
-def act_on_each(model_admin, request, rows, service, row_as: str, done_message: str) -> None:
+def act_on_each(model_admin, request, rows, service, row_as: str, done_message: "str | Callable[[int], str]") -> None:
     """An admin action's loop: `service(actor=…, <row_as>=row)` for each row. A row the service refuses (marked
     done by somebody else a moment ago, decided meanwhile) is told as a warning and left as it is; the rest go
-    on."""
+    on. `done_message` is a text with `%(count)d`, or a function of the count that returns it with the count's
+    plural (`lambda count: ngettext(singular, plural, count)`), which every message with a number should be."""
     count = 0
     for row in rows:
         try:
@@ -47,7 +48,8 @@ def act_on_each(model_admin, request, rows, service, row_as: str, done_message: 
             model_admin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.WARNING)
         else:
             count += 1
-    model_admin.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+    text = done_message(count) if callable(done_message) else done_message
+    model_admin.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 def object_view_url(model_admin, suffix: str, view):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.models import User
 from kaikukeskus.validators import validate_reasonable_date
 
 
@@ -112,3 +113,19 @@ class HumanCheckMixin:
         if renew_time:
             data[self.add_prefix(self.STARTED)] = started_token()
         self.data = data
+
+
+class AccountForm(forms.ModelForm):
+    """ "My account": a person's name, the language of their e-mails and the reminders they may turn off."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "preferred_language", "wants_overdue_reminders", "wants_consultation_mail"]
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "preferred_language": _("Language of your e-mails"),
+            "wants_overdue_reminders": _("Reminders of overdue pilot milestones and follow-up actions"),
+            "wants_consultation_mail": _("News of materials opened for comments"),
+        }
+        widgets = {"preferred_language": forms.RadioSelect}

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.roles import STAFF_GROUP
@@ -60,6 +61,18 @@ class User(AbstractUser):
         choices=[("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))],
         default="fi",
         help_text=_("E-mails from the portal are sent in this language."),
+    )
+    # The reminders a person may turn off ("My account"). Service mail that a deadline depends on (statistics
+    # reminders, training confirmations, decisions on one's requests) has no switch: it is always sent.
+    wants_overdue_reminders = models.BooleanField(
+        _("reminders of overdue pilot milestones and follow-up actions"),
+        default=True,
+        help_text=_("An e-mail when a milestone or follow-up action of your locality is past its due date."),
+    )
+    wants_consultation_mail = models.BooleanField(
+        _("news of materials opened for comments"),
+        default=True,
+        help_text=_("An e-mail when Kaikukeskus asks for comments on a draft material."),
     )
 
     USERNAME_FIELD = "email"
@@ -161,7 +174,9 @@ class Job(models.Model):
     FINISHED = (Status.DONE, Status.FAILED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(User, models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=pgettext_lazy("job", "owner")
+    )
     session_key = models.CharField(
         _("session"), max_length=40, blank=True, help_text=_("The anonymous visitor's session that asked for it.")
     )

@@ -127,3 +127,24 @@ def user_reactivate(*, actor, user: User) -> User:
     stored = _locked(user)
     stored.is_active = True
     return _save_roles(actor=actor, user=user, stored=stored, reason="user.reactivated")
+
+
+# What a person sets on "My account": their name, the language of their e-mails and the reminders they may turn off.
+ACCOUNT_FIELDS = ("first_name", "last_name", "preferred_language", "wants_overdue_reminders", "wants_consultation_mail")
+
+history.register_reasons({"account.edited": _l("Own account edited")})
+
+
+@transaction.atomic
+def account_update(*, actor, user: User, **changes) -> User:
+    """A signed-in person changes their own account (`ACCOUNT_FIELDS` only: never a role, never the e-mail
+    address, which allauth confirms). The next e-mail they get is in the language saved here."""
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied(_("You can change only your own account."))
+    unknown = set(changes) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot write {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(user, name, value)
+    history.save(user, actor=actor, reason="account.edited", update_fields=list(changes))
+    return user

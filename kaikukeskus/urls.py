@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy_notice, name="privacy"),
     path("contact/", views.contact, name="contact"),
     path("portal/", views.portal_home, name="portal"),
+    path("portal/account/", views.account, name="account"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job-download"),
     path("accounts/", include("allauth.urls")),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -6,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from kaikukeskus import jobs, portal
+from kaikukeskus import jobs, portal, services
+from kaikukeskus.forms import AccountForm
 from kaikukeskus.health import health_report
 from kaikukeskus.middleware import NulByteInRequest
 from kaikukeskus.public_cache import public_page
@@ -44,6 +46,21 @@ def contact(request):
 @require_GET
 def portal_home(request):
     return render(request, "kaikukeskus/portal.html", {"panels": portal.panels_for(request.user)})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """ "My account": the person's own name, e-mail language and reminders, saved through `account_update`."""
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_update(
+            actor=request.user, user=request.user, **{name: form.cleaned_data[name] for name in form.fields}
+        )
+        messages.success(request, _("Your account has been saved."))
+        return redirect("account")
+    return render(request, "kaikukeskus/account.html", {"form": form})
 
 
 @never_cache

@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukeskus.forms import HumanCheckMixin, ReasonableDateField
+from kaikukeskus.forms import HumanCheckMixin, ReasonableDateField, https_formfield
 from kaikukeskus.locking import VersionFormMixin
 from localities import selectors
 from localities.models import InterestSubmission, Locality, Municipality, Region, Side, WellbeingServicesCounty
@@ -416,4 +416,38 @@ class FeedbackMeetingRecordForm(forms.Form):
             "description": self.cleaned_data["action_description"],
             "owner_name": self.cleaned_data["action_owner"],
             "due_on": self.cleaned_data["action_due_on"],
+        }
+
+
+class LocalityPublicFactsForm(VersionFormMixin, forms.ModelForm):
+    """What a coordinator keeps current on the locality's public page (`services.locality_public_facts_update`)."""
+
+    class Meta:
+        model = Locality
+        fields = list(Locality.PUBLIC_FACT_FIELDS)
+        formfield_callback = https_formfield
+        labels = {
+            "description_fi": _("Description in Finnish"),
+            "description_sv": _("Description in Swedish"),
+            "description_en": _("Description in English"),
+            "website": _("Local web page"),
+            "feedback_email": _("Public feedback e-mail"),
+            "card_access_fi": _("How to get the card here, in Finnish"),
+            "card_access_sv": _("How to get the card here, in Swedish"),
+            "card_access_en": _("How to get the card here, in English"),
+        }
+        help_texts = {
+            "description_fi": _("A few sentences about Kaikukortti in your locality. The public page shows it."),
+            "description_sv": _("Shown on the Swedish page; empty shows the Finnish text."),
+            "description_en": _("Shown on the English page; empty shows the Finnish text."),
+            "website": _("Your locality's own page about Kaikukortti, such as https://www.example.fi/kaikukortti."),
+            "feedback_email": _("Where the public sends feedback about Kaikukortti in your locality."),
+            "card_access_fi": _("For example which units hand the card out and whom to ask."),
+            "card_access_sv": _("Shown on the Swedish page; empty shows the Finnish text."),
+            "card_access_en": _("Shown on the English page; empty shows the Finnish text."),
+        }
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in Locality.PUBLIC_FACT_FIELDS
+            if name.startswith(("description_", "card_access_"))
         }

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.i18n import translated
@@ -180,6 +181,17 @@ class Locality(TranslatedNameMixin, Versioned):
     ACCESS_REQUEST_STATUSES = (Status.PREPARING, Status.PILOTING, Status.PERMANENT, Status.PAUSED)
     # The lifecycle's dates in their order: `locality_transition` sets them with the status, staff correct them.
     LIFECYCLE_DATES = ("first_contact_on", "pilot_start_on", "pilot_end_on", "permanent_since", "ended_on")
+    # What the locality's coordinators keep current on its public page (staff edit them in the admin too).
+    PUBLIC_FACT_FIELDS = (
+        "description_fi",
+        "description_sv",
+        "description_en",
+        "website",
+        "feedback_email",
+        "card_access_fi",
+        "card_access_sv",
+        "card_access_en",
+    )
 
     name_fi = models.CharField(_("name in Finnish"), max_length=150)
     name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
@@ -209,6 +221,13 @@ class Locality(TranslatedNameMixin, Versioned):
     ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[validate_reasonable_date])
     website = models.URLField(_("local web page"), blank=True)
     feedback_email = models.EmailField(_("public feedback e-mail"), blank=True)
+    # The public facts a coordinator keeps current (`localities.services.locality_public_facts_update`).
+    description_fi = models.TextField(_("description in Finnish"), blank=True, max_length=2000)
+    description_sv = models.TextField(_("description in Swedish"), blank=True, max_length=2000)
+    description_en = models.TextField(_("description in English"), blank=True, max_length=2000)
+    card_access_fi = models.TextField(_("how to get the card, in Finnish"), blank=True, max_length=2000)
+    card_access_sv = models.TextField(_("how to get the card, in Swedish"), blank=True, max_length=2000)
+    card_access_en = models.TextField(_("how to get the card, in English"), blank=True, max_length=2000)
     local_only_card = models.BooleanField(
         _("local-only card"), default=False, help_text=_("The card is valid only at this locality's venues.")
     )
@@ -232,6 +251,9 @@ class Locality(TranslatedNameMixin, Versioned):
 
     history = HistoricalRecords()
     objects = LocalityQuerySet.as_manager()
+
+    description = TranslatedField()
+    card_access = TranslatedField()
 
     class Meta:
         verbose_name = _("locality")
@@ -607,7 +629,10 @@ class FeedbackMeeting(models.Model):
         limit_choices_to=national_staff_choices,
     )
     attendance = models.TextField(
-        _("attendance"), blank=True, help_text=_("Who took part from the locality and its partners.")
+        # "attendance" of a training is marking who came: a context keeps the two apart in the merged catalogue.
+        pgettext_lazy("feedback meeting", "attendance"),
+        blank=True,
+        help_text=_("Who took part from the locality and its partners."),
     )
     attendee_count = models.PositiveSmallIntegerField(_("number of attendees"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

@@ -7,6 +7,7 @@ app_name = "localities"
 # A locality's pages in the coordinator portal, below portal/localities/<slug>/.
 portal_locality_patterns = [
     path("", views.portal_locality, name="portal-detail"),
+    path("public-facts/", views.public_facts_edit, name="public-facts"),
     path("pilot/", views.pilot_checklist, name="pilot"),
     path("pilot/milestones/<int:pk>/", views.milestone_done, name="milestone-done"),
     path("pilot/milestones/<int:pk>/reopen/", views.milestone_reopen, name="milestone-reopen"),

@@ -24,6 +24,7 @@ from localities.forms import (
     FeedbackMeetingRecordForm,
     InterestForm,
     InvitationAcceptForm,
+    LocalityPublicFactsForm,
     MilestoneDoneForm,
     ProspectLostForm,
     PublicLocalityFilterForm,
@@ -486,3 +487,36 @@ def prospect_lost(request, slug: str):
             messages.success(request, _("%(locality)s was marked lost.") % {"locality": locality.name})
             return redirect("localities:pipeline")
     return render(request, "localities/prospect_lost.html", {"locality": locality, "form": form})
+
+
+# --- A locality's public facts, kept by its coordinators ------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def public_facts_edit(request, slug: str):
+    """The description, local web page, feedback address and how to get the card here, as the public page shows
+    them; saved through `locality_public_facts_update` with history and the version the form was opened with."""
+    locality = permissions.locality_for_user_or_404(user=request.user, slug=slug)
+    form = LocalityPublicFactsForm(request.POST or None, instance=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.locality_public_facts_update(
+                actor=request.user,
+                locality=locality,
+                expected_version=form.expected_version,
+                **{name: form.cleaned_data[name] for name in Locality.PUBLIC_FACT_FIELDS},
+            )
+        except StaleVersionError as error:
+            form.show_conflict(error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The public facts have been saved."))
+            return redirect("localities:portal-detail", slug=locality.slug)
+    return render(
+        request,
+        "localities/public_facts_form.html",
+        {"locality": locality, "form": form},
+        status=409 if form.conflict_rows else (400 if request.method == "POST" else 200),
+    )

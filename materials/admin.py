@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -195,6 +195,8 @@ class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("actions"))
     def state_actions(self, version):
         links = []
+        if version.status == MaterialVersion.Status.DRAFT:
+            links.append((reverse("admin:materials_materialversion_publish", args=[version.pk]), gettext("Publish")))
         if version.status in (MaterialVersion.Status.PUBLISHED, MaterialVersion.Status.SUPERSEDED):
             links.append((reverse("admin:materials_materialversion_withdraw", args=[version.pk]), gettext("Withdraw")))
         if version.status == MaterialVersion.Status.DRAFT and not hasattr(version, "consultation"):
@@ -247,11 +249,12 @@ class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             queryset,
             services.material_version_publish,
             "version",
-            gettext("%(count)s versions published."),
+            lambda count: ngettext("%(count)d version published.", "%(count)d versions published.", count),
         )
 
     def get_urls(self):
         return [
+            object_view_url(self, "publish", self.publish_view),
             object_view_url(self, "withdraw", self.withdraw_view),
             object_view_url(self, "consult", self.consult_view),
             *super().get_urls(),
@@ -276,6 +279,32 @@ class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/materials/version_form.html", context)
+
+    def publish_view(self, request, object_id):
+        """The version's own publish button: the page says what publishing does, its button publishes through
+        the same service as the list's action."""
+        version = self._version_or_404(request, object_id)
+        current = (
+            MaterialVersion.objects.filter(material_id=version.material_id, status=MaterialVersion.Status.PUBLISHED)
+            .exclude(pk=version.pk)
+            .first()
+        )
+        form = PublishForm(request.POST or None, current=current)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.material_version_publish(
+                    actor=request.user, version=version, published_on=form.cleaned_data["published_on"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.message_user(
+                    request, gettext("%(version)s is published.") % {"version": version}, messages.SUCCESS
+                )
+                return redirect("admin:materials_materialversion_change", version.pk)
+        return self._form_page(
+            request, version, form, gettext("Publish %(version)s") % {"version": version}, gettext("Publish")
+        )
 
     def withdraw_view(self, request, object_id):
         version = self._version_or_404(request, object_id)
@@ -310,6 +339,24 @@ class MaterialVersionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             gettext("Open %(version)s for comments") % {"version": version},
             gettext("Open for comments"),
         )
+
+
+class PublishForm(forms.Form):
+    published_on = ReasonableDateField(
+        label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["published_on"].help_text = gettext(
+                "Publishing makes this version the current one: %(current)s is superseded, and the material's "
+                "followers are told by e-mail."
+            ) % {"current": current}
+        else:
+            self.fields["published_on"].help_text = gettext(
+                "Publishing makes this version the current one, and the material's followers are told by e-mail."
+            )
 
 
 class WithdrawForm(forms.Form):

@@ -225,6 +225,131 @@ VERSIONS = {
     "kommunalvalskort-2021": [("2021", S.PUBLISHED, datetime.date(2021, 3, 1), ("", "", ""), [("sv", "pdf")])],
 }
 
+# The introductory materials a visitor looks for first: the card holder's brochure (in plain Finnish too) and the
+# introductions for issuers, venues and municipalities, each with its own text in every language it has.
+INTRODUCTIONS = [
+    (
+        "kaikukortti-esite",
+        "introductory",
+        "public",
+        "public",
+        (
+            "Kaikukortti – esite kortin haltijalle",
+            "Kaikukortet – broschyr för kortinnehavaren",
+            "Kaikukortti – a brochure for the card holder",
+        ),
+        (
+            "Mikä Kaikukortti on, kuka sen saa ja miten sillä pääsee maksutta kulttuuri- ja liikuntakohteisiin.",
+            "Vad Kaikukortet är, vem som får det och hur man med det kommer in gratis på kultur- och idrottsmål.",
+            "What Kaikukortti is, who gets it and how it opens culture and sports venues free of charge.",
+        ),
+        {
+            "fi": "Kaikukortilla pääset maksutta teatteriin, konserttiin, museoon, festivaaleille, kursseille ja "
+            "liikuntapaikkoihin. Kortin saat sosiaali- tai terveyspalvelusta tai järjestöstä, jonka asiakas olet. "
+            "Näytä kortti lippukassalla: lippu on sinulle ilmainen, ja voit ottaa mukaan lapsesi.",
+            "sv": "Med Kaikukortet kommer du gratis in på teater, konserter, museer, festivaler, kurser och "
+            "idrottsplatser. Du får kortet av den social- eller hälsovårdstjänst eller organisation vars klient du "
+            "är. Visa kortet i biljettkassan: biljetten är gratis för dig, och du kan ta med dina barn.",
+            "en": "With Kaikukortti you get free tickets to theatres, concerts, museums, festivals, courses and sports "
+            "venues. You get the card from the social or health service or the organisation whose client you are. "
+            "Show the card at the box office: your ticket is free, and you can bring your children.",
+            "fi-plain": "Kaikukortti on ilmainen kortti. Kortilla pääset ilmaiseksi teatteriin, museoon ja "
+            "uimahalliin. Saat kortin sosiaalityöntekijältä tai järjestöstä. Näytä kortti kassalla.",
+        },
+    ),
+    (
+        "esittely-kortinjakajille",
+        "introductory",
+        "issuers",
+        "public",
+        (
+            "Kaikukortti – esittely kortinjakajille",
+            "Kaikukortet – presentation för kortutdelare",
+            "Kaikukortti – an introduction for issuers",
+        ),
+        (
+            "Kenelle korttia voi jakaa, miten kortti annetaan asiakkaalle ja mitä jakajalta odotetaan.",
+            "Vem kortet kan delas ut till, hur det ges till klienten och vad som förväntas av utdelaren.",
+            "Whom the card is for, how it is given to a client and what an issuer does.",
+        ),
+        {
+            "fi": "Kortinjakaja on sosiaali-, terveys- tai hyvinvointipalvelun yksikkö tai järjestö. Anna kortti "
+            "asiakkaalle, jonka taloudellinen tilanne estää kulttuuriin ja liikuntaan osallistumisen. Kirjaa kortti "
+            "ja kerro, mistä kohteet löytyvät.",
+            "sv": "En kortutdelare är en enhet inom social-, hälso- eller välfärdstjänsterna eller en organisation. "
+            "Ge kortet till en klient vars ekonomiska situation hindrar deltagande i kultur och idrott. Registrera "
+            "kortet och berätta var besöksmålen finns.",
+            "en": "An issuer is a social, health or wellbeing service unit or an organisation. Give the card to a "
+            "client whose finances keep them from culture and sports. Register the card and tell them where the "
+            "venues are.",
+        },
+    ),
+    (
+        "esittely-kayttokohteille",
+        "introductory",
+        "venues",
+        "public",
+        (
+            "Kaikukortti – esittely käyttökohteille",
+            "Kaikukortet – presentation för besöksmål",
+            "Kaikukortti – an introduction for venues",
+        ),
+        (
+            "Mitä käyttökohteeksi ryhtyminen tarkoittaa: lippukiintiö, kirjaaminen ja tilastointi.",
+            "Vad det innebär att bli besöksmål: biljettkvot, registrering och statistik.",
+            "What becoming a venue means: a ticket quota, logging the uses and the statistics.",
+        ),
+        {
+            "fi": "Käyttökohde antaa Kaikukortin haltijalle maksuttoman lipun tai kurssipaikan sovitun kiintiön "
+            "puitteissa. Kirjaa jokainen käyttökerta, niin paikkakunta saa tilastot vuoden lopussa.",
+            "sv": "Ett besöksmål ger Kaikukortets innehavare en gratis biljett eller kursplats inom en avtalad kvot. "
+            "Registrera varje användning, så får orten statistiken vid årets slut.",
+            "en": "A venue gives the card holder a free ticket or course place within an agreed quota. Log every use, "
+            "so that the locality has its statistics at the end of the year.",
+        },
+    ),
+    (
+        "esittely-kunnille",
+        "introductory",
+        "public",
+        "public",
+        (
+            "Kaikukortti – esittely kunnille ja hyvinvointialueille",
+            "Kaikukortet – presentation för kommuner och välfärdsområden",
+            "Kaikukortti – an introduction for municipalities and counties",
+        ),
+        (
+            "Miten Kaikukortti otetaan käyttöön: pilotti, paikallinen työpari ja Kaikukeskuksen tuki.",
+            "Hur Kaikukortet tas i bruk: pilot, lokalt arbetspar och stöd från Kaikukeskus.",
+            "How a locality starts Kaikukortti: a pilot, a local working pair and Kaikukeskus's support.",
+        ),
+        {
+            "fi": "Kunta tai hyvinvointialue aloittaa Kaikukortin pilotilla. Kulttuuripuolen ja sosiaali- ja "
+            "terveyspuolen koordinaattorit kokoavat jakajat ja kohteet, ja Kaikukeskus kouluttaa ja tukee.",
+            "sv": "En kommun eller ett välfärdsområde börjar med en pilot. Koordinatorerna inom kultur och inom "
+            "social- och hälsovård samlar utdelare och besöksmål, och Kaikukeskus utbildar och stöder.",
+            "en": "A municipality or wellbeing services county starts with a pilot. The culture and the social and "
+            "health coordinators gather issuers and venues, and Kaikukeskus trains and supports them.",
+        },
+    ),
+]
+INTRODUCTION_TEXT = {(row[0], language): text for row in INTRODUCTIONS for language, text in row[6].items()}
+MATERIALS += [row[:6] for row in INTRODUCTIONS]
+VERSIONS.update(
+    {
+        row[0]: [
+            (
+                "2026",
+                S.PUBLISHED,
+                datetime.date(2026, 1, 15),
+                ("Ensimmäinen versio.", "Första versionen.", "First version."),
+                [(language, "pdf") for language in row[6]],
+            )
+        ]
+        for row in INTRODUCTIONS
+    }
+)
+
 DEMO_TEXT = {
     "fi": "Tämä on demoaineiston tiedosto. Kaikukortti on maksuton kortti, jolla sosiaali- ja terveyspalvelujen "
     "asiakkaat pääsevät kulttuuri- ja liikuntakohteisiin.",
@@ -305,7 +430,7 @@ def _content(material: Material, version: MaterialVersion, language: str, fmt: s
     title = material.title_sv if language == "sv" and material.title_sv else material.title_fi
     if language == "en":
         title = material.title_en or title
-    text = DEMO_TEXT[language]
+    text = INTRODUCTION_TEXT.get((material.slug, language)) or DEMO_TEXT[language]
     if fmt == "docx":
         return _docx(f"{title} {version.label}. {text}")
     return _pdf(title, version.label, text)

@@ -145,6 +145,16 @@ def latest_file(*, user, slug: str, language: str, fmt: str = "") -> tuple[Mater
     return material, chosen, True
 
 
+def current_files(*, material: Material) -> list[MaterialFile]:
+    """The current (published) version's files, one language after another: what a stable link for a language
+    that has no file offers instead of a bare "not found"."""
+    return list(
+        MaterialFile.objects.filter(version__material=material, version__status=Status.PUBLISHED)
+        .select_related("version__material")
+        .order_by("language", "format")
+    )
+
+
 def downloadable_file_or_404(*, user, slug: str, pk: int) -> MaterialFile:
     """A file of a shown version of a material the user may see. Staff also reach drafts' and withdrawn files
     (to check them before publishing); consultation commenters reach the draft's through the consultation."""

@@ -341,7 +341,9 @@ def _send_consultation_emails(*, consultation: Consultation, partners: list[Cons
 
     users = (
         get_user_model()
-        .objects.filter(is_active=True, pk__in=Coordinator.objects.active().values("user_id"))
+        .objects.filter(
+            is_active=True, wants_consultation_mail=True, pk__in=Coordinator.objects.active().values("user_id")
+        )
         .distinct()
     )
     if consultation.version.material.visibility == "staff":

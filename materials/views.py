@@ -69,9 +69,26 @@ def latest(request, slug: str, language: str):
     the language, a page offering the newest older file with a note that a newer version exists in others."""
     if language not in Language.values:
         raise Http404("unknown language")
-    material, material_file, is_fallback = selectors.latest_file(
-        user=request.user, slug=slug, language=language, fmt=request.GET.get("format", "")
-    )
+    try:
+        material, material_file, is_fallback = selectors.latest_file(
+            user=request.user, slug=slug, language=language, fmt=request.GET.get("format", "")
+        )
+    except Http404:
+        # No file in this language: never a bare "not found" when the material has files in other languages.
+        material = selectors.material_for_user_or_404(user=request.user, slug=slug)
+        others = selectors.current_files(material=material)
+        if not others:
+            raise
+        return render(
+            request,
+            "materials/latest_missing.html",
+            {
+                "material": material,
+                "language_label": Language(language).label,
+                "files": [(file, download_url(file)) for file in others],
+            },
+            status=404,
+        )
     if not is_fallback:
         return redirect(download_url(material_file))
     return render(

@@ -187,7 +187,12 @@ def partner_import(request, slug: str):
     return render(
         request,
         "networks/partner_import.html",
-        {"locality": locality, "form": form, "columns": imports.COLUMNS},
+        {
+            "locality": locality,
+            "form": form,
+            "columns": imports.COLUMNS,
+            "municipalities": list(locality.municipalities.order_by("name_fi")),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -340,3 +340,49 @@ def test_no_english_on_materials_pages(client, staff, coordinator, msgids, langu
         "consultation-admin": reverse("admin:materials_consultation_change", args=[consultation.pk]),
     }
     assert walk(client, staff_pages, language=language, msgids=msgids) == {}
+
+
+# --- One term per msgid across the catalogues ----------------------------------------------------------------
+#
+# Django merges every app's catalogue into one: a msgid (without a context) that two catalogues translate
+# differently shows whichever comes first, on the other app's pages too (the trainings' "Format" read
+# "Tiedostomuoto", the materials' file format). One term per thing (docs/glossary.md), or a context where one
+# English word means two things. `scripts/translation_collisions.py` lists the collisions.
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_no_msgid_is_translated_differently_in_two_catalogues(language):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("collisions", ROOT / "scripts" / "translation_collisions.py")
+    assert spec and spec.loader
+    collisions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(collisions)
+
+    found = collisions.collisions(language)
+
+    described = [
+        f"{msgid!r}: " + "; ".join(f"{translated!r} in {', '.join(where)}" for translated, where in ways.items())
+        for msgid, ways in sorted(found.items())
+    ]
+    assert not found, f"{language}: translated differently in two catalogues:\n" + "\n".join(described)
+
+
+def test_the_collision_check_finds_a_collision(tmp_path, monkeypatch):
+    """The check itself: two catalogues that translate one msgid in two ways are reported, contexts are not."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("collisions", ROOT / "scripts" / "translation_collisions.py")
+    assert spec and spec.loader
+    collisions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(collisions)
+    for app, word in (("one", "Tiedostomuoto"), ("two", "Toteutustapa")):
+        path = tmp_path / app / "locale" / "fi" / "LC_MESSAGES" / "django.po"
+        path.parent.mkdir(parents=True)
+        catalogue = polib.POFile()
+        catalogue.append(polib.POEntry(msgid="Format", msgstr=word))
+        catalogue.append(polib.POEntry(msgid="Format", msgctxt=app, msgstr=word))
+        catalogue.save(str(path))
+    monkeypatch.setattr(collisions, "ROOT", tmp_path)
+
+    assert collisions.collisions("fi") == {"Format": {"Tiedostomuoto": ["one"], "Toteutustapa": ["two"]}}

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +62,9 @@ class TrainingAdminForm(VersionedAdminForm):
 @admin.register(Training)
 class TrainingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = TrainingAdminForm
-    list_display = ["title_fi", "kind", "format", "starts_at", "status", "seats", "waitlisted", "links"]
+    # In view at 1280 px beside the filters (kind, format and the rest are filters): when, whether it runs, how
+    # full it is, and the participants' pages.
+    list_display = ["title_fi", "starts", "status", "seats", "waitlisted", "links"]
     list_filter = ["status", "kind", "format", "audience", "language"]
     search_fields = ["title_fi", "title_sv", "title_en"]
     date_hierarchy = "starts_at"
@@ -96,6 +100,10 @@ class TrainingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             .annotate(waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)))
         )
 
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, obj):
+        return date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+
     @admin.display(description=_("places taken"))
     def seats(self, obj):
         return f"{obj.seats_taken} / {obj.capacity or '∞'}"
@@ -107,7 +115,7 @@ class TrainingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("participants"))
     def links(self, obj):
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<ul class="changelist-links"><li><a href="{}">{}</a></li><li><a href="{}">{}</a></li></ul>',
             reverse("trainings:attendance", kwargs={"pk": obj.pk}),
             _("attendance"),
             reverse("trainings:participants-pdf", kwargs={"pk": obj.pk}),
@@ -178,7 +186,9 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Cancel the selected registrations (the waitlist moves up)"))
     def cancel_registrations(self, request, queryset):
-        done = gettext("%(count)d registrations cancelled.")
+        def done(count):
+            return ngettext("%(count)d registration cancelled.", "%(count)d registrations cancelled.", count)
+
         act_on_each(
             self, request, queryset.select_related("training"), services.registration_cancel, "registration", done
         )

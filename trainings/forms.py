@@ -64,7 +64,10 @@ class RegistrationForm(HumanCheckMixin, forms.Form):
 
 
 class CancelForm(forms.Form):
-    """A POST with nothing in it: a link checker that opens the e-mail's link (GET) cancels nothing."""
+    """The confirmation page's POST: a link checker that opens the e-mail's link (GET) cancels nothing, and a
+    person asked "really cancel?" first (the manage page's button opens that question)."""
+
+    confirm = forms.BooleanField(required=True, widget=forms.HiddenInput, initial=True)
 
 
 class AttendanceForm(forms.Form):

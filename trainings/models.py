@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from kaikukeskus.locking import Versioned
@@ -71,7 +72,8 @@ class Training(Versioned):
     description_en = models.TextField(_("description in English"), blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
-    format = models.CharField(_("format"), max_length=20, choices=Format.choices)
+    # "format" means the file format in materials: a context keeps the two apart in the merged catalogue.
+    format = models.CharField(pgettext_lazy("training", "format"), max_length=20, choices=Format.choices)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(

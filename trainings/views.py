@@ -104,6 +104,17 @@ def registration_manage(request, token: str):
         registration = _registration_by_token_or_404(token)
     except Http404:
         return render(request, "trainings/link_invalid.html", status=404)
+    if request.method == "POST":
+        confirming = not CancelForm(request.POST).is_valid()
+    else:
+        confirming = request.GET.get("cancel") == "1"
+    if confirming and registration.is_cancellable:
+        # "Cancel my registration" asks first: the training, its time, and a button that cancels (a POST).
+        return render(
+            request,
+            "trainings/registration_cancel_confirm.html",
+            {"registration": registration, "training": registration.training, "token": token, "form": CancelForm()},
+        )
     if request.method == "POST" and CancelForm(request.POST).is_valid():
         try:
             services.registration_cancel(actor=request.user, registration=registration, token=token)

@@ -2,8 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_helpers import WithoutViewsMixin, act_on_each
@@ -34,7 +34,9 @@ class CoordinatorAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("End the selected memberships today"))
     def end_membership(self, request, queryset):
-        ended = gettext("%(count)d memberships ended.")
+        def ended(count):
+            return ngettext("%(count)d membership ended.", "%(count)d memberships ended.", count)
+
         act_on_each(
             self, request, queryset.filter(ended_on__isnull=True), services.coordinator_end, "coordinator", ended
         )
@@ -98,14 +100,29 @@ class AccessRequestAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         if skipped:
             self.message_user(
                 request,
-                gettext("%(count)d requests had been decided already and were left as they were.") % {"count": skipped},
+                ngettext(
+                    "%(count)d request had been decided already and was left as it was.",
+                    "%(count)d requests had been decided already and were left as they were.",
+                    skipped,
+                )
+                % {"count": skipped},
                 messages.WARNING,
             )
 
     @admin.action(description=_("Approve the selected requests (the coordinators are told)"))
     def approve(self, request, queryset):
-        self._decide(request, queryset, services.access_request_approve, gettext("%(count)d requests approved."))
+        self._decide(
+            request,
+            queryset,
+            services.access_request_approve,
+            lambda count: ngettext("%(count)d request approved.", "%(count)d requests approved.", count),
+        )
 
     @admin.action(description=_("Decline the selected requests (the coordinators are told)"))
     def decline(self, request, queryset):
-        self._decide(request, queryset, services.access_request_decline, gettext("%(count)d requests declined."))
+        self._decide(
+            request,
+            queryset,
+            services.access_request_decline,
+            lambda count: ngettext("%(count)d request declined.", "%(count)d requests declined.", count),
+        )

@@ -67,7 +67,7 @@ class LocalityAdmin(
                 "description": _("The status changes through “Change status”, which checks the move and logs it."),
             },
         ),
-        (_("Public information"), {"fields": ["website", "feedback_email", "local_only_card"]}),
+        (_("Public information"), {"fields": [*Locality.PUBLIC_FACT_FIELDS, "local_only_card"]}),
         (_("Coordinators"), {"fields": ["invite_link"]}),
         (_("Staff only"), {"fields": ["staff_notes", "created_at"]}),
     ]

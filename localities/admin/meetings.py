@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_helpers import DeleteThroughServiceMixin, WithoutViewsMixin, act_on_each, save_inline_through
@@ -97,7 +97,9 @@ class FollowUpActionAdmin(DeleteThroughServiceMixin, WithoutViewsMixin, SimpleHi
 
     @admin.action(description=_("Mark the selected actions done today"))
     def mark_done(self, request, queryset):
-        done = gettext("%(count)d actions marked done.")
+        def done(count):
+            return ngettext("%(count)d action marked done.", "%(count)d actions marked done.", count)
+
         act_on_each(
             self, request, queryset.filter(done_on__isnull=True), services.follow_up_action_mark_done, "action", done
         )

@@ -28,6 +28,7 @@ from localities.services.locality import (
     LOCALITY_FIELDS,
     allowed_transitions,
     locality_delete,
+    locality_public_facts_update,
     locality_transition,
     locality_update,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "invitation_link",
     "invitations_purge_expired",
     "locality_delete",
+    "locality_public_facts_update",
     "locality_transition",
     "locality_update",
     "milestone_correct",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history
 from kaikukeskus.models import User
@@ -14,7 +15,7 @@ from localities.models import (
     LocalityStatusChange,
     Pilot,
 )
-from localities.permissions import require_staff
+from localities.permissions import require_scope, require_staff
 from localities.services.common import _refuse_unknown
 from localities.services.pilots import pilot_create, pilot_reschedule
 
@@ -40,6 +41,7 @@ LOCALITY_FIELDS = frozenset(
         *Locality.LIFECYCLE_DATES,
         "website",
         "feedback_email",
+        *Locality.PUBLIC_FACT_FIELDS,
         "local_only_card",
         "staff_notes",
         "owner",
@@ -66,6 +68,30 @@ def locality_update(
     history.save(locality, actor=actor, reason="edited", expected_version=expected_version)
     if municipalities is not None:
         locality.municipalities.set(municipalities)
+    return locality
+
+
+history.register_reasons({"public facts": _l("Public facts edited")})
+
+
+@transaction.atomic
+def locality_public_facts_update(
+    *, actor: User | None, locality: Locality, expected_version: int | None, **changes
+) -> Locality:
+    """A coordinator of the locality (or staff) keeps its public facts current: the description, the local web
+    page, the feedback address and how to get the card here (`Locality.PUBLIC_FACT_FIELDS`), nothing else. The
+    form's `expected_version` guards against saving over another coordinator's newer text."""
+    require_scope(actor, locality)
+    _refuse_unknown(changes, frozenset(Locality.PUBLIC_FACT_FIELDS))
+    for name, value in changes.items():
+        setattr(locality, name, value)
+    history.save(
+        locality,
+        actor=actor,
+        reason="public facts",
+        expected_version=expected_version,
+        update_fields=list(changes),
+    )
     return locality
 
 

@@ -49,14 +49,14 @@ def overdue_reminders_send(*, on: datetime.date | None = None) -> int:
     recipients: dict[int, dict] = {}
     memberships = (
         Coordinator.objects.active(on)
-        .filter(locality_id__in=by_locality, user__is_active=True)
+        .filter(locality_id__in=by_locality, user__is_active=True, user__wants_overdue_reminders=True)
         .select_related("user")
         .order_by("user_id", "locality__name_fi")
     )
     for membership in memberships:
         entry = recipients.setdefault(membership.user_id, {"user": membership.user, "localities": []})
         entry["localities"].append(membership.locality_id)
-    staff_users = User.objects.national_staff()
+    staff_users = User.objects.national_staff().filter(wants_overdue_reminders=True)
     for user in staff_users:
         recipients[user.pk] = {"user": user, "localities": list(by_locality)}
 

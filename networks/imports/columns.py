@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from networks.models import CommitmentKind, IssuerKind, PartnerRole, Sector, VenueCategory
 
 # --- Columns ----------------------------------------------------------------------------------------------
 
@@ -21,8 +24,31 @@ class Column:
 
     @property
     def example(self) -> str:
-        """The column's example for the import page: the venue's, else the issuer's."""
-        return next((example[self.key] for example in EXAMPLES if example.get(self.key)), "")
+        """The column's example for the import page, as the reader would type it in their language (a choice's
+        label, not its stored code): the venue's, else the issuer's."""
+        value = next((example[self.key] for example in EXAMPLES if example.get(self.key)), "")
+        choices = _choices().get(self.key)
+        if choices is not None and value:
+            return str(dict(choices).get(value, value))
+        return value
+
+    @property
+    def values(self) -> list[str]:
+        """What the reader can type in a column with a fixed set of answers, in their language (the words in
+        the other two languages and the codes are accepted too)."""
+        choices = _choices().get(self.key)
+        return [str(label) for _value, label in choices] if choices is not None else []
+
+
+def _choices() -> dict[str, list]:
+    return {
+        "role": PartnerRole.choices,
+        "sector": Sector.choices,
+        "category": VenueCategory.choices,
+        "issuer_kind": IssuerKind.choices,
+        "commitment_kind": CommitmentKind.choices,
+        "listed_publicly": [("yes", _("yes")), ("no", _("no"))],
+    }
 
 
 COLUMNS: tuple[Column, ...] = (

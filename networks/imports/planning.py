@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaikukeskus.spreadsheet_reader import excerpt
@@ -70,6 +71,9 @@ class RowPlan:
     role: str = ""
     messages: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    # What will be stored, as the preview shows it: (column, value) for a new row, (column, "old → new") for an
+    # updated one, in the uploader's language.
+    values: list[tuple[str, str]] = field(default_factory=list)
     partner: Partner | None = None
     partner_fields: list[str] = field(default_factory=list)
     contact: ContactPerson | None = None
@@ -83,6 +87,7 @@ class RowPlan:
             "role": self.role,
             "messages": self.messages,
             "changes": self.changes,
+            "values": [list(pair) for pair in self.values],
         }
 
     def fingerprint(self) -> list:
@@ -316,6 +321,7 @@ def partner_import_plan(*, locality: Locality, header: list[str], rows: list) ->
             continue
         plan.partner, plan.contact = partner, contact
         plan.partner_fields, plan.contact_fields = changed, contact_changed
+        plan.values = _stored_values(partner, current, changed, contact, contact_changed)
         if current is None:
             plan.status = NEW
         elif changed or contact_changed:
@@ -326,6 +332,49 @@ def partner_import_plan(*, locality: Locality, header: list[str], rows: list) ->
         else:
             plan.status = UNCHANGED
     return ImportPlan(rows=plans, ignored_columns=[])
+
+
+def _display(partner: Partner | ContactPerson, name: str) -> str:
+    """A stored value as the reader says it: a choice's label, a municipality's name, yes or no, a date in the
+    language's format."""
+    value = getattr(partner, name)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Municipality):
+        return value.name
+    model_field = type(partner)._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _stored_values(
+    partner: Partner,
+    current: Partner | None,
+    changed: list[str],
+    contact: ContactPerson | None,
+    contact_changed: list[str],
+) -> list[tuple[str, str]]:
+    """Every value a new row stores (empty ones left out), or each changed value of an existing one as
+    "old → new", the primary contact's included."""
+    values = []
+    for name in changed:
+        new = _display(partner, name)
+        if current is None:
+            if new:
+                values.append((_field_label(name), new))
+        else:
+            values.append((_field_label(name), f"{_display(current, name) or '–'} → {new or '–'}"))
+    if contact is not None:
+        for name in contact_changed:
+            new = _display(contact, name)
+            if new:
+                values.append((_field_label(f"contact_{name}"), new))
+    return values
 
 
 def _copy(partner: Partner) -> Partner:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -20,17 +21,9 @@ from stats.models import (
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     without_views = ("delete",)  # a round's reports are history
-    list_display = [
-        "title",
-        "period_start",
-        "period_end",
-        "due_on",
-        "status",
-        "expected",
-        "on_time",
-        "late",
-        "missing",
-    ]
+    # In view at 1280 px beside the filters: the round (its title names the period), when it is due, and its
+    # completeness.
+    list_display = ["title", "due", "status", "expected", "on_time", "late", "missing"]
     list_filter = ["status"]
     search_fields = ["title"]
     date_hierarchy = None
@@ -57,6 +50,10 @@ class ReportingRoundAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         else:
             created = services.round_create(actor=request.user, **values)
             obj.pk, obj._state.adding = created.pk, False
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due(self, reporting_round):
+        return date_format(reporting_round.due_on, "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("expected"), ordering="expected")
     def expected(self, reporting_round):
@@ -140,16 +137,16 @@ class ReportingRoundAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
-        self.message_user(
-            request,
-            ngettext(
-                "The coordinators of %(count)d report not submitted were reminded (%(emails)d e-mails).",
-                "The coordinators of %(count)d reports not submitted were reminded (%(emails)d e-mails).",
-                result.reports,
-            )
-            % {"count": result.reports, "emails": result.emails},
-            messages.SUCCESS,
-        )
+        # Two counts, each with its own plural: the reports, then the e-mails.
+        reminded = ngettext(
+            "The coordinators of %(count)d report not submitted were reminded.",
+            "The coordinators of %(count)d reports not submitted were reminded.",
+            result.reports,
+        ) % {"count": result.reports}
+        sent = ngettext("%(count)d e-mail was sent.", "%(count)d e-mails were sent.", result.emails) % {
+            "count": result.emails
+        }
+        self.message_user(request, f"{reminded} {sent}", messages.SUCCESS)
         if result.without_coordinators:
             self.message_user(
                 request,

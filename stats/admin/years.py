@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,7 +38,8 @@ class PublishedFilter(admin.SimpleListFilter):
     parameter_name = "published"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Published")), ("no", _("Not published"))]
+        # "Published" of a year (ett år: publicerat in Swedish), not of a material or a training.
+        return [("yes", pgettext_lazy("year", "Published")), ("no", _("Not published"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -53,7 +55,9 @@ class NationalYearAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
     staff aggregate a year from the approved reports (again whenever a report changes) and publish it."""
 
     without_views = ("add", "delete")
-    list_display = ["year", "source", "uses_total", "cards_registered", "reporting", "generated_at", "published_at"]
+    # In view at 1280 px beside the filters: the year, its total and coverage, and when it was aggregated and
+    # published (the figures themselves are on the year's page and the public one).
+    list_display = ["year", "source", "uses_total", "reporting", "aggregated", "published"]
     list_filter = ["source", PublishedFilter]
     actions = ["aggregate_again", "publish", "unpublish"]
     change_list_template = "admin/stats/nationalyear/change_list.html"
@@ -64,7 +68,20 @@ class NationalYearAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("uses in total"), ordering="total_uses")
     def uses_total(self, national_year):
-        return national_year.uses_total
+        total = national_year.uses_total
+        return "–" if total is None else number_format(total, force_grouping=True)
+
+    @admin.display(description=_("aggregated"), ordering="generated_at")
+    def aggregated(self, national_year):
+        if national_year.generated_at is None:
+            return "–"
+        return date_format(timezone.localtime(national_year.generated_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published(self, national_year):
+        if national_year.published_at is None:
+            return "–"
+        return date_format(timezone.localtime(national_year.published_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("localities reporting"))
     def reporting(self, national_year):

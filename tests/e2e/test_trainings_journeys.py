@@ -60,6 +60,9 @@ def test_a_visitor_registers_cancels_by_the_link_and_the_waitlist_moves_up(page)
     page.goto(re.sub(r"^https?://[^/]+", "", link))
     assert_accessible(page)
     page.get_by_role("button", name="Peru ilmoittautumiseni").click()
+    expect(page.get_by_role("heading", name="Perutaanko ilmoittautumisesi?")).to_be_visible()  # asks first
+    assert_accessible(page)
+    page.get_by_role("button", name="Kyllä, peru ilmoittautumiseni").click()
     expect(page.get_by_text("Ilmoittautumisesi on peruttu.").first).to_be_visible()
     assert_accessible(page)
 

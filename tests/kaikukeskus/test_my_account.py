@@ -8,7 +8,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["account_email", "account_change_password", "mfa_index"]
+SECTIONS = ["account", "account_email", "account_change_password", "mfa_index"]
 
 
 def account_nav(html: str) -> str:

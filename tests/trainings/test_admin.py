@@ -123,7 +123,7 @@ def test_cancelling_registrations_in_the_admin_counts_them_and_leaves_a_refused_
         follow=True,
     )
     shown = [(message.level_tag, message.message) for message in response.context["messages"]]
-    assert ("success", "1 registrations cancelled.") in shown
+    assert ("success", "1 registration cancelled.") in shown
     assert [level for level, text in shown if text.startswith(str(started))] == ["warning"]
     assert Registration.objects.get(pk=open_one.pk).status == Registration.Status.CANCELLED
     assert Registration.objects.get(pk=started.pk).status != Registration.Status.CANCELLED

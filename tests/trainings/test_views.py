@@ -196,10 +196,15 @@ def test_the_link_cancels_by_post_only_and_promotes_the_waitlist(client, django_
     waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
     url = reverse("trainings:registration-manage", kwargs={"token": links.registration_token(holder)})
     assert client.get(url).status_code == 200
+    # The button asks first: a confirmation page (a GET, which cancels nothing), and a bare POST asks again.
+    confirm = client.get(url, {"cancel": "1"})
+    assert confirm.status_code == 200
+    assert 'name="confirm"' in confirm.content.decode()
+    assert client.post(url).status_code == 200
     holder.refresh_from_db()
     assert holder.status == Registration.Status.CONFIRMED
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url)
+        response = client.post(url, {"confirm": "True"})
     assert response.status_code == 302
     holder.refresh_from_db()
     waiting.refresh_from_db()

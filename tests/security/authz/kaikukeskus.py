@@ -28,6 +28,8 @@ CASES = [
     Case("privacy", public(200)),
     Case("contact", public(200)),
     Case("portal", {"anonymous": LOGIN, "own": 200, "other": 200, "staff": 200}),
+    # "My account": everybody signed in edits their own, and only their own (no id in the address).
+    Case("account", {"anonymous": LOGIN, "own": 200, "other": 200, "staff": 200}),
     # allauth's account pages: a logged-in user is sent on from the entrance pages, a visitor to login from
     # the management pages. There is no sign-up: the page says so to everybody.
     Case("account_login", {"anonymous": 200, "own": REDIRECT, "other": REDIRECT, "staff": REDIRECT}),

@@ -36,6 +36,7 @@ CASES = [
     Case("localities:invitation-accept", public(200), kwargs=lambda w: {"token": w.invitation_token}),
     Case("localities:portal-detail", scoped(), kwargs=lambda w: {"slug": w.locality.slug}),
     Case("localities:pilot", scoped(), kwargs=_own),
+    Case("localities:public-facts", scoped(), kwargs=_own),
     Case("localities:milestone-done", scoped(), kwargs=lambda w: _own(w, pk=w.milestone.pk)),
     Case(
         "localities:milestone-reopen",
