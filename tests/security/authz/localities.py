@@ -1,7 +1,7 @@
 """The localities app's URLs: public pages and API, the coordinator's pilot, meetings and agreements (scoped: another
 locality's objects answer 404, also when their ids are guessed), and the access request form."""
 
-from tests.security.authz import LOGIN, REDIRECT, Case, public, scoped
+from tests.security.authz import LOGIN, REDIRECT, Case, public, scoped, staff_only
 
 
 def populate(world):
@@ -27,6 +27,9 @@ def _own(world, **extra):
 
 
 CASES = [
+    # The staff workspace: national staff only.
+    Case("localities:staff-pilots", staff_only()),
+    Case("localities:staff-locality", staff_only(), kwargs=_own),
     Case("localities:public-list", public(200)),
     Case("localities:public-detail", public(200), kwargs=lambda w: {"slug": w.locality.slug}),
     Case("localities-api:locality-list", public(200)),
