@@ -154,3 +154,27 @@ def test_coordinators_keep_their_own_front_page(coordinator_client):
     page = coordinator_client.get(reverse("portal")).content.decode()
     assert "Henkilökunnan työtila" not in page
     assert BOARD not in page
+
+
+def test_the_admin_links_to_the_workspace_where_the_work_now_lives(staff_client):
+    from tests.stats.factories import ReportFactory, yearly_round
+
+    locality = _pilot(name_fi="Kajaani")
+    report = ReportFactory(round=yearly_round(2025), locality=locality, status="submitted")
+    staff_page = reverse("localities:staff-locality", kwargs={"slug": locality.slug})
+    pages = {
+        reverse("admin:localities_locality_change", args=[locality.pk]): staff_page,
+        reverse("admin:localities_pilotboard_timeline", args=[locality.pk]): staff_page,
+        reverse("admin:localities_pilotboard_changelist"): BOARD,
+        reverse("admin:stats_localityreport_change", args=[report.pk]): reverse(
+            "stats:staff-report", kwargs={"pk": report.pk}
+        ),
+        reverse("admin:stats_reportinground_change", args=[report.round_id]): reverse(
+            "stats:staff-round", kwargs={"pk": report.round_id}
+        ),
+        reverse("admin:stats_nationalyear_changelist"): reverse("stats:staff-years"),
+    }
+    for admin_url, workspace_url in pages.items():
+        response = staff_client.get(admin_url)
+        assert response.status_code == 200, admin_url
+        assert f'href="{workspace_url}"' in response.content.decode(), admin_url
