@@ -117,8 +117,10 @@ def report_review(report: LocalityReport) -> Review:
     for name in (*FIGURES, "uses_total", *NETWORK_FIELDS):
         now = getattr(report, name)
         before = getattr(previous, name) if previous is not None else None
-        field_label = getattr(LocalityReport._meta.get_field(name), "verbose_name", name)
-        label = gettext("Uses in total") if name == "uses_total" else field_label
+        if name == "uses_total":
+            label = gettext("Uses in total")
+        else:
+            label = getattr(LocalityReport._meta.get_field(name), "verbose_name", name)
         rows.append(
             FigureRow(
                 name=name,

@@ -14,7 +14,7 @@ from localities.models import Locality
 from stats.models import LocalityReport, NationalYear, ReportEvent, ReportReminder
 from tests.kaikukeskus.factories import StaffFactory
 from tests.localities.factories import CoordinatorFactory, LocalityFactory
-from tests.networks.factories import PartnerFactory
+from tests.networks.factories import IssuerFactory, PartnerFactory
 from tests.stats.factories import FILLED, ReportFactory, yearly_round
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_the_review_shows_the_venue_and_issuer_breakdown(staff_client, submitted
     from stats.models import IssuerFigure, VenueFigure
 
     venue = PartnerFactory(locality=submitted.locality, name="Kajaanin kaupunginteatteri")
-    issuer = PartnerFactory(locality=submitted.locality, name="Kajaanin sosiaalitoimi")
+    issuer = IssuerFactory(locality=submitted.locality, name="Kajaanin sosiaalitoimi")
     VenueFigure.objects.create(report=submitted, partner=venue, sector="culture", adult=1500, child=20)
     IssuerFigure.objects.create(report=submitted, partner=issuer, cards_registered=7)
     page = staff_client.get(_review_url(submitted)).content.decode()
@@ -274,3 +274,22 @@ def test_the_years_and_a_year_make_the_same_queries_for_few_localities_and_many(
     yearly_round(2026)
     assert _queries(staff_client, url) == few
     assert _queries(staff_client, reverse("stats:staff-years")) == years
+
+
+def test_the_review_makes_the_same_queries_for_3_breakdown_rows_and_30(staff_client, staff_user, submitted):
+    from stats import services
+    from stats.models import IssuerFigure, VenueFigure
+
+    def add_rows(count):
+        for _ in range(count):
+            venue = PartnerFactory(locality=submitted.locality)
+            issuer = IssuerFactory(locality=submitted.locality)
+            VenueFigure.objects.create(report=submitted, partner=venue, sector="culture", adult=1, child=1)
+            IssuerFigure.objects.create(report=submitted, partner=issuer, cards_registered=1)
+
+    add_rows(3)
+    few = _queries(staff_client, _review_url(submitted))
+    add_rows(27)
+    services.report_return(actor=staff_user, report=submitted, comment="Tarkista.", notify=False)
+    ReportEvent.objects.create(report=submitted, action=ReportEvent.Action.SUBMITTED)
+    assert _queries(staff_client, _review_url(submitted)) == few
