@@ -60,11 +60,13 @@ def panels(user) -> list[Panel]:
                     kind="todo",
                 )
             )
+        pending = AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count()
         result.append(
             Panel(
                 title=_("Pilots and prospects"),
                 template="localities/panels/staff_overview.html",
-                context={"pending_requests": AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count()},
+                context={"pending_requests": pending},
+                kind="todo" if pending else "info",  # access requests waiting for staff are today's work
             )
         )
     return result

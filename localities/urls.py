@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from localities import views
+from localities import staff_views, views
 
 app_name = "localities"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("localities/<slug:slug>/", views.public_detail, name="public-detail"),
     path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("portal/localities/<slug:slug>/", include(portal_locality_patterns)),
+    # The staff workspace (national staff only).
+    path("portal/workspace/pilots/", staff_views.pilot_board, name="staff-pilots"),
+    path("portal/workspace/localities/<slug:slug>/", staff_views.locality_page, name="staff-locality"),
     path("portal/access-requests/new/", views.access_request_create, name="access-request-create"),
     path("join/", views.join, name="join"),
     path("join/sent/", views.join_sent, name="join-sent"),

@@ -9,11 +9,13 @@ class StatsConfig(AppConfig):
 
     def ready(self) -> None:
         from kaikukeskus import jobs, portal, public_cache
-        from stats import pdf
+        from localities import workspace as localities_workspace
+        from stats import pdf, workspace
         from stats import portal as stats_portal
         from stats.models import LocalityYear, NationalYear
 
         portal.register(stats_portal.panels, order=30)
+        localities_workspace.register(workspace.locality_sections, order=20)
         jobs.register(pdf.JOB_KIND, pdf.annual_report_job, title=_("Annual report (PDF)"), shared=True)
 
         # Publishing, unpublishing and aggregating change what /statistics/ and the open data show. The

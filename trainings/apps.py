@@ -8,9 +8,13 @@ class TrainingsConfig(AppConfig):
 
     def ready(self) -> None:
         from kaikukeskus import portal, public_cache
+        from localities import workspace as localities_workspace
         from trainings import portal as trainings_portal
+        from trainings import workspace
         from trainings.models import Training
 
         portal.register(trainings_portal.panels, order=40)
+        portal.register(workspace.staff_panels, order=45)
+        localities_workspace.register(workspace.locality_sections, order=30)
         # The public list shows trainings only (no places left), so a registration does not empty the cache.
         public_cache.watch(Training)

@@ -41,3 +41,11 @@ def history_reason(stored: str | None) -> str:
     from kaikukeskus.history import reason_label
 
     return reason_label(stored)
+
+
+@register.simple_tag
+def translated(obj, field: str) -> str:
+    """`{% translated row "next_milestone_title" as title %}`: the field in the reader's language (kaikukeskus.i18n)."""
+    from kaikukeskus.i18n import translated as in_language
+
+    return in_language(obj, field)

@@ -64,7 +64,8 @@ def test_a_report_goes_from_the_coordinator_through_review_to_the_public_page(
     log_in(staff_page, email=staff.email, password=password, language_prefix="/en")
     staff_page.goto("/en/portal/")
     staff_page.get_by_role("link", name=re.compile(r"1 report awaits review")).click()
-    staff_page.locator("#result_list tbody tr", has_text="Kajaani").get_by_role("link", name="Kajaani").click()
+    # The panel opens the round's review in the staff workspace; the report from its list.
+    staff_page.locator("main table").get_by_role("link", name="Kajaani").click()
     expect(staff_page.locator(".review-warnings")).to_contain_text("Uusi kortinjakaja aloitti keväällä.")
     assert_accessible(staff_page)
     staff_page.get_by_label("What should be fixed").fill("Lasten liikunnan luku puuttuu uimahallin osalta.")

@@ -472,7 +472,7 @@ def test_staff_portal_flags_every_localitys_overdue_work(staff_client, locality,
     )
     content = staff_client.get(reverse("portal")).content.decode()
     assert "Myöhässä Torniossa" in content
-    assert reverse("admin:localities_pilotboard_changelist") in content
+    assert reverse("localities:staff-pilots") in content
 
 
 def _portal_queries(client) -> int:

@@ -20,7 +20,7 @@ def portal_page(client, user, language="fi") -> str:
     return client.get(url).content.decode()
 
 
-def test_staff_see_each_rounds_reports_awaiting_review_with_a_link_to_the_queue(client):
+def test_staff_see_each_rounds_reports_awaiting_review_with_a_link_to_its_review(client):
     round_2025, round_2024 = yearly_round(2025), yearly_round(2024)
     for _ in range(2):
         ReportFactory(round=round_2025, status=LocalityReport.Status.SUBMITTED)
@@ -33,8 +33,8 @@ def test_staff_see_each_rounds_reports_awaiting_review_with_a_link_to_the_queue(
     assert "Tarkastettavat tilastoraportit" in page
     assert f"Kierros {round_2025.title}: 2 raporttia odottaa tarkastusta" in page
     assert f"Kierros {round_2024.title}: 1 raportti odottaa tarkastusta" in page
-    queue = reverse("admin:stats_localityreport_changelist")
-    assert f"{queue}?queue=review&amp;round__id__exact={round_2025.pk}" in page
+    # Each round opens its review in the staff workspace.
+    assert reverse("stats:staff-round", kwargs={"pk": round_2025.pk}) in page
 
 
 def test_the_panel_speaks_swedish_and_is_absent_when_nothing_waits(client):

@@ -29,6 +29,9 @@ def _own(world, **extra):
 
 
 CASES = [
+    # The staff workspace: national staff only.
+    Case("localities:staff-pilots", staff_only()),
+    Case("localities:staff-locality", staff_only(), kwargs=_own),
     Case("localities:public-list", public(200)),
     Case("localities:public-detail", public(200), kwargs=lambda w: {"slug": w.locality.slug}),
     Case("localities-api:locality-list", public(200)),
