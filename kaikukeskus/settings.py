@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (kaikukeskus/sitemaps.py): its XML templates
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "communications.context_processors.site_pages",  # the footer's links to the site's pages
             ],
         },
     },

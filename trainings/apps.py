@@ -7,10 +7,15 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings and meetings")
 
     def ready(self) -> None:
-        from kaikukeskus import portal, public_cache
+        from kaikukeskus import portal, public_cache, search, sitemaps
         from trainings import portal as trainings_portal
+        from trainings import search as trainings_search
+        from trainings import sitemaps as trainings_sitemaps
         from trainings.models import Training
 
         portal.register(trainings_portal.panels, order=40)
+        search.register(trainings_search.trainings, order=40)
+        sitemaps.register("trainings", trainings_sitemaps.TrainingSitemap)
+        sitemaps.register("training-list", trainings_sitemaps.TrainingListSitemap)
         # The public list shows trainings only (no places left), so a registration does not empty the cache.
         public_cache.watch(Training)
