@@ -37,8 +37,12 @@ class PageAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         # A page's key is its address: chosen once.
         return [*self.readonly_fields, "key"] if obj is not None else self.readonly_fields
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # the addresses are stable: a page is rewritten, never removed
+    def delete_model(self, request, obj):
+        services.page_delete(actor=request.user, page=obj)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            services.page_delete(actor=request.user, page=page)
 
     def save_model(self, request, obj, form, change):
         services.page_save_draft(actor=request.user, page=obj, expected_version=form.expected_version)

@@ -40,6 +40,14 @@ def page_save_draft(*, actor: User | None, page: Page, expected_version: int | N
 
 
 @transaction.atomic
+def page_delete(*, actor: User | None, page: Page) -> None:
+    """Staff remove a page: its address answers 404 again (the contact page, the accessibility statement and the
+    privacy notice show their built-in text). The history keeps its revisions."""
+    require_staff(actor)
+    history.delete(page, actor=actor, reason="deleted")
+
+
+@transaction.atomic
 def page_publish(*, actor: User | None, page: Page, expected_version: int | None = None) -> Page:
     """Staff publish the draft they previewed: the published text becomes a copy of the draft. `expected_version`
     is the version the preview showed, so that a draft changed since is not published unseen."""

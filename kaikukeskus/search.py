@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value, Window
+from django.db.models import Count, F, FloatField, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
 from django.utils.functional import Promise
 
 from kaikukeskus.registry import Registry
@@ -77,10 +78,12 @@ def search(*, user, query: str, language: str, limit: int = DEFAULT_LIMIT) -> li
         return []
     limit = max(1, min(limit, MAX_LIMIT))
     groups = []
-    for provider in _registry:
-        group = provider(user=user, query=query, language=language[:2], limit=limit)
-        if group is not None:
-            groups.append(group)
+    language = language[:2]
+    with translation.override(language):  # the results' titles and labels in the language searched
+        for provider in _registry:
+            group = provider(user=user, query=query, language=language, limit=limit)
+            if group is not None:
+                groups.append(group)
     return groups
 
 
@@ -92,7 +95,10 @@ def shown_text(field_name: str, language: str) -> Combinable:
     """A translated field as the reader sees it: their language's column, the Finnish one where that is empty."""
     if language == "fi":
         return F(f"{field_name}_fi")
-    return Coalesce(NullIf(F(f"{field_name}_{language}"), Value("")), F(f"{field_name}_fi"))
+    text = TextField()
+    return Coalesce(
+        NullIf(F(f"{field_name}_{language}"), Value(""), output_field=text), F(f"{field_name}_fi"), output_field=text
+    )
 
 
 def matching(

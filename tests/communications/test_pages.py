@@ -2,7 +2,7 @@
 staff only, the stable addresses and the public cache."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from communications import services
@@ -36,8 +36,9 @@ def test_only_staff_write_pages(coordinator):
 
 
 def test_a_language_needs_both_its_title_and_its_text(staff):
-    with pytest.raises(Exception, match="both the title and the text"):
+    with pytest.raises(ValidationError) as error:
         _draft(staff, draft_title_sv="För aktörer")
+    assert list(error.value.message_dict) == ["draft_body_sv"]
 
 
 def test_publishing_copies_the_draft_and_a_stale_preview_is_refused(staff):
