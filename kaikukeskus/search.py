@@ -95,7 +95,7 @@ def shown_text(field_name: str, language: str) -> Combinable:
     """A translated field as the reader sees it: their language's column, the Finnish one where that is empty."""
     if language == "fi":
         return F(f"{field_name}_fi")
-    text = TextField()
+    text: TextField = TextField()
     return Coalesce(
         NullIf(F(f"{field_name}_{language}"), Value(""), output_field=text), F(f"{field_name}_fi"), output_field=text
     )
