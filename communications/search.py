@@ -1,7 +1,7 @@
 """The site pages' group of the site search (`kaikukeskus.search`): the published pages, by title and text in the
 reader's language (Finnish where the page has no text in theirs)."""
 
-from django.db.models import Func, Value
+from django.db.models import Func, TextField, Value
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ class _WithoutTags(Func):
     """PostgreSQL: an HTML body's text, its tags replaced by spaces (so that `<strong>` is not a word)."""
 
     function = "REGEXP_REPLACE"
+    output_field = TextField()
 
     def __init__(self, expression, **extra):
         super().__init__(expression, Value("<[^>]*>"), Value(" "), Value("g"), **extra)
