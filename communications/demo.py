@@ -1,222 +1,216 @@
-"""Demo data of the communications app's site pages: every page published in Finnish, Swedish and English.
+"""Demo news: a dozen items over two years, some in Swedish and English, one scheduled for tomorrow, one for
+coordinators only, one pinned and one to acknowledge (acknowledged by some demo localities)."""
 
-The contact page, the accessibility statement and the privacy notice take the text their templates showed before
-they became pages (rendered in each language from the templates themselves, so that nothing is lost); the other
-pages have the texts below. Create-missing-only: a page that exists is left as staff wrote it, unless `--reset`."""
+import datetime
 
-import re
+from django.utils import timezone
 
-from django.template.loader import render_to_string
-from django.test import RequestFactory
-from django.utils import translation
+from communications import pages_demo, services
+from communications.models import Audience, NewsItem, NewsTag
+from kaikukeskus.demo import DemoContext
+from localities.models import Coordinator
 
-from communications import services
-from communications.models.pages import LANGUAGES, Page
-from communications.views import PAGES_WITH_TEMPLATE
+TAGS = [
+    ("ajankohtaista", "Ajankohtaista", "Aktuellt", "Current"),
+    ("koulutukset", "Koulutukset", "Utbildningar", "Trainings"),
+    ("tilastot", "Tilastot", "Statistik", "Statistics"),
+    ("paikkakunnat", "Paikkakunnat", "Orter", "Localities"),
+]
 
-_ARTICLE = re.compile(r'<article class="prose">(.*?)</article>', re.S)
-_TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
-_FACTS = re.compile(r'<dl class="facts">.*?</dl>', re.S)
+P = "<p>{}</p>"
 
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    Page.Key.ABOUT: {
-        "fi": (
-            "Mikä Kaikukortti on?",
-            "<p>Kaikukortti on maksuton, henkilökohtainen kortti, jolla saa ilmaisia pääsylippuja ja kurssipaikkoja "
-            "kulttuuri- ja liikuntakohteisiin. Se on tarkoitettu sosiaali- ja terveyspalvelujen asiakkaille, joilla on "
-            "tiukka taloudellinen tilanne.</p>"
-            "<h2>Kenelle kortti on?</h2><ul><li>Olet vähintään 16-vuotias tai täytät 16 vuotta tänä vuonna.</li>"
-            "<li>Kotikuntasi kuuluu Kaikukortin verkostoon.</li><li>Olet mukana olevan sosiaali-, terveys- tai "
-            "hyvinvointipalvelun tai järjestön asiakas.</li><li>Sinulla ei ole varaa lippuihin tai kurssimaksuihin. "
-            "Tuloja ei tarvitse todistaa.</li></ul>"
-            "<h2>Mitä kortilla saa?</h2><p>Kortilla saat yhden maksuttoman lipun itsellesi ja lisäksi omille alle "
-            "18-vuotiaille lapsillesi tai lapsenlapsillesi, kun tulette samaan tapahtumaan. Kortti käy teattereissa, "
-            "museoissa, konserteissa, festivaaleilla, tiedekeskuksissa, liikuntapaikoissa ja kansalaisopistojen "
-            "kursseilla kaikkialla verkostossa.</p>",
+# slug, days from today (negative: past), audience, flags, tags, (title, body) fi / sv / en ("" where missing)
+ITEMS = [
+    (
+        "kaikukortti-laajenee-2025",
+        -700,
+        Audience.PUBLIC,
+        {},
+        ["paikkakunnat"],
+        (
+            "Kaikukortti laajenee kymmeneen uuteen kuntaan",
+            "Kymmenen kuntaa aloittaa Kaikukortin pilotin vuoden alussa.",
         ),
-        "sv": (
-            "Vad är Kaikukortet?",
-            "<p>Kaikukortet är ett avgiftsfritt, personligt kort som ger gratis biljetter och kursplatser hos kultur- "
-            "och idrottsaktörer. Det är avsett för klienter inom social- och hälsovården som har det ekonomiskt "
-            "knappt.</p>"
-            "<h2>Vem kan få kortet?</h2><ul><li>Du är minst 16 år eller fyller 16 i år.</li><li>Din hemkommun hör "
-            "till Kaikukortets nätverk.</li><li>Du är klient hos en deltagande social-, hälso- eller "
-            "välfärdstjänst eller organisation.</li><li>Du har inte råd med biljetter eller kursavgifter. Du behöver "
-            "inte visa några inkomstuppgifter.</li></ul>"
-            "<h2>Vad får man med kortet?</h2><p>Med kortet får du en gratis biljett för dig själv och dessutom för "
-            "dina egna barn eller barnbarn under 18 år när ni går på samma evenemang. Kortet gäller på teatrar, "
-            "museer, konserter, festivaler, vetenskapscentrum, idrottsplatser och medborgarinstitutens kurser i hela "
-            "nätverket.</p>",
+        (
+            "Kaikukortet utvidgas till tio nya kommuner",
+            "Tio kommuner inleder ett pilotförsök med Kaikukortet vid årsskiftet.",
         ),
-        "en": (
-            "What is Kaikukortti?",
-            "<p>Kaikukortti is a free, personal card that gives free tickets and course places at cultural and "
-            "sports venues. It is meant for clients of social and health services who are short of money.</p>"
-            "<h2>Who can get the card?</h2><ul><li>You are at least 16, or turn 16 this year.</li><li>Your home "
-            "municipality belongs to the Kaikukortti network.</li><li>You are a client of a participating social, "
-            "health or wellbeing service or organisation.</li><li>You cannot afford tickets or course fees. No proof "
-            "of income is needed.</li></ul>"
-            "<h2>What does the card give?</h2><p>You get one free ticket for yourself, and free tickets for your own "
-            "children or grandchildren under 18 when you go to the same event together. The card works at theatres, "
-            "museums, concerts, festivals, science centres, sports venues and adult-education courses across the "
-            "network.</p>",
+        (
+            "Kaikukortti reaches ten new municipalities",
+            "Ten municipalities start a Kaikukortti pilot at the turn of the year.",
         ),
-    },
-    Page.Key.CARD: {
-        "fi": (
-            "Miten saan kortin?",
-            "<p>Kortin saat siitä sosiaali-, terveys- tai hyvinvointipalvelusta tai järjestöstä, jonka asiakas olet "
-            "ja joka jakaa kortteja paikkakunnallasi. Työntekijä arvioi kanssasi, kuulutko kortin piiriin; tuloja ei "
-            "tarvitse todistaa.</p><ol><li>Etsi paikkakuntasi sivulta kortinjakajat.</li><li>Kysy korttia "
-            "asiakaskäynnillä.</li><li>Kortti on voimassa vuoden; uusit sen samassa paikassa.</li></ol>"
-            "<p>Lippuja saat kohteen lipunmyynnistä tai puhelimitse, ei verkkokaupasta. Ota mukaan kortti ja "
-            "kuvallinen henkilötodistus.</p>",
+    ),
+    (
+        "valtakunnalliset-tilastot-2024",
+        -640,
+        Audience.PUBLIC,
+        {},
+        ["tilastot"],
+        (
+            "Vuoden 2024 valtakunnalliset tilastot julkaistu",
+            "Kortilla tehtiin yli 60 000 kulttuuri- ja liikuntakäyntiä.",
         ),
-        "sv": (
-            "Hur får jag kortet?",
-            "<p>Du får kortet av den social-, hälso- eller välfärdstjänst eller organisation där du är klient och som "
-            "delar ut kort på din ort. Personalen bedömer tillsammans med dig om kortet är för dig; du behöver inte "
-            "visa några inkomstuppgifter.</p><ol><li>Sök kortutdelarna på din orts sida.</li><li>Fråga efter kortet "
-            "vid ditt besök.</li><li>Kortet gäller i ett år; du förnyar det på samma ställe.</li></ol>"
-            "<p>Biljetterna får du i aktörens biljettkassa eller per telefon, inte i webbutiken. Ta med kortet och "
-            "ett identitetskort med foto.</p>",
+        ("", ""),
+        ("National statistics for 2024 published", "The card was used for over 60,000 cultural and sports visits."),
+    ),
+    (
+        "koordinaattoritapaaminen-kevat",
+        -560,
+        Audience.PUBLIC,
+        {},
+        ["koulutukset"],
+        (
+            "Koordinaattorien kevättapaaminen Tampereella",
+            "Tervetuloa vaihtamaan kokemuksia ja kuulemaan uusista materiaaleista.",
         ),
-        "en": (
-            "How do I get the card?",
-            "<p>You get the card from the social, health or wellbeing service or organisation where you are a "
-            "client and that hands out cards in your locality. The worker judges with you whether the card is for "
-            "you; no proof of income is needed.</p><ol><li>Find the issuers on your locality's page.</li><li>Ask "
-            "for the card at your visit.</li><li>The card is valid for a year; renew it at the same place.</li></ol>"
-            "<p>Get your tickets at the venue's box office or by phone, not from its web shop. Bring the card and a "
-            "photo ID.</p>",
+        ("Koordinatorernas vårträff i Tammerfors", "Välkommen att dela erfarenheter och höra om nya material."),
+        ("", ""),
+    ),
+    (
+        "uusi-ohjeistus-2025",
+        -480,
+        Audience.PUBLIC,
+        {},
+        ["ajankohtaista"],
+        (
+            "Valtakunnallisen ohjeistuksen uusi versio",
+            "Ohjeistus päivitettiin vastaamaan hyvinvointialueiden rakennetta.",
         ),
-    },
-    Page.Key.VENUES: {
-        "fi": (
-            "Kulttuuri- ja liikuntakohteille",
-            "<p>Kohteena annat Kaikukortin haltijalle maksuttoman lipun tai kurssipaikan. Tarjonnan tulisi kattaa "
-            "samat palvelut, joihin muutkin alennusryhmät pääsevät. Poikkeustapauksissa voit rajata lippujen määrää "
-            "kansallisen toimintamallin mukaisesti.</p><h2>Näin pääset mukaan</h2><ol><li>Ota yhteyttä "
-            "paikkakuntasi kulttuuripuolen koordinaattoriin.</li><li>Sitoudu toimintaan koko pilotin ajaksi.</li>"
-            "<li>Kirjaa jokainen käyttökerta kortin numerolla.</li></ol><p>Kohteille ei makseta korvausta: mukana "
-            "ollaan yhdenvertaisen kulttuurin puolesta.</p>",
+        ("", ""),
+        ("", ""),
+    ),
+    (
+        "saavutettavuus-kohteissa",
+        -400,
+        Audience.PUBLIC,
+        {},
+        ["paikkakunnat"],
+        ("Saavutettavuustiedot kohteiden hakuun", "Kohteiden haku kertoo nyt esteettömyydestä ja kuulosilmukoista."),
+        ("Tillgänglighetsuppgifter i sökningen", "Sökningen visar nu tillgänglighet och hörselslingor."),
+        ("Accessibility in the venue search", "The venue search now tells about step-free access and induction loops."),
+    ),
+    (
+        "verkkokoulutus-myontajille",
+        -300,
+        Audience.PUBLIC,
+        {},
+        ["koulutukset"],
+        ("Verkkokoulutus kortin myöntäjille", "Uusi verkkokoulutus opastaa kortin myöntämisessä askel askeleelta."),
+        ("", ""),
+        ("", ""),
+    ),
+    (
+        "raportointi-alkaa",
+        -200,
+        Audience.COORDINATORS,
+        {},
+        ["tilastot"],
+        (
+            "Vuoden raportointi alkaa: vain koordinaattoreille",
+            "Täyttäkää paikkakunnan tilastot portaalissa määräpäivään mennessä.",
         ),
-        "sv": (
-            "För kultur- och idrottsaktörer",
-            "<p>Som aktör ger du kortinnehavaren en gratis biljett eller kursplats. Erbjudandet bör omfatta samma "
-            "tjänster som andra rabattgrupper får. I undantagsfall kan du begränsa antalet biljetter enligt den "
-            "nationella verksamhetsmodellen.</p><h2>Så kommer du med</h2><ol><li>Kontakta kultursidans koordinator "
-            "på din ort.</li><li>Förbind dig till verksamheten för hela pilotperioden.</li><li>Registrera varje "
-            "användning med kortets nummer.</li></ol><p>Aktörerna får ingen ersättning: de deltar för en jämlik "
-            "kultur.</p>",
+        ("Årets rapportering börjar", "Fyll i ortens statistik i portalen före förfallodagen."),
+        ("", ""),
+    ),
+    (
+        "kansallinen-seminaari",
+        -120,
+        Audience.PUBLIC,
+        {},
+        ["koulutukset", "ajankohtaista"],
+        (
+            "Kansallinen Kaikukortti-seminaari syksyllä",
+            "Seminaarissa esitellään pilottien tuloksia ja uusia toimintamalleja.",
         ),
-        "en": (
-            "For venues",
-            "<p>As a venue you give the card holder a free ticket or course place. The offer should cover the same "
-            "services that other discount groups get. In exceptional cases you may limit the number of tickets as "
-            "the national guideline allows.</p><h2>How to join</h2><ol><li>Contact the culture-side coordinator of "
-            "your locality.</li><li>Commit to the activities for the whole pilot.</li><li>Record each use with the "
-            "card's number.</li></ol><p>Venues are not paid: they take part for culture that is open to all.</p>",
+        ("Nationellt Kaikukortti-seminarium i höst", "Seminariet presenterar pilotförsökens resultat."),
+        (
+            "National Kaikukortti seminar this autumn",
+            "The seminar presents the pilots' results and new ways of working.",
         ),
-    },
-    Page.Key.ISSUERS: {
-        "fi": (
-            "Kortinjakajille",
-            "<p>Kortinjakaja on sosiaali-, terveys- tai hyvinvointipalvelu tai järjestö, joka antaa kortin "
-            "asiakkailleen. Kaikukortti ei ole harkinnanvarainen etuus: jokaisen asiakastyötä tekevän tulisi kertoa "
-            "kortista jokaiselle kohderyhmään kuuluvalle asiakkaalle.</p><h2>Näin jaat kortteja</h2><ol><li>Sovi "
-            "mukaantulosta paikkakuntasi sosiaali- ja terveyspuolen koordinaattorin kanssa.</li><li>Osallistu "
-            "perehdytykseen.</li><li>Rekisteröi jokainen kortti sitä antaessasi.</li></ol>",
+    ),
+    (
+        "tietosuojaohje-paivitetty",
+        -60,
+        Audience.COORDINATORS,
+        {"to_acknowledge": True, "reminder_after_days": 14},
+        ["ajankohtaista"],
+        (
+            "Kuitatkaa: päivitetty tietosuojaohje",
+            "Lukekaa päivitetty tietosuojaohje ja kuitatkaa se luetuksi portaalin etusivulla.",
         ),
-        "sv": (
-            "För kortutdelare",
-            "<p>En kortutdelare är en social-, hälso- eller välfärdstjänst eller organisation som ger kortet till "
-            "sina klienter. Kaikukortet är ingen behovsprövad förmån: var och en som arbetar med klienter bör berätta "
-            "om kortet för varje klient i målgruppen.</p><h2>Så delar du ut kort</h2><ol><li>Kom överens om att "
-            "delta med koordinatorn för social- och hälsovården på din ort.</li><li>Delta i introduktionen.</li>"
-            "<li>Registrera varje kort när du ger det.</li></ol>",
+        ("Kvittera: uppdaterad dataskyddsanvisning", "Läs den uppdaterade anvisningen och kvittera den som läst."),
+        (
+            "Please acknowledge: updated data protection guidance",
+            "Read the updated guidance and acknowledge it on the portal's front page.",
         ),
-        "en": (
-            "For issuers",
-            "<p>An issuer is a social, health or wellbeing service or an organisation that gives the card to its "
-            "clients. Kaikukortti is not a discretionary benefit: everyone working with clients should tell every "
-            "client in the target group about it.</p><h2>How to hand out cards</h2><ol><li>Agree on joining with "
-            "the social and health coordinator of your locality.</li><li>Take part in the introduction.</li>"
-            "<li>Register each card when you give it.</li></ol>",
-        ),
-    },
-    Page.Key.MUNICIPALITIES: {
-        "fi": (
-            "Kunnille ja hyvinvointialueille",
-            "<p>Kaikukortin voi ottaa käyttöön kunta, kuntien ryhmä tai hyvinvointialue yhteistyössä Kaikukeskuksen "
-            "kanssa. Ota yhteyttä mahdollisimman varhain.</p><h2>Käyttöönotto vaiheittain</h2><ol>"
-            "<li>Aloite ja yhteydenotto Kaikukeskukseen.</li><li>Paikallinen työpari: koordinaattori kulttuuri- ja "
-            "sote-puolelta.</li><li>Päätökset molemmilla sektoreilla ja sopimus Kaikukeskuksen kanssa.</li>"
-            "<li>Kohteiden ja kortinjakajien rekrytointi ja sitoumukset.</li><li>Perehdytys, materiaalit ja "
-            "paikallinen verkkosivu.</li><li>Pilotin aloitus ja palautetapaaminen Kaikukeskuksen kanssa.</li>"
-            "<li>Päätös pysyvästä käytöstä.</li></ol><p>Kortti on haltijalle maksuton; paikallinen painatus ja "
-            "viestintä ovat alueen kuluja.</p>",
-        ),
-        "sv": (
-            "För kommuner och välfärdsområden",
-            "<p>En kommun, en grupp av kommuner eller ett välfärdsområde kan ta Kaikukortet i bruk i samarbete med "
-            "Kaikukeskus. Ta kontakt så tidigt som möjligt.</p><h2>Ibruktagandet steg för steg</h2><ol>"
-            "<li>Initiativ och kontakt med Kaikukeskus.</li><li>Ett lokalt arbetspar: en koordinator inom kulturen "
-            "och en inom social- och hälsovården.</li><li>Beslut inom båda sektorerna och avtal med Kaikukeskus.</li>"
-            "<li>Aktörer och kortutdelare rekryteras och förbinder sig.</li><li>Introduktion, material och en lokal "
-            "webbsida.</li><li>Piloten inleds och ett responsmöte hålls med Kaikukeskus.</li><li>Beslut om "
-            "permanent användning.</li></ol><p>Kortet är gratis för innehavaren; lokalt tryck och kommunikation "
-            "bekostas av området.</p>",
-        ),
-        "en": (
-            "For municipalities",
-            "<p>A municipality, a group of municipalities or a wellbeing services county can take Kaikukortti into "
-            "use together with Kaikukeskus. Contact us as early as you can.</p><h2>Adoption step by step</h2><ol>"
-            "<li>An initiative and a first contact with Kaikukeskus.</li><li>A local working pair: a coordinator on "
-            "the culture side and one on the social and health side.</li><li>Decisions in both sectors and an "
-            "agreement with Kaikukeskus.</li><li>Venues and issuers recruited and committed.</li><li>Training, "
-            "materials and a local web page.</li><li>The pilot starts, and a feedback meeting with Kaikukeskus "
-            "follows.</li><li>A decision on permanent use.</li></ol><p>The card is free for its holder; local "
-            "printing and communication are the area's costs.</p>",
-        ),
-    },
-}
+    ),
+    (
+        "uudet-materiaalit",
+        -20,
+        Audience.PUBLIC,
+        {},
+        ["ajankohtaista"],
+        ("Uudet esitteet selkosuomeksi", "Kortin esite on nyt saatavilla selkosuomeksi ja ruotsiksi."),
+        ("", ""),
+        ("", ""),
+    ),
+    (
+        "joulukuun-tiedote",
+        -3,
+        Audience.PUBLIC,
+        {"pinned": True},
+        ["ajankohtaista"],
+        ("Kaikukeskus on suljettu joulun aikaan", "Vastaamme viesteihin taas loppiaisen jälkeen. Hyvää joulua!"),
+        ("Kaikukeskus är stängt under julen", "Vi svarar på meddelanden igen efter trettondagen. God jul!"),
+        ("Kaikukeskus is closed over Christmas", "We answer messages again after Epiphany. Merry Christmas!"),
+    ),
+    (
+        "uusi-vuosi-uudet-paikkakunnat",
+        1,
+        Audience.PUBLIC,
+        {},
+        ["paikkakunnat"],
+        ("Ajastettu: uudet paikkakunnat tammikuussa", "Tämä uutinen julkaistaan huomenna."),
+        ("", ""),
+        ("", ""),
+    ),
+]
 
 
-def template_text(key: str, language: str) -> tuple[str, str]:
-    """The title and body a page's former template shows in `language` (the contact details are the page's own
-    part, not its text)."""
-    request = RequestFactory().get("/")
-    with translation.override(language):
-        html = render_to_string(PAGES_WITH_TEMPLATE[key], {}, request=request)
-    article = _ARTICLE.search(html)
-    if article is None:
-        raise ValueError(f"no article in {PAGES_WITH_TEMPLATE[key]}")
-    body = article.group(1)
-    title = _TITLE.search(body)
-    body = _FACTS.sub("", _TITLE.sub("", body, count=1))
-    return (title.group(1).strip() if title else ""), body.strip()
+def _tags() -> dict[str, NewsTag]:
+    tags = {}
+    for slug, fi, sv, en in TAGS:
+        tags[slug], _created = NewsTag.objects.get_or_create(
+            slug=slug, defaults={"name_fi": fi, "name_sv": sv, "name_en": en}
+        )
+    return tags
 
 
-def page_texts(key: str) -> dict[str, tuple[str, str]]:
-    if key in TEXTS:
-        return TEXTS[key]
-    return {language: template_text(key, language) for language in LANGUAGES}
+def seed(context: DemoContext) -> None:
+    seed_news(context)
+    pages_demo.seed(context)
 
 
-def seed(context) -> None:
-    existing = {page.key: page for page in Page.objects.all()}
-    created = 0
-    for key in Page.Key.values:
-        page = existing.get(key)
-        if context.keeps(page):
-            continue
-        page = page or Page(key=key)
-        for language, (title, body) in page_texts(key).items():
-            setattr(page, f"draft_title_{language}", title)
-            setattr(page, f"draft_body_{language}", body)
-        services.page_save_draft(actor=context.staff, page=page)
-        services.page_publish(actor=context.staff, page=page)
-        created += 1
-    if created:
-        context.say(f"site pages: {created} written and published")
+def seed_news(context: DemoContext) -> None:
+    tags = _tags()
+    today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    to_acknowledge = None
+    for slug, days, audience, flags, tag_slugs, fi, sv, en in ITEMS:
+        item = NewsItem.objects.filter(slug=slug).first() or NewsItem(slug=slug)
+        if not context.keeps(item):
+            item.audience = audience
+            item.publish_at = today + datetime.timedelta(days=days)
+            for language, (title, body) in (("fi", fi), ("sv", sv), ("en", en)):
+                setattr(item, f"title_{language}", title)
+                setattr(item, f"body_{language}", P.format(body) if body else "")
+            for name, value in flags.items():
+                setattr(item, name, value)
+            services.news_item_save(actor=context.staff, item=item, tags=[tags[tag] for tag in tag_slugs])
+        if item.to_acknowledge:
+            to_acknowledge = item
+    if to_acknowledge is not None and not to_acknowledge.acknowledgements.exists():
+        # A few localities have acknowledged it, so staff see the count and the rest.
+        coordinators = Coordinator.objects.active().select_related("user").order_by("locality__name_fi", "pk")[:3]
+        for coordinator in coordinators:
+            services.news_item_acknowledge(actor=coordinator.user, item=to_acknowledge)
+    context.say(f"News: {len(ITEMS)} items, one scheduled for tomorrow, one pinned, one to acknowledge")

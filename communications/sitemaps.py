@@ -4,6 +4,7 @@ its public news here too."""
 
 from django.urls import reverse
 
+from communications.models import NewsItem
 from communications.models.pages import PAGE_ROUTES, Page
 from communications.views import PAGES_WITH_TEMPLATE
 from kaikukeskus.sitemaps import PublicSitemap
@@ -16,3 +17,14 @@ class PageSitemap(PublicSitemap):
 
     def location(self, item):
         return reverse(PAGE_ROUTES[item][1])
+
+
+class NewsSitemap(PublicSitemap):
+    def items(self):
+        return NewsItem.objects.public().order_by("-publish_at", "-pk").only("slug", "publish_at")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.publish_at

@@ -6,6 +6,11 @@ from communications.models.pages import PAGE_ROUTES
 app_name = "communications"
 
 urlpatterns = [
+    path("news/", views.news_list, name="news-list"),
+    path("news/feed/", views.news_feed, name="news-feed"),
+    path("news/<int:pk>/dismiss/", views.news_dismiss, name="news-dismiss"),
+    path("news/<slug:slug>/", views.news_detail, name="news-detail"),
+    path("news/<slug:slug>/acknowledge/", views.news_acknowledge, name="news-acknowledge"),
     path("search/", views.search, name="search"),
     path("pages/<slug:key>/preview/", views.page_preview, name="page-preview"),
     path("pages/<slug:key>/publish/", views.page_publish, name="page-publish"),

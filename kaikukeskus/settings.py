@@ -361,6 +361,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_CELERY_FAIL_FAST,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Announcements to acknowledge: the localities that have not, reminded once after the days staff chose.
+    "send-acknowledgement-reminders": {
+        "task": "communications.tasks.send_acknowledgement_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # The outbox: whatever a broker outage or a failed delivery left queued goes now (each message once).
     "send-queued-mail": {
         "task": "kaikukeskus.tasks.send_queued_mail",

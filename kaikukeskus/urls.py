@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("networks.api_urls")),
     path("api/v1/", include("stats.api_urls")),
     path("api/v1/", include("materials.api_urls")),
+    path("api/v1/", include("communications.api_urls")),
 ]
 
 if settings.BENCH:

@@ -41,3 +41,24 @@ def history_reason(stored: str | None) -> str:
     from kaikukeskus.history import reason_label
 
     return reason_label(stored)
+
+
+@register.simple_tag(takes_context=True)
+def page_banners(context, place: str) -> str:
+    """The banners apps contribute to this page (kaikukeskus.banners), each rendered with its own template."""
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html_join
+
+    from kaikukeskus import banners
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (render_to_string(banner.template, {"banner": banner, "place": place}, request=request),)
+            for banner in banners.banners_for(request, place)
+        ),
+    )

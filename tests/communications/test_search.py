@@ -37,7 +37,7 @@ def content(locality):
 
 def test_results_come_grouped_by_kind_in_the_registrys_order(content):
     groups = search.search(user=AnonymousUser(), query="teatteri", language="fi")
-    assert [group.key for group in groups] == ["localities", "venues", "materials", "trainings", "pages"]
+    assert [group.key for group in groups] == ["localities", "venues", "materials", "trainings", "news", "pages"]
     found = _keys(groups)
     assert found["venues"] == ["Kajaanin teatteri"]
     assert found["materials"] == ["Teatteriopas kohteille"]
@@ -177,3 +177,24 @@ def test_postgresql_ignores_markup_in_page_bodies():
     PageFactory(key="about", draft_title_fi="Tietoa", draft_body_fi="<p><strong>Kortti</strong></p>")
     assert _keys(search.search(user=AnonymousUser(), query="strong", language="fi"))["pages"] == []
     assert _keys(search.search(user=AnonymousUser(), query="kortti", language="fi"))["pages"] == ["Tietoa"]
+
+
+def test_news_are_found_only_when_published_and_for_the_readers_audience(coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.communications.factories import NewsItemFactory
+
+    NewsItemFactory(title_fi="Teatteriuutinen julkinen")
+    NewsItemFactory(title_fi="Teatteriuutinen ajastettu", publish_at=timezone.now() + datetime.timedelta(days=1))
+    NewsItemFactory(
+        title_fi="Teatteriuutinen vanhentunut",
+        publish_at=timezone.now() - datetime.timedelta(days=9),
+        expire_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    NewsItemFactory(title_fi="Teatteriuutinen koordinaattoreille", audience="coordinators")
+    visitor = _keys(search.search(user=AnonymousUser(), query="teatteriuutinen", language="fi"))
+    assert visitor["news"] == ["Teatteriuutinen julkinen"]
+    found = _keys(search.search(user=coordinator, query="teatteriuutinen", language="fi"))
+    assert sorted(found["news"]) == ["Teatteriuutinen julkinen", "Teatteriuutinen koordinaattoreille"]

@@ -62,3 +62,18 @@ def test_nothing_that_is_not_public(sitemap):
         "/portal/",
     ):
         assert f"{path}</loc>" not in text
+
+
+def test_public_news_are_listed_and_scheduled_or_coordinators_news_are_not(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.communications.factories import NewsItemFactory
+
+    NewsItemFactory(slug="julkinen-uutinen")
+    NewsItemFactory(slug="ajastettu-uutinen", publish_at=timezone.now() + datetime.timedelta(days=1))
+    NewsItemFactory(slug="koordinaattoreille", audience="coordinators")
+    text = client.get("/sitemap.xml").text
+    assert "<loc>http://testserver/sv/news/julkinen-uutinen/</loc>" in text
+    assert "ajastettu-uutinen" not in text and "koordinaattoreille" not in text

@@ -1,12 +1,27 @@
 """Authorization cases of the communications app's URLs (see tests/security/authz/__init__.py).
 
+The news cases use a coordinators' item: visitors and a former coordinator get 404 by page and by the banner's
+dismissal alike; any active coordinator and staff read it. Acknowledging is a coordinator's act: staff (who
+coordinate nothing) and a former coordinator get 404. The list, the feed and the API are public.
+
 The site pages are public once published (the world publishes every page); their preview and publishing are for
 national staff only (everybody else: login, then 404). The site search and the sitemap are public."""
 
-from tests.security.authz import REDIRECT, Case, public, staff_only
+from tests.security.authz import LOGIN, REDIRECT, Case, public, staff_only
+
+COORDINATORS = {"anonymous": 404, "own": 200, "other": 200, "former": 404, "staff": 200}
 
 
 def populate(world):
+    from tests.communications.factories import NewsItemFactory
+
+    world.news_item = NewsItemFactory(
+        slug="koordinaattoreille", audience="coordinators", pinned=True, to_acknowledge=True
+    )
+    _populate_pages(world)
+
+
+def _populate_pages(world):
     from communications import services
     from communications.models.pages import Page
 
@@ -25,7 +40,25 @@ def _page(world):
     return {"key": world.page.key}
 
 
-CASES = [
+CASES: list = [
+    Case("communications:news-list", public()),
+    Case("communications:news-feed", public()),
+    Case("communications:news-detail", COORDINATORS, kwargs=lambda w: {"slug": w.news_item.slug}),
+    Case(
+        "communications:news-dismiss",
+        {"anonymous": 404, "own": REDIRECT, "other": REDIRECT, "former": 404, "staff": REDIRECT},
+        kwargs=lambda w: {"pk": w.news_item.pk},
+        method="post",
+        data=lambda w: {},
+    ),
+    Case(
+        "communications:news-acknowledge",
+        {"anonymous": LOGIN, "own": REDIRECT, "other": REDIRECT, "former": 404, "staff": 404},
+        kwargs=lambda w: {"slug": w.news_item.slug},
+        method="post",
+        data=lambda w: {},
+    ),
+    Case("communications-api:news-list", public()),
     Case("about", public()),
     Case("get-the-card", public()),
     Case("for-venues", public()),

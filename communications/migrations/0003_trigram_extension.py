@@ -6,6 +6,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("communications", "0001_pages")]
+    dependencies = [("communications", "0002_pages")]
 
     operations = [TrigramExtension()]
