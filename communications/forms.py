@@ -9,7 +9,7 @@ from kaikukeskus.search import MAX_QUERY_LENGTH, clean_query
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search the site"),
-        help_text=_("Localities, venues, materials, trainings and pages."),
+        help_text=_("Localities, venues, materials, trainings, news and pages."),
         # Longer queries are cut (kaikukeskus.search.clean_query), not refused.
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
     )
