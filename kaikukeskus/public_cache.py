@@ -244,10 +244,24 @@ def is_anonymous_request(request: HttpRequest) -> bool:
     )
 
 
+_clock_parts: list[Callable[[HttpRequest], str]] = []
+
+
+def vary_on_clock(part: Callable[[HttpRequest], str]) -> None:
+    """Public output that changes with the clock as well as with the data (a news item scheduled for nine
+    o'clock appears then, with no row saved): `part(request)` returns a text that changes whenever such a moment
+    has passed for the page asked for (empty for pages it does not concern), and the page's key holds it, so a
+    copy rendered before the moment is never served after it. It runs on every anonymous request: it must be
+    cheap (remember its answer until the next moment) and ask nothing for pages it does not concern."""
+    if part not in _clock_parts:
+        _clock_parts.append(part)
+
+
 def _page_key(request: HttpRequest) -> str:
     # The API negotiates its format from `Accept` too (JSON, CSV, the browsable page).
     url = hashlib.sha256(f"{request.build_absolute_uri()} {request.headers.get('Accept', '')}".encode()).hexdigest()
-    return f"public-page:{timezone.localdate().isoformat()}:{get_language()}:{url}"
+    moments = "".join(f":{moment}" for part in _clock_parts if (moment := part(request)))
+    return f"public-page:{timezone.localdate().isoformat()}{moments}:{get_language()}:{url}"
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (kaikukeskus/sitemaps.py): its XML templates
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "communications.context_processors.site_pages",  # the footer's links to the site's pages
             ],
         },
     },
@@ -369,6 +371,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_CELERY_FAIL_FAST,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Announcements to acknowledge: the localities that have not, reminded once after the days staff chose.
+    "send-acknowledgement-reminders": {
+        "task": "communications.tasks.send_acknowledgement_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # The outbox: whatever a broker outage or a failed delivery left queued goes now (each message once).
     "send-queued-mail": {
         "task": "kaikukeskus.tasks.send_queued_mail",

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from communications.urls import page_urlpatterns
 from kaikukeskus import api, views
 from localities.views import home  # the front page searches localities (this file wires the apps together)
 
@@ -15,12 +16,14 @@ admin.site.site_title = "Kaikukeskus"
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
     path("api/v1/schema/", api.SchemaView.as_view(), name="api-schema"),
     path("api/v1/docs/", api.DocsView.as_view(), name="api-docs"),
     path("api/v1/", include("localities.api_urls")),
     path("api/v1/", include("networks.api_urls")),
     path("api/v1/", include("stats.api_urls")),
     path("api/v1/", include("materials.api_urls")),
+    path("api/v1/", include("communications.api_urls")),
 ]
 
 if settings.BENCH:
@@ -28,9 +31,8 @@ if settings.BENCH:
 
 urlpatterns += i18n_patterns(
     path("", home, name="home"),
-    path("accessibility/", views.accessibility_statement, name="accessibility"),
-    path("privacy/", views.privacy_notice, name="privacy"),
-    path("contact/", views.contact, name="contact"),
+    # The site's own pages (communications.models.pages.PAGE_ROUTES): contact, accessibility, privacy, about…
+    path("", include(page_urlpatterns)),
     path("portal/", views.portal_home, name="portal"),
     path("portal/account/", views.account, name="account"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),

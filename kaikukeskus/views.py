@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from kaikukeskus import jobs, portal, services
+from kaikukeskus import jobs, portal, services, sitemaps
 from kaikukeskus.forms import AccountForm
 from kaikukeskus.health import health_report
 from kaikukeskus.middleware import NulByteInRequest
@@ -18,28 +19,10 @@ from kaikukeskus.public_cache import public_page
 
 @public_page
 @require_safe
-def accessibility_statement(request):
-    return render(request, "kaikukeskus/accessibility.html")
-
-
-@public_page
-@require_safe
-def privacy_notice(request):
-    return render(request, "kaikukeskus/privacy.html")
-
-
-@public_page
-@require_safe
-def contact(request):
-    return render(
-        request,
-        "kaikukeskus/contact.html",
-        {
-            "email": settings.KAIKUKESKUS_CONTACT_EMAIL,
-            "phone": settings.KAIKUKESKUS_CONTACT_PHONE,
-            "address": settings.KAIKUKESKUS_CONTACT_ADDRESS,
-        },
-    )
+def sitemap(request):
+    """`/sitemap.xml`: the Sitemap classes the apps registered (`kaikukeskus.sitemaps`), every page in its three
+    languages with its `hreflang` alternates."""
+    return sitemap_view(request, sitemaps=sitemaps.registered())
 
 
 @login_required

@@ -7,15 +7,19 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks of issuers and venues")
 
     def ready(self) -> None:
-        from kaikukeskus import jobs, portal, public_cache
+        from kaikukeskus import jobs, portal, public_cache, search, sitemaps
         from localities import meeting_guests, sections
         from networks import import_job, public
         from networks import meeting_guests as networks_guests
         from networks import portal as networks_portal
+        from networks import search as networks_search
+        from networks import sitemaps as networks_sitemaps
         from networks.models import Partner
 
         portal.register(networks_portal.panels, order=20)
         portal.register(networks_portal.staff_panels, order=21)
+        search.register(networks_search.venues, order=20)
+        sitemaps.register("venue-directory", networks_sitemaps.VenueDirectorySitemap)
         jobs.register(
             import_job.JOB_KIND,
             import_job.partner_import_job,

@@ -49,3 +49,24 @@ def translated(obj, field: str) -> str:
     from kaikukeskus.i18n import translated as in_language
 
     return in_language(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def page_banners(context, place: str) -> str:
+    """The banners apps contribute to this page (kaikukeskus.banners), each rendered with its own template."""
+    from django.template.loader import render_to_string
+    from django.utils.html import format_html_join
+
+    from kaikukeskus import banners
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (render_to_string(banner.template, {"banner": banner, "place": place}, request=request),)
+            for banner in banners.banners_for(request, place)
+        ),
+    )

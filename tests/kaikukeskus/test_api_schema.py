@@ -55,6 +55,7 @@ CASES = {
         {"year": "1999"},
     ],
     "/api/v1/materials/": [{}, {"format": "csv"}],
+    "/api/v1/news/": [{}, {"format": "csv"}, {"page_size": "1", "page": "2"}, {"page": "99"}],
 }
 
 # Queries the document forbids, as a fuzzer sends them; each must answer 400 naming the parameter. The same
@@ -143,6 +144,11 @@ def open_data(locality, other_locality):
     add_file(guideline, "fi")
     add_file(guideline, "sv")
     PublishedVersionFactory(material=MaterialFactory(visibility="coordinators"))
+    from tests.communications.factories import NewsItemFactory
+
+    NewsItemFactory(translated=True)
+    NewsItemFactory()
+    NewsItemFactory(audience="coordinators")
 
 
 def test_schema_is_a_valid_openapi_document(schema):

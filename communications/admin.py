@@ -1,0 +1,194 @@
+"""The administration of news: staff write items with a small self-hosted editor (static/js/news-editor.js: a
+toolbar that inserts the allowed HTML around the selection; the textarea still works without JavaScript), see the
+stored, sanitised text as a preview, schedule, pin and ask for acknowledgements, and follow who acknowledged.
+Every change goes through `communications.services`."""
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from communications import selectors, services
+from communications.forms import PageAdminForm
+from communications.models import Acknowledgement, NewsItem, NewsTag
+from communications.models.pages import Page
+from communications.sanitize import sanitize
+from kaikukeskus.admin_helpers import WithoutViewsMixin
+from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
+
+EDITOR = {"class": "news-editor vLargeTextField", "rows": 16}
+
+
+class NewsItemForm(VersionedAdminForm):
+    class Meta:
+        model = NewsItem
+        fields = "__all__"
+        widgets = {
+            "body_fi": forms.Textarea(attrs=EDITOR),
+            "body_sv": forms.Textarea(attrs=EDITOR),
+            "body_en": forms.Textarea(attrs=EDITOR),
+        }
+
+    class Media:
+        js = ["js/news-editor.js"]
+        css = {"all": ["css/news-editor.css"]}
+
+
+@admin.register(NewsTag)
+class NewsTagAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "name_sv", "name_en", "slug"]
+    search_fields = ["name_fi", "name_sv", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("published", _("Published")), ("scheduled", _("Scheduled")), ("expired", _("Expired"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "published":
+            return queryset.published(now)
+        if self.value() == "scheduled":
+            return queryset.filter(publish_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(expire_at__lte=now)
+        return queryset
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = NewsItemForm
+    list_display = ["title_fi", "audience", "publish_at", "expire_at", "status", "pinned", "to_acknowledge"]
+    list_filter = [StatusFilter, "audience", "pinned", "to_acknowledge", "tags"]
+    search_fields = ["title_fi", "title_sv", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_fi"]}
+    filter_horizontal = ["tags"]
+    date_hierarchy = "publish_at"
+    readonly_fields = ["preview", "acknowledgements"]
+    fieldsets = [
+        (None, {"fields": ["slug", "audience", "tags", "publish_at", "expire_at", "pinned"]}),
+        (_("Finnish"), {"fields": ["title_fi", "body_fi"]}),
+        (_("Swedish"), {"fields": ["title_sv", "body_sv"]}),
+        (_("English"), {"fields": ["title_en", "body_en"]}),
+        (_("Acknowledgement"), {"fields": ["to_acknowledge", "reminder_after_days", "acknowledgements"]}),
+        (_("Preview"), {"fields": ["preview"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("status"))
+    def status(self, item: NewsItem) -> str:
+        now = timezone.now()
+        if item.publish_at > now:
+            return gettext("Scheduled")
+        if item.expire_at and item.expire_at <= now:
+            return gettext("Expired")
+        return gettext("Published")
+
+    @admin.display(description=_("preview"))
+    def preview(self, item: NewsItem) -> str:
+        """The stored text as readers get it (sanitised), one language after another."""
+        if not item.pk:
+            return gettext("The preview is shown once the item is saved.")
+        parts = []
+        for language, label in (("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))):
+            body = getattr(item, f"body_{language}")
+            if body.strip():
+                parts.append(
+                    format_html(
+                        '<section class="news-preview" lang="{}"><h3>{}: {}</h3>{}</section>',
+                        language,
+                        label,
+                        getattr(item, f"title_{language}") or item.title_fi,
+                        mark_safe(sanitize(body)),  # noqa: S308 - sanitised against the allowlist just now
+                    )
+                )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.display(description=_("acknowledgements"))
+    def acknowledgements(self, item: NewsItem) -> str:
+        if not item.pk or not item.to_acknowledge:
+            return "–"
+        (status,) = selectors.acknowledgement_status(items=NewsItem.objects.filter(pk=item.pk))
+        summary = gettext("%(acknowledged)s of %(total)s localities acknowledged") % {
+            "acknowledged": status.acknowledged,
+            "total": status.total,
+        }
+        if not status.missing:
+            return summary
+        missing = format_html_join(", ", "{}", ((locality.name,) for locality in status.missing))
+        return format_html("{}. {} {}", summary, gettext("Not yet:"), missing)
+
+    def save_model(self, request, obj, form, change):
+        services.news_item_save(actor=request.user, item=obj, expected_version=form.expected_version)
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(WithoutViewsMixin, admin.ModelAdmin):
+    """Coordinators acknowledge on the portal (a service): staff read who did and when."""
+
+    without_views = ("add", "change")
+    list_display = ["item", "locality", "user", "acknowledged_at"]
+    list_filter = ["item"]
+    search_fields = ["locality__name_fi", "user__email", "item__title_fi"]
+    list_select_related = ["item", "locality", "user"]
+
+
+@admin.register(Page)
+class PageAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Staff write a page's draft here; the preview (where they are sent after saving) publishes it."""
+
+    form = PageAdminForm  # a save over another's newer one is refused, with what they saved
+    list_display = ["key", "draft_title_fi", "is_published", "has_unpublished_changes", "published_at"]
+    readonly_fields = ["published_at", "published_by", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["key"]}),
+        (_("Finnish"), {"fields": ["draft_title_fi", "draft_body_fi"]}),
+        (_("Swedish"), {"fields": ["draft_title_sv", "draft_body_sv"]}),
+        (_("English"), {"fields": ["draft_title_en", "draft_body_en"]}),
+        (_("Publishing"), {"fields": ["published_at", "published_by", "updated_at"]}),
+    ]
+
+    @admin.display(boolean=True, description=_("published"))
+    def is_published(self, page: Page) -> bool:
+        return page.is_published
+
+    @admin.display(boolean=True, description=_("unpublished changes"))
+    def has_unpublished_changes(self, page: Page) -> bool:
+        return page.has_unpublished_changes
+
+    def get_readonly_fields(self, request, obj=None):
+        # A page's key is its address: chosen once.
+        return [*self.readonly_fields, "key"] if obj is not None else self.readonly_fields
+
+    def delete_model(self, request, obj):
+        services.page_delete(actor=request.user, page=obj)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            services.page_delete(actor=request.user, page=page)
+
+    def save_model(self, request, obj, form, change):
+        services.page_save_draft(actor=request.user, page=obj, expected_version=form.expected_version)
+
+    def _to_preview(self, request, obj, response):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        return HttpResponseRedirect(reverse("communications:page-preview", kwargs={"key": obj.key}))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_preview(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._to_preview(request, obj, super().response_change(request, obj))
