@@ -144,3 +144,50 @@ def test_staff_make_a_draft_article_from_the_inbox(client, staff, coordinator, l
     draft = Article.objects.get()
     assert response.status_code == 302 and response.url == reverse("admin:support_article_change", args=[draft.pk])
     assert draft.visibility == Article.Visibility.PUBLIC and not draft.is_published
+
+
+# --- The site search and the sitemap ----------------------------------------------------------------------
+
+
+def _found(user) -> list[str]:
+    from kaikukeskus import search
+
+    groups = {group.key: group for group in search.search(user=user, query="kortit", language="fi")}
+    return [result.title for result in groups["faq"].results]
+
+
+def test_the_site_search_finds_the_articles_each_reader_may_read(coordinator, staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    article(slug="julkinen", title_fi="Kortit julkisesti")
+    article(slug="koordinaattoreille", title_fi="Kortit koordinaattoreille", visibility=Article.Visibility.COORDINATORS)
+    article(slug="henkilostolle", title_fi="Kortit henkilöstölle", visibility=Article.Visibility.STAFF)
+    article(slug="luonnos", title_fi="Kortit luonnoksena", is_published=False)
+
+    assert _found(AnonymousUser()) == ["Kortit julkisesti"]
+    assert sorted(_found(coordinator)) == ["Kortit julkisesti", "Kortit koordinaattoreille"]
+    assert len(_found(staff)) == 4
+
+
+def test_a_search_result_leads_to_faq_for_the_public_and_to_the_portal_otherwise(coordinator):
+    from kaikukeskus import search
+
+    article(slug="julkinen", title_fi="Kortit julkisesti")
+    article(slug="koordinaattoreille", title_fi="Kortit koordinaattoreille", visibility=Article.Visibility.COORDINATORS)
+    group = next(
+        group for group in search.search(user=coordinator, query="kortit", language="fi") if group.key == "faq"
+    )
+    urls = {result.title: result.url for result in group.results}
+    assert urls["Kortit julkisesti"] == reverse("support:faq-detail", kwargs={"slug": "julkinen"})
+    assert urls["Kortit koordinaattoreille"] == reverse("support:article", kwargs={"slug": "koordinaattoreille"})
+
+
+def test_the_sitemap_lists_public_articles_only(client):
+    article(slug="julkinen")
+    article(slug="koordinaattoreille", visibility=Article.Visibility.COORDINATORS)
+    article(slug="luonnos", is_published=False)
+    text = client.get("/sitemap.xml").text
+    assert "/faq/julkinen/" in text
+    assert "/faq/" in text
+    assert "koordinaattoreille" not in text
+    assert "luonnos" not in text
