@@ -510,6 +510,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Material files (kaikukeskus/uploads.py): the guideline's slide deck with images is the largest we expect.
+# The monthly check of the localities' own pages reads public addresses only (localities/page_check.py); the tests'
+# local server is the one reason to allow others.
+PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES", default=False)
 MATERIALS_MAX_UPLOAD_SIZE = env.int("MATERIALS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 
 # --- Logging ----------------------------------------------------------------------------------------------

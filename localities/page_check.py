@@ -7,15 +7,22 @@ the locality's coordinators (once, when it turns so, not every month).
 
 Reading a page someone typed is bounded whatever the other end does: http and https only (a redirect to any
 other scheme is refused), a connect-and-read timeout, at most `MAX_BYTES` read (a huge page is cut, not
-loaded), at most `MAX_REDIRECTS` redirects (a loop ends there)."""
+loaded), at most `MAX_REDIRECTS` redirects (a loop ends there). The address is someone's typing, so the portal must not
+become a way to reach its own network: every connection, a redirect's too, is refused unless the address it
+reached is a public one (checked on the connected socket, after DNS, so a name that resolves to 127.0.0.1 or
+10.x, or changes its answer between two lookups, is caught); `PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES` lifts this for
+the tests' local server only."""
 
 import hashlib
+import http.client
+import ipaddress
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -55,12 +62,43 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class NotAPublicAddressError(OSError):
+    pass
+
+
+class _PublicOnly(http.client.HTTPConnection):
+    """Connects, then refuses the connection if the peer is not a public (global) address."""
+
+    def connect(self) -> None:
+        super().connect()
+        if settings.PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES:
+            return
+        peer = self.sock.getpeername()[0]
+        if not ipaddress.ip_address(peer.split("%")[0]).is_global:
+            self.sock.close()
+            raise NotAPublicAddressError("the address is not a public one")
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection, _PublicOnly):
+    """HTTPS: `HTTPSConnection.connect` calls `_PublicOnly.connect` before the TLS handshake."""
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_PublicOnly, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_PublicHTTPSConnection, req, context=self._context)
+
+
 def _opener() -> urllib.request.OpenerDirector:
     # Only what a web page needs: no file:, ftp: or data: handlers, no proxy from the environment.
     opener = urllib.request.OpenerDirector()
     for handler in (
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        _HTTPHandler(),
+        _HTTPSHandler(),
         _Redirects(),
         urllib.request.HTTPErrorProcessor(),
         urllib.request.HTTPDefaultErrorHandler(),

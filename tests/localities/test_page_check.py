@@ -58,7 +58,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    settings.PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES = True  # the test server is on 127.0.0.1
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     httpd.version = 1
@@ -164,3 +165,14 @@ def test_staff_see_the_broken_pages_on_their_front_page(server, client, staff, l
     client.force_login(staff)
     html = client.get(reverse("portal")).content.decode()
     assert "Kajaani" in html and "Vastaa mutta ei mainitse Kaikukorttia" in html
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_an_address_in_the_portals_own_network_is_not_read(server, settings, host):
+    """A coordinator's typing must not make the portal read its own network (Redis, the database, metadata)."""
+    settings.PAGE_CHECK_ALLOW_PRIVATE_ADDRESSES = False
+    _httpd, url = server
+    read = page_check.read_page(url.replace("127.0.0.1", host) + "/ok")
+    assert read.status is None
+    assert not read.answered
+    assert "not a public" in read.error
