@@ -70,15 +70,23 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
 def sanitize(html: str) -> str:
     if not html:
         return ""
-    cleaned = nh3.clean(
-        html,
-        tags=TAGS,
-        clean_content_tags=DROPPED_WITH_CONTENT,
-        attributes=ATTRIBUTES,
-        attribute_filter=_attribute_filter,
-        url_schemes=LINK_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    # Cleaned until it no longer changes: the HTML parser re-nests what one pass leaves (a heading inside a
+    # heading), so a second pass could change the first's output; stored text must be a fixed point. Two or
+    # three passes reach it; the limit only bounds a parser surprise.
+    cleaned = html
+    for _pass in range(5):
+        again = nh3.clean(
+            cleaned,
+            tags=TAGS,
+            clean_content_tags=DROPPED_WITH_CONTENT,
+            attributes=ATTRIBUTES,
+            attribute_filter=_attribute_filter,
+            url_schemes=LINK_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+        if again == cleaned:
+            break
+        cleaned = again
     # An image whose source was refused stays as its text alternative (harmless: it loads nothing).
     return cleaned.strip()

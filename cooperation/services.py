@@ -285,7 +285,7 @@ def action_item_delete(*, actor: User | None, item: ActionItem) -> None:
 @transaction.atomic
 def action_item_mark_done(*, actor: User | None, item: ActionItem, done_on: datetime.date | None = None) -> ActionItem:
     """Staff or the item's owner mark it done, once; a second time is refused with who did it."""
-    item = ActionItem.objects.select_for_update().select_related("done_by").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("done_by").get(pk=item.pk)
     if not (actor is not None and (item.owner_id == actor.pk)):
         require_staff(actor)
     if item.done_on is not None:

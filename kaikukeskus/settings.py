@@ -559,5 +559,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Two models' `kind` choices: each its own enum in the document.
-    "ENUM_NAME_OVERRIDES": {"KindEnum": "localities.models.Locality.Kind", "MaterialKindEnum": "materials.models.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "localities.models.Locality.Kind",
+        "MaterialKindEnum": "materials.models.Kind",
+        # The twelve accessibility questions share one answer set (yes / no / unknown).
+        "AccessibilityAnswerEnum": ["yes", "no", "unknown"],
+    },
 }

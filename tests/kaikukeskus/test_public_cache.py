@@ -383,7 +383,7 @@ def test_an_anonymous_request_keeps_only_the_declared_parameters_and_a_logged_in
 def test_the_locality_page_keeps_the_parameters_its_sections_read():
     from localities import sections
 
-    assert sections.query_params() == {"page", "issuers"}
+    assert sections.query_params() == {"page", "issuers", "accessibility"}
 
 
 def test_an_api_view_is_keyed_on_the_parameters_its_query_class_declares(rf):

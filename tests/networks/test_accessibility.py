@@ -249,7 +249,9 @@ def test_a_tampered_or_foreign_token_opens_nothing(client, locality):
     token = services.venue_link_token(partner=venue)
     value, _sep, signature = token.rpartition(":")
     forged = signing.TimestampSigner(salt="something else").sign_object({"venue": other.pk, "contact": None})
-    for bad in (f"{value}:{signature[:-1]}x", forged, "abc", token.replace(str(venue.pk), str(other.pk))):
+    # The first character changes: base64's last one carries padding bits, and two of its values decode alike.
+    flipped = "B" if signature.startswith("A") else "A"
+    for bad in (f"{value}:{flipped}{signature[1:]}", forged, "abc", token.replace(str(venue.pk), str(other.pk))):
         assert client.get(reverse("networks:venue-link-accessibility", kwargs={"token": bad})).status_code == 404
         with pytest.raises(services.VenueLinkError):
             services.accessibility_update_by_link(token=bad, values={"parking": "yes"})

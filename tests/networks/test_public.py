@@ -171,8 +171,9 @@ def test_a_municipality_outside_every_locality_says_so(client, locality, kajaani
 @pytest.mark.parametrize("venues", [5, 50])
 def test_venue_search_has_a_fixed_number_of_queries(client, locality, venues, django_assert_num_queries):
     PartnerFactory.create_batch(venues, locality=locality)
-    # the public data version (changed by the venues), municipalities for the form, count, one page of venues
-    with django_assert_num_queries(4):
+    # the public data version (changed by the venues), municipalities for the form, count, one page of venues,
+    # the footer's published site pages
+    with django_assert_num_queries(5):
         response = client.get(reverse("networks:venue-search"), {"sector": "culture"})
     assert response.status_code == 200
 

@@ -230,8 +230,8 @@ def test_partner_list_query_count_does_not_grow_with_rows(
 ):
     for partner in PartnerFactory.create_batch(rows, locality=locality):
         ContactPersonFactory(partner=partner)
-    # session, user, locality scope, count, page of partners, primary contacts
-    with django_assert_num_queries(6):
+    # session, user, locality scope, count, page of partners, primary contacts, the footer's site pages
+    with django_assert_num_queries(7):
         response = coordinator_client.get(list_url(locality, q="Kohde"))
     assert len(response.context["page"].object_list) == rows
 
