@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communications.sanitize import sanitize
 from kaikukeskus.locking import Versioned
 
 LANGUAGES = ("fi", "sv", "en")
@@ -115,7 +116,8 @@ class Page(Versioned):
 
     def text(self, language: str | None = None, *, draft: bool = False) -> PageText:
         """The published (or the draft) text in `language` (the active one by default), Finnish when the page
-        has no title or no body in that language."""
+        has no title or no body in that language. The body is sanitised once more here, as a news item's is: a
+        row written past the services (`.update()`, SQL, a restore) is still shown safely with `|safe`."""
         requested = (language or get_language() or settings.LANGUAGE_CODE)[:2]
         prefix = "draft_" if draft else ""
         shown = requested
@@ -123,7 +125,7 @@ class Page(Versioned):
             shown = "fi"
         return PageText(
             title=getattr(self, f"{prefix}title_{shown}"),
-            body=getattr(self, f"{prefix}body_{shown}"),
+            body=sanitize(getattr(self, f"{prefix}body_{shown}")),
             language=shown,
             requested=requested,
         )

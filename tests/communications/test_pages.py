@@ -168,3 +168,13 @@ def test_the_admin_saves_a_draft_through_the_service_and_leads_to_the_preview(cl
     page = Page.objects.get(key="issuers")
     assert "evil" not in page.draft_body_fi and "src" not in page.draft_body_fi
     assert page.history.latest().history_user == staff
+
+
+def test_a_body_written_past_the_services_is_still_shown_sanitised():
+    page = PageFactory(key="venues", draft_title_fi="Kohteille", draft_body_fi="<p>Teksti</p>")
+    Page.objects.filter(pk=page.pk).update(title_fi="Kohteille", body_fi='<p onclick="x()">Hei</p><script>x()</script>')
+    page.refresh_from_db()
+    body = page.text("fi").body
+    assert "script" not in body
+    assert "onclick" not in body
+    assert "Hei" in body
