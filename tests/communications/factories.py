@@ -48,6 +48,7 @@ class PageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Page
         django_get_or_create = ("key",)
+        skip_postgeneration_save = True  # `publish` saves when it changes the row
 
     key = Page.Key.ABOUT
     draft_title_fi = "Mikä Kaikukortti on?"
