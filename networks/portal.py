@@ -9,21 +9,24 @@ from networks import selectors
 
 
 def staff_panels(user) -> list[Panel]:
-    """National staff's front page: issuers proposed by coordinators, waiting for a decision."""
+    """National staff's front page: issuers proposed by coordinators, waiting for a decision, and where the
+    venues' accessibility work is followed (the self-assessments' national totals)."""
     if not acts_as_national_staff(user):
         return []
+    result = []
     proposed = selectors.proposed_issuers(user=user)
     count = proposed.count()
-    if not count:
-        return []
-    return [
-        Panel(
-            title=_("New issuers to discuss"),
-            template="networks/panels/proposed_issuers.html",
-            context={"issuers": list(proposed[:20]), "count": count},
-            kind="todo",
+    if count:
+        result.append(
+            Panel(
+                title=_("New issuers to discuss"),
+                template="networks/panels/proposed_issuers.html",
+                context={"issuers": list(proposed[:20]), "count": count},
+                kind="todo",
+            )
         )
-    ]
+    result.append(Panel(title=_("Accessibility and equality"), template="networks/panels/staff_accessibility.html"))
+    return result
 
 
 def panels(user) -> list[Panel]:

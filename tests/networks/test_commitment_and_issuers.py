@@ -181,3 +181,10 @@ def test_coordinators_do_not_see_the_staff_panel(client, coordinator, locality):
     services.partner_create(actor=coordinator, locality=locality, values=_issuer_values(locality))
     client.force_login(coordinator)
     assert "New issuers to discuss" not in client.get(reverse("portal")).content.decode()
+
+
+def test_staff_front_page_leads_to_the_self_assessment_totals(client, staff):
+    client.force_login(staff)
+    html = client.get(reverse("portal")).content.decode()
+    assert "Accessibility and equality" in html
+    assert reverse("networks:self-assessment-totals") in html
