@@ -10,10 +10,11 @@ class CommunicationsConfig(AppConfig):
         from communications import banners as news_banners
         from communications import portal as communications_portal
         from communications import search as communications_search
+        from communications import selectors as communications_selectors
         from communications.models import NewsItem, NewsTag, Page
         from communications.schedule import publication_moment
         from communications.sitemaps import NewsSitemap, PageSitemap
-        from kaikukeskus import banners, portal, public_cache, search, sitemaps
+        from kaikukeskus import banners, portal, public_cache, search, site_texts, sitemaps
 
         portal.register(communications_portal.panels, order=5)
         banners.register(news_banners.for_request, order=10)
@@ -23,3 +24,4 @@ class CommunicationsConfig(AppConfig):
         search.register(communications_search.news, order=50)
         sitemaps.register("pages", PageSitemap)
         sitemaps.register("news", NewsSitemap)
+        site_texts.register(communications_selectors.published_page_text)

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from communications import services
-from communications.models.pages import LANGUAGES, Page
+from communications.models.pages import LANGUAGES, PAGES_SERVED_ELSEWHERE, Page
 from communications.views import PAGES_WITH_TEMPLATE
 
 _ARTICLE = re.compile(r'<article class="prose">(.*?)</article>', re.S)
@@ -208,6 +208,8 @@ def seed(context) -> None:
     existing = {page.key: page for page in Page.objects.all()}
     created = 0
     for key in Page.Key.values:
+        if key in PAGES_SERVED_ELSEWHERE:
+            continue  # /join/ keeps its template's fuller text (steps, a timeline table) until staff write one
         page = existing.get(key)
         if context.keeps(page):
             continue

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from communications.models import Acknowledgement, Audience, NewsDismissal, NewsItem
-from communications.models.pages import Page
+from communications.models.pages import Page, PageText
 from localities.models import Coordinator, Locality
 from localities.permissions import is_coordinator, localities_for
 
@@ -115,6 +115,13 @@ def reminders_due(*, now: datetime.datetime | None = None) -> QuerySet[NewsItem]
 def published_page(*, key: str) -> Page | None:
     """The page visitors read under `key`, or None while it has never been published."""
     return Page.objects.published().filter(key=key).first()
+
+
+def published_page_text(key: str) -> PageText | None:
+    """The published text under `key` in the active language (Finnish as the fallback), for a page another app
+    serves (`kaikukeskus.site_texts`), or None while it has never been published."""
+    page = published_page(key=key)
+    return page.text() if page is not None else None
 
 
 def page_for_preview_or_404(*, key: str) -> Page:

@@ -5,18 +5,19 @@ its public news here too."""
 from django.urls import reverse
 
 from communications.models import NewsItem
-from communications.models.pages import PAGE_ROUTES, Page
+from communications.models.pages import PAGE_ROUTES, Page, page_url_name
 from communications.views import PAGES_WITH_TEMPLATE
 from kaikukeskus.sitemaps import PublicSitemap
 
 
 class PageSitemap(PublicSitemap):
     def items(self):
+        # A page served elsewhere (/join/) is in that app's own sitemap whether or not its text is published.
         keys = set(Page.objects.published().values_list("key", flat=True)) | set(PAGES_WITH_TEMPLATE)
-        return sorted(keys)
+        return sorted(key for key in keys if key in PAGE_ROUTES)
 
     def location(self, item):
-        return reverse(PAGE_ROUTES[item][1])
+        return reverse(page_url_name(item))
 
 
 class NewsSitemap(PublicSitemap):

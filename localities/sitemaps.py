@@ -7,7 +7,7 @@ from localities.models import Locality
 
 
 class LocalityListSitemap(StaticPagesSitemap):
-    url_names = ("localities:public-list",)
+    url_names = ("localities:public-list", "localities:join")
 
 
 class LocalitySitemap(PublicSitemap):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from kaikukeskus import charts, ratelimit
+from kaikukeskus import charts, ratelimit, site_texts
 from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
@@ -418,6 +418,7 @@ def join(request):
             "regions": selectors.running_by_region(),
             "municipality_names": selectors.municipality_names(),
             "contact_email": settings.KAIKUKESKUS_CONTACT_EMAIL,
+            "text": site_texts.published("join"),
         },
     )
 

@@ -56,6 +56,7 @@ class Page(Versioned):
         CONTACT = "contact", _("Contact Kaikukeskus")
         ACCESSIBILITY = "accessibility", _("Accessibility statement")
         PRIVACY = "privacy", _("Privacy notice")
+        JOIN = "join", _("Kaikukortti for your municipality (the interest form's page)")
 
     key = models.CharField(_("page"), max_length=30, choices=Key.choices, unique=True)
     draft_title_fi = models.CharField(_("title in Finnish"), max_length=200)
@@ -132,7 +133,7 @@ class Page(Versioned):
 
     @property
     def url_name(self) -> str:
-        return PAGE_ROUTES[self.key][1]
+        return page_url_name(self.key)
 
     def get_absolute_url(self) -> str:
         return reverse(self.url_name)
@@ -149,3 +150,12 @@ PAGE_ROUTES: dict[str, tuple[str, str]] = {
     Page.Key.ACCESSIBILITY: ("accessibility/", "accessibility"),
     Page.Key.PRIVACY: ("privacy/", "privacy"),
 }
+# Pages whose address another app serves, with data and a form of its own around the text staff write: the text
+# reaches it through `kaikukeskus.site_texts`, and until it is published that page shows its template's text.
+PAGES_SERVED_ELSEWHERE: dict[str, str] = {
+    Page.Key.JOIN: "localities:join",
+}
+
+
+def page_url_name(key: str) -> str:
+    return PAGE_ROUTES[key][1] if key in PAGE_ROUTES else PAGES_SERVED_ELSEWHERE[key]

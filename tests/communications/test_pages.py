@@ -178,3 +178,37 @@ def test_a_body_written_past_the_services_is_still_shown_sanitised():
     assert "script" not in body
     assert "onclick" not in body
     assert "Hei" in body
+
+
+def test_the_join_page_shows_the_text_staff_publish_and_keeps_its_form(client, staff):
+    """/join/ (served by localities, with the running localities and the interest form) shows the site page
+    "join" once staff publish it, in the reader's language or in Finnish with a note; until then its own text."""
+    join = reverse("localities:join")
+    before = client.get(join).content.decode()
+    assert "Kaikukortti kuntaanne tai hyvinvointialueellenne" in before or "How adoption goes" in before
+    page = _draft(
+        staff,
+        key=Page.Key.JOIN,
+        draft_title_fi="Kaikukortti kuntaan",
+        draft_body_fi="<p>Näin otatte kortin käyttöön.</p>",
+        draft_title_sv="Kaikukortet i kommunen",
+        draft_body_sv="<p>Så tar ni kortet i bruk.</p>",
+    )
+    assert "Näin otatte" not in client.get(join).content.decode()  # a draft is not shown
+    services.page_publish(actor=staff, page=page, expected_version=page.version)
+    finnish = client.get(join).content.decode()
+    assert "<h1>Kaikukortti kuntaan</h1>" in finnish and "Näin otatte kortin käyttöön." in finnish
+    assert "<title>Kaikukortti kuntaan" in finnish
+    assert 'name="organisation"' in finnish  # the interest form stays
+    swedish = client.get("/sv" + join).content.decode()
+    assert "Så tar ni kortet i bruk." in swedish and "language-note" not in swedish
+    english = client.get("/en" + join).content.decode()
+    assert 'lang="fi"' in english and "Näin otatte kortin käyttöön." in english and "language-note" in english
+    assert page.get_absolute_url() == reverse("localities:join")
+
+
+def test_the_join_page_is_in_the_sitemap_once_whether_or_not_its_text_is_published(client, staff):
+    page = _draft(staff, key=Page.Key.JOIN, draft_title_fi="Kaikukortti kuntaan", draft_body_fi="<p>Teksti</p>")
+    services.page_publish(actor=staff, page=page, expected_version=page.version)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert xml.count("<loc>http://testserver/join/</loc>") == 1
