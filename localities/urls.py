@@ -27,6 +27,12 @@ urlpatterns = [
     # The staff workspace (national staff only).
     path("portal/workspace/pilots/", staff_views.pilot_board, name="staff-pilots"),
     path("portal/workspace/localities/<slug:slug>/", staff_views.locality_page, name="staff-locality"),
+    path("portal/workspace/access-requests/", staff_views.access_requests, name="staff-access-requests"),
+    path(
+        "portal/workspace/access-requests/<int:pk>/decide/",
+        staff_views.access_request_decide,
+        name="staff-access-request-decide",
+    ),
     path("portal/access-requests/new/", views.access_request_create, name="access-request-create"),
     path("join/", views.join, name="join"),
     path("join/sent/", views.join_sent, name="join-sent"),

@@ -7,6 +7,7 @@ from tests.security.authz import LOGIN, REDIRECT, Case, public, same, scoped, st
 def populate(world):
     from localities import services
     from tests.localities.factories import (
+        AccessRequestFactory,
         FeedbackMeetingFactory,
         FollowUpActionFactory,
         LocalityAgreementFactory,
@@ -22,6 +23,7 @@ def populate(world):
     world.action = FollowUpActionFactory(meeting=world.meeting)
     world.agreement = LocalityAgreementFactory(locality=world.locality)
     world.prospect = LocalityFactory(status="prospect", pilot_start_on=None)
+    world.access_request = AccessRequestFactory(locality=world.locality)
 
 
 def _own(world, **extra):
@@ -32,6 +34,14 @@ CASES = [
     # The staff workspace: national staff only.
     Case("localities:staff-pilots", staff_only()),
     Case("localities:staff-locality", staff_only(), kwargs=_own),
+    Case("localities:staff-access-requests", staff_only()),
+    # A post without a decision is answered with the list and the error; nothing is decided.
+    Case(
+        "localities:staff-access-request-decide",
+        staff_only(staff=400),
+        kwargs=lambda w: {"pk": w.access_request.pk},
+        method="post",
+    ),
     Case("localities:public-list", public(200)),
     Case("localities:public-detail", public(200), kwargs=lambda w: {"slug": w.locality.slug}),
     Case("localities-api:locality-list", public(200)),
