@@ -2,6 +2,7 @@
 publishing) and the small forms its buttons post. Nothing here writes: the buttons go to `stats.services` and
 `stats.aggregation`, and a report is judged by `services.report_findings` only."""
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.forms import ReasonableDateField
 from localities.models import Locality
 from localities.sections import Section
 from stats import aggregation, selectors, services
@@ -37,7 +39,45 @@ class ReturnForm(forms.Form):
     )
 
 
-REVIEW_FORMS: dict[str, type[forms.Form]] = {"approve": ApproveForm, "return": ReturnForm}
+class ReopenForm(forms.Form):
+    until = ReasonableDateField(
+        label=_("Open for correction until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("On the day after, the report locks again by itself."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for reopening: it stays in the report's history.")},
+    )
+
+
+REVIEW_FORMS: dict[str, type[forms.Form]] = {"approve": ApproveForm, "return": ReturnForm, "reopen": ReopenForm}
+# A reopened report is open until a day: the form proposes two weeks.
+REOPEN_DAYS = 14
+
+
+def review_actions(report: LocalityReport) -> list[str]:
+    """The review buttons the report's status allows, here and in the admin: a submitted report is approved or
+    returned, an approved (or already reopened) one reopened for correction (`services.report_reopen`)."""
+    if report.status in LocalityReport.REVIEWABLE:
+        return ["approve", "return"]
+    if report.status in LocalityReport.REOPENABLE:
+        return ["reopen"]
+    return []
+
+
+def review_forms(report: LocalityReport, *, bound: tuple[str, forms.Form] | None = None) -> dict[str, forms.Form]:
+    """The forms of `review_actions`, empty except the one posted (`bound`: its action and form)."""
+    result = {action: REVIEW_FORMS[action](prefix=action) for action in review_actions(report)}
+    if "reopen" in result:
+        result["reopen"].initial = {
+            "until": report.reopened_until or timezone.localdate() + datetime.timedelta(days=REOPEN_DAYS)
+        }
+    if bound is not None:
+        result[bound[0]] = bound[1]
+    return result
 
 
 class PublishForm(forms.Form):
@@ -143,7 +183,7 @@ def report_review(report: LocalityReport) -> Review:
         errors=findings.errors,
         venues=venues,
         issuers=issuers,
-        actions=list(REVIEW_FORMS) if report.status in LocalityReport.REVIEWABLE else [],
+        actions=review_actions(report),
     )
 
 
