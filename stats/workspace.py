@@ -221,6 +221,8 @@ class YearStatus:
     approved: int
     awaiting: int
     not_reported: list[Locality]
+    # Localities with a report of the year approved after the year was last aggregated: its figures miss them.
+    approved_since_aggregated: list[Locality] = field(default_factory=list)
 
     @property
     def reported_share(self) -> float | None:
@@ -241,8 +243,9 @@ def years() -> list[dict[str, Any]]:
 
 def year_status(year: int) -> YearStatus:
     """A year before aggregating or publishing: the localities expected to report (running during the year),
-    how many have an approved report within it, how many wait for review, and by name those without an approved
-    report. A fixed number of queries."""
+    how many have an approved report within it, how many wait for review, by name those without an approved
+    report, and those whose report was approved after the year was last aggregated (its figures miss them until
+    it is aggregated again). A fixed number of queries."""
     start, end = aggregation.year_bounds(year)
     approved = LocalityReport.objects.approved().within_year(year)
     # The aggregation's rule (aggregation._localities_and_municipalities): a locality that reported was expected.
@@ -251,9 +254,17 @@ def year_status(year: int) -> YearStatus:
     )
     has_approved = approved.filter(locality_id=OuterRef("pk"))
     rows = list(expected.annotate(has_approved=Exists(has_approved)).order_by("name_fi"))
+    national_year = NationalYear.objects.filter(year=year).first()
+    approved_since: list[Locality] = []
+    if national_year is not None and national_year.generated_at is not None:
+        approved_since = list(
+            Locality.objects.filter(
+                pk__in=approved.filter(reviewed_at__gt=national_year.generated_at).values("locality_id")
+            ).order_by("name_fi")
+        )
     return YearStatus(
         year=year,
-        national_year=NationalYear.objects.filter(year=year).first(),
+        national_year=national_year,
         rounds=list(
             ReportingRound.objects.filter(period_start__gte=start, period_end__lte=end).order_by("period_start")
         ),
@@ -261,6 +272,7 @@ def year_status(year: int) -> YearStatus:
         approved=sum(1 for row in rows if row.has_approved),
         awaiting=LocalityReport.objects.awaiting_review().within_year(year).count(),
         not_reported=[row for row in rows if not row.has_approved],
+        approved_since_aggregated=approved_since,
     )
 
 

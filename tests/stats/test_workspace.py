@@ -298,6 +298,32 @@ def test_publishing_asks_for_a_confirmation_naming_the_localities_that_have_not_
     assert (record.history_change_reason, record.history_user) == ("year.published", staff_user)
 
 
+def test_publishing_warns_of_reports_approved_after_the_last_aggregation_naming_their_localities(
+    staff_client, staff_user, year_2025
+):
+    from stats import services
+
+    publish_url = reverse("stats:staff-year-publish", kwargs={"year": 2025})
+    year_url = reverse("stats:staff-year", kwargs={"year": 2025})
+    late = ReportFactory(round=year_2025, locality__name_fi="Myöhäinen", status="submitted")
+    staff_client.post(reverse("stats:staff-year-aggregate", kwargs={"year": 2025}))
+    assert "approved-since" not in staff_client.get(publish_url).content.decode()
+
+    services.report_approve(actor=staff_user, report=late, comment="")
+
+    for url in (publish_url, year_url):
+        page = staff_client.get(url).content.decode()
+        assert "approved-since" in page
+        assert "1 paikkakunnan raportti hyväksyttiin" in page
+        assert "<li>" in page and "Myöhäinen</a></li>" in page
+        assert "Raportoiva</a></li>" not in page  # approved before the aggregation: counted already
+    assert reverse("stats:staff-year-aggregate", kwargs={"year": 2025}) in page
+
+    staff_client.post(reverse("stats:staff-year-aggregate", kwargs={"year": 2025}))
+    assert "approved-since" not in staff_client.get(publish_url).content.decode()
+    assert NationalYear.objects.get(year=2025).localities == 2
+
+
 def test_a_year_not_aggregated_cannot_be_published(staff_client, year_2025):
     response = staff_client.post(reverse("stats:staff-year-publish", kwargs={"year": 2025}), {"confirm": "on"})
     assert response.status_code == 302
