@@ -15,6 +15,8 @@ portal_locality_patterns = [
     path("meetings/<int:pk>/", views.feedback_meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/guests/", views.feedback_meeting_guests, name="meeting-guests"),
     path("meetings/<int:pk>/record/", views.feedback_meeting_record, name="meeting-record"),
+    path("meetings/<int:pk>/move/", views.feedback_meeting_move, name="meeting-move"),
+    path("meetings/<int:pk>/cancel/", views.feedback_meeting_cancel, name="meeting-cancel"),
     path("actions/<int:pk>/done/", views.follow_up_action_done, name="action-done"),
     path("agreements/<int:pk>/", views.agreement_download, name="agreement-download"),
 ]

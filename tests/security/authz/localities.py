@@ -5,6 +5,10 @@ from tests.security.authz import LOGIN, REDIRECT, Case, public, same, scoped, st
 
 
 def populate(world):
+    import datetime
+
+    from django.utils import timezone
+
     from localities import services
     from tests.localities.factories import (
         AccessRequestFactory,
@@ -24,6 +28,12 @@ def populate(world):
     world.agreement = LocalityAgreementFactory(locality=world.locality)
     world.prospect = LocalityFactory(status="prospect", pilot_start_on=None)
     world.access_request = AccessRequestFactory(locality=world.locality)
+    world.planned_meeting = FeedbackMeetingFactory(
+        locality=world.locality,
+        state="planned",
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Kirjasto",
+    )
 
 
 def _own(world, **extra):
@@ -65,6 +75,20 @@ CASES = [
     # Every field of the record is optional: an empty one saves and goes back to the page.
     Case(
         "localities:meeting-record",
+        scoped(own=REDIRECT, staff=REDIRECT),
+        kwargs=lambda w: _own(w, pk=w.meeting.pk),
+        method="post",
+    ),
+    # Moving a planned meeting: an empty form is answered with its errors on the page (400), nothing is sent.
+    Case(
+        "localities:meeting-move",
+        scoped(own=400, staff=400),
+        kwargs=lambda w: _own(w, pk=w.planned_meeting.pk),
+        method="post",
+    ),
+    # Cancelling: the world's meeting was held, so the service refuses and the page says so.
+    Case(
+        "localities:meeting-cancel",
         scoped(own=REDIRECT, staff=REDIRECT),
         kwargs=lambda w: _own(w, pk=w.meeting.pk),
         method="post",
