@@ -306,10 +306,33 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class FeedbackMeetingPlanForm(forms.Form):
+class FeedbackMeetingTimeForm(forms.Form):
+    """A planned meeting's day and times, as `starts_at` and `ends_at` in the site's time zone; also the form
+    that moves a planned meeting."""
+
     date = ReasonableDateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        date, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if date and start:
+            zone = timezone.get_current_timezone()
+            cleaned["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, start), zone)
+            cleaned["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, end), zone) if end else None
+            if end and end <= start:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+        return cleaned
+
+
+class FeedbackMeetingCancelForm(forms.Form):
+    reason = optional_text(
+        _("Message to those invited"), help_text=_("Optional; sent with the cancellation, for example a new plan.")
+    )
+
+
+class FeedbackMeetingPlanForm(FeedbackMeetingTimeForm):
     place = forms.CharField(
         label=_("Place"), max_length=300, required=False, help_text=_("For example the library's meeting room.")
     )
@@ -328,13 +351,6 @@ class FeedbackMeetingPlanForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        date, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
-        if date and start:
-            zone = timezone.get_current_timezone()
-            cleaned["starts_at"] = timezone.make_aware(datetime.datetime.combine(date, start), zone)
-            cleaned["ends_at"] = timezone.make_aware(datetime.datetime.combine(date, end), zone) if end else None
-            if end and end <= start:
-                self.add_error("end_time", _("The meeting must end after it starts."))
         if not cleaned.get("place") and not cleaned.get("online_link") and not self.has_error("online_link"):
             self.add_error("place", _("Give a place or an online meeting link."))
         return cleaned

@@ -1,12 +1,13 @@
-"""Whom a coordinator can invite to a feedback meeting besides the portal's users: other apps contribute the
-locality's people with an e-mail address (the networks app its partners' contact persons), registered in their
-`AppConfig.ready()`::
+"""The locality's people that other apps know besides the portal's users (the networks app its partners' contact
+persons), registered in their `AppConfig.ready()`::
 
     from localities import meeting_guests
     meeting_guests.register(my_app.guests.for_locality)
 
-A provider takes the locality and returns `Candidate`s. The localities app knows no other app's models: the
-addresses come in through here, and the service is handed plain addresses."""
+A provider takes the locality and returns `Candidate`s, with or without an e-mail address. Those with one are
+whom a coordinator can invite to a feedback meeting (`candidates`); every one's name is personal data that a
+text made public must not carry (`names`, for the support app's article drafts). The localities app knows no
+other app's models: the people come in through here, and the services are handed plain addresses and names."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def register(provider: GuestProvider, *, order: int = 100) -> None:
 
 
 def candidates(locality: Locality) -> list[Candidate]:
-    """The locality's people to invite, once per address, in the providers' order."""
+    """The locality's people to invite (those with an e-mail address), once per address, in the providers' order."""
     seen: set[str] = set()
     found = []
     for provider in _registry:
@@ -45,3 +46,8 @@ def candidates(locality: Locality) -> list[Candidate]:
                 seen.add(key)
                 found.append(candidate)
     return found
+
+
+def names(locality: Locality) -> list[str]:
+    """The names of all the locality's people the providers know, with an e-mail address or without."""
+    return [candidate.name for provider in _registry for candidate in provider(locality) if candidate.name]

@@ -621,6 +621,9 @@ class FeedbackMeeting(models.Model):
         limit_choices_to=national_staff_choices,
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
+    # The invitations' calendar event (kaikukeskus/ics.py): raised when the meeting moves, so that the calendars
+    # that added it replace it with the new time instead of adding a second event.
+    sequence = models.PositiveSmallIntegerField(_("calendar sequence"), default=0, editable=False)
     kaikukeskus_participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.portal import Panel
 from localities import selectors
-from localities.models import AccessRequest
 
 # Longer lists end in "and N more" with a link: the panel stays short, its queries the same for any number.
 PANEL_ROWS = 10
@@ -60,7 +59,7 @@ def panels(user) -> list[Panel]:
                     kind="todo",
                 )
             )
-        pending = AccessRequest.objects.filter(status=AccessRequest.Status.PENDING).count()
+        pending = selectors.pending_access_requests(user=user).count()
         result.append(
             Panel(
                 title=_("Pilots and prospects"),

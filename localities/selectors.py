@@ -175,6 +175,18 @@ def access_requests_for(*, user, since_days: int = 60) -> QuerySet[AccessRequest
     )
 
 
+def pending_access_requests(*, user) -> QuerySet[AccessRequest]:
+    """Staff's to-do: the access requests waiting for a decision, the oldest first (the workspace's list and the
+    count on its front page). Nobody else decides them: empty for everybody else."""
+    if not acts_as_national_staff(user):
+        return AccessRequest.objects.none()
+    return (
+        AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        .select_related("user", "locality")
+        .order_by("created_at", "pk")
+    )
+
+
 def access_request_locality_choices(*, user) -> QuerySet[Locality]:
     """Localities a coordinator may ask to join: running or preparing ones that are not theirs already.
     Prospects stay staff's business and are never offered."""

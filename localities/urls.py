@@ -15,6 +15,8 @@ portal_locality_patterns = [
     path("meetings/<int:pk>/", views.feedback_meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/guests/", views.feedback_meeting_guests, name="meeting-guests"),
     path("meetings/<int:pk>/record/", views.feedback_meeting_record, name="meeting-record"),
+    path("meetings/<int:pk>/move/", views.feedback_meeting_move, name="meeting-move"),
+    path("meetings/<int:pk>/cancel/", views.feedback_meeting_cancel, name="meeting-cancel"),
     path("actions/<int:pk>/done/", views.follow_up_action_done, name="action-done"),
     path("agreements/<int:pk>/", views.agreement_download, name="agreement-download"),
 ]
@@ -27,6 +29,12 @@ urlpatterns = [
     # The staff workspace (national staff only).
     path("portal/workspace/pilots/", staff_views.pilot_board, name="staff-pilots"),
     path("portal/workspace/localities/<slug:slug>/", staff_views.locality_page, name="staff-locality"),
+    path("portal/workspace/access-requests/", staff_views.access_requests, name="staff-access-requests"),
+    path(
+        "portal/workspace/access-requests/<int:pk>/decide/",
+        staff_views.access_request_decide,
+        name="staff-access-request-decide",
+    ),
     path("portal/access-requests/new/", views.access_request_create, name="access-request-create"),
     path("join/", views.join, name="join"),
     path("join/sent/", views.join_sent, name="join-sent"),

@@ -19,9 +19,11 @@ from kaikukeskus.public_cache import public_page
 from localities import meeting_guests, permissions, sections, selectors, services
 from localities.forms import (
     AccessRequestForm,
+    FeedbackMeetingCancelForm,
     FeedbackMeetingGuestsForm,
     FeedbackMeetingPlanForm,
     FeedbackMeetingRecordForm,
+    FeedbackMeetingTimeForm,
     InterestForm,
     InvitationAcceptForm,
     LocalityPublicFactsForm,
@@ -190,10 +192,24 @@ def feedback_meeting_plan(request, slug: str):
     return render(request, "localities/feedback_meeting_plan.html", {"locality": locality, "form": form})
 
 
-def _meeting_page(request, meeting, *, guests_form=None, record_form=None, status: int = 200):
-    """The meeting's one page: what was planned, the invitations, and the record filled in after it."""
+def _meeting_page(
+    request, meeting, *, guests_form=None, record_form=None, move_form=None, cancel_form=None, status: int = 200
+):
+    """The meeting's one page: what was planned, the invitations, moving or cancelling it while it is ahead, and
+    the record filled in after it."""
     if meeting.is_planned and guests_form is None:
         guests_form = FeedbackMeetingGuestsForm(candidates=meeting_guests.candidates(meeting.locality))
+    if meeting.is_planned and move_form is None:
+        starts_at = timezone.localtime(meeting.starts_at) if meeting.starts_at else None
+        ends_at = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+        move_form = FeedbackMeetingTimeForm(
+            prefix="move",
+            initial={
+                "date": starts_at.date() if starts_at else None,
+                "start_time": starts_at.time() if starts_at else None,
+                "end_time": ends_at.time() if ends_at else None,
+            },
+        )
     if record_form is None:
         record_form = FeedbackMeetingRecordForm(
             initial={
@@ -211,6 +227,8 @@ def _meeting_page(request, meeting, *, guests_form=None, record_form=None, statu
             "meeting": meeting,
             "guests_form": guests_form,
             "record_form": record_form,
+            "move_form": move_form,
+            "cancel_form": cancel_form or FeedbackMeetingCancelForm(prefix="cancel"),
             "has_begun": meeting.starts_at is None or meeting.starts_at <= timezone.now(),
             "invited_coordinators": selectors.active_coordinators(locality=meeting.locality),
         },
@@ -241,6 +259,43 @@ def feedback_meeting_guests(request, slug: str, pk: int):
             messages.success(request, _("%(count)d guests were invited.") % {"count": count})
             return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
     return _meeting_page(request, meeting, guests_form=form)
+
+
+@login_required
+@require_POST
+def feedback_meeting_move(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    form = FeedbackMeetingTimeForm(request.POST, prefix="move")
+    if form.is_valid():
+        try:
+            services.feedback_meeting_move(
+                actor=request.user,
+                meeting=meeting,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was moved and everyone invited was told."))
+            return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
+    return _meeting_page(request, meeting, move_form=form, status=400)
+
+
+@login_required
+@require_POST
+def feedback_meeting_cancel(request, slug: str, pk: int):
+    meeting = selectors.feedback_meeting_for_user_or_404(user=request.user, slug=slug, pk=pk)
+    form = FeedbackMeetingCancelForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            services.feedback_meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The meeting was cancelled and everyone invited was told."))
+        return redirect("localities:meeting-detail", slug=slug, pk=meeting.pk)
+    return _meeting_page(request, meeting, cancel_form=form, status=400)
 
 
 @login_required

@@ -62,3 +62,22 @@ class PilotBoardFilterForm(forms.Form):
         if data["overdue"]:
             board = board.filter(Q(milestones_overdue__gt=0) | Q(actions_overdue__gt=0))
         return board
+
+
+class AccessRequestDecisionForm(forms.Form):
+    """One pending access request's decision: the button pressed (approve or decline) and the message that goes
+    to the coordinator with it (staff may have written it in the admin before: it is shown to edit)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(
+        label=_("Message to the coordinator"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional; sent with the decision by e-mail and shown on the coordinator's portal."),
+    )
+
+    def __init__(self, *args, access_request, **kwargs):
+        kwargs.setdefault("prefix", f"request-{access_request.pk}")
+        kwargs.setdefault("initial", {"note": access_request.decision_note})
+        super().__init__(*args, **kwargs)
+        self.access_request = access_request

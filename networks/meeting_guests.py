@@ -1,5 +1,6 @@
-"""The partners' contact persons a coordinator can invite to the locality's feedback meeting (registered with
-`localities.meeting_guests` in ready())."""
+"""The partners' contact persons (registered with `localities.meeting_guests` in ready()): those with an e-mail
+address a coordinator can invite to the locality's feedback meeting; every one's name is kept out of texts made
+public."""
 
 from django.utils import timezone
 
@@ -11,7 +12,6 @@ from networks.models import ContactPerson
 def contact_persons(locality: Locality) -> list[Candidate]:
     contacts = (
         ContactPerson.objects.filter(partner__in=locality.partners.active_on(timezone.localdate()))
-        .exclude(email="")
         .select_related("partner")
         .order_by("partner__name", "-is_primary", "name")
     )

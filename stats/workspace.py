@@ -2,6 +2,7 @@
 publishing) and the small forms its buttons post. Nothing here writes: the buttons go to `stats.services` and
 `stats.aggregation`, and a report is judged by `services.report_findings` only."""
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaikukeskus.forms import ReasonableDateField
 from localities.models import Locality
 from localities.sections import Section
 from stats import aggregation, selectors, services
@@ -37,7 +39,45 @@ class ReturnForm(forms.Form):
     )
 
 
-REVIEW_FORMS: dict[str, type[forms.Form]] = {"approve": ApproveForm, "return": ReturnForm}
+class ReopenForm(forms.Form):
+    until = ReasonableDateField(
+        label=_("Open for correction until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("On the day after, the report locks again by itself."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for reopening: it stays in the report's history.")},
+    )
+
+
+REVIEW_FORMS: dict[str, type[forms.Form]] = {"approve": ApproveForm, "return": ReturnForm, "reopen": ReopenForm}
+# A reopened report is open until a day: the form proposes two weeks.
+REOPEN_DAYS = 14
+
+
+def review_actions(report: LocalityReport) -> list[str]:
+    """The review buttons the report's status allows, here and in the admin: a submitted report is approved or
+    returned, an approved (or already reopened) one reopened for correction (`services.report_reopen`)."""
+    if report.status in LocalityReport.REVIEWABLE:
+        return ["approve", "return"]
+    if report.status in LocalityReport.REOPENABLE:
+        return ["reopen"]
+    return []
+
+
+def review_forms(report: LocalityReport, *, bound: tuple[str, forms.Form] | None = None) -> dict[str, forms.Form]:
+    """The forms of `review_actions`, empty except the one posted (`bound`: its action and form)."""
+    result = {action: REVIEW_FORMS[action](prefix=action) for action in review_actions(report)}
+    if "reopen" in result:
+        result["reopen"].initial = {
+            "until": report.reopened_until or timezone.localdate() + datetime.timedelta(days=REOPEN_DAYS)
+        }
+    if bound is not None:
+        result[bound[0]] = bound[1]
+    return result
 
 
 class PublishForm(forms.Form):
@@ -143,7 +183,7 @@ def report_review(report: LocalityReport) -> Review:
         errors=findings.errors,
         venues=venues,
         issuers=issuers,
-        actions=list(REVIEW_FORMS) if report.status in LocalityReport.REVIEWABLE else [],
+        actions=review_actions(report),
     )
 
 
@@ -181,6 +221,8 @@ class YearStatus:
     approved: int
     awaiting: int
     not_reported: list[Locality]
+    # Localities with a report of the year approved after the year was last aggregated: its figures miss them.
+    approved_since_aggregated: list[Locality] = field(default_factory=list)
 
     @property
     def reported_share(self) -> float | None:
@@ -201,8 +243,9 @@ def years() -> list[dict[str, Any]]:
 
 def year_status(year: int) -> YearStatus:
     """A year before aggregating or publishing: the localities expected to report (running during the year),
-    how many have an approved report within it, how many wait for review, and by name those without an approved
-    report. A fixed number of queries."""
+    how many have an approved report within it, how many wait for review, by name those without an approved
+    report, and those whose report was approved after the year was last aggregated (its figures miss them until
+    it is aggregated again). A fixed number of queries."""
     start, end = aggregation.year_bounds(year)
     approved = LocalityReport.objects.approved().within_year(year)
     # The aggregation's rule (aggregation._localities_and_municipalities): a locality that reported was expected.
@@ -211,9 +254,17 @@ def year_status(year: int) -> YearStatus:
     )
     has_approved = approved.filter(locality_id=OuterRef("pk"))
     rows = list(expected.annotate(has_approved=Exists(has_approved)).order_by("name_fi"))
+    national_year = NationalYear.objects.filter(year=year).first()
+    approved_since: list[Locality] = []
+    if national_year is not None and national_year.generated_at is not None:
+        approved_since = list(
+            Locality.objects.filter(
+                pk__in=approved.filter(reviewed_at__gt=national_year.generated_at).values("locality_id")
+            ).order_by("name_fi")
+        )
     return YearStatus(
         year=year,
-        national_year=NationalYear.objects.filter(year=year).first(),
+        national_year=national_year,
         rounds=list(
             ReportingRound.objects.filter(period_start__gte=start, period_end__lte=end).order_by("period_start")
         ),
@@ -221,6 +272,7 @@ def year_status(year: int) -> YearStatus:
         approved=sum(1 for row in rows if row.has_approved),
         awaiting=LocalityReport.objects.awaiting_review().within_year(year).count(),
         not_reported=[row for row in rows if not row.has_approved],
+        approved_since_aggregated=approved_since,
     )
 
 

@@ -21,6 +21,7 @@ from kaikukeskus import history, ics, uploads
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
 from kaikukeskus.workdays import add_working_days
+from localities import meeting_guests
 from localities.models import Coordinator, Locality
 from localities.permissions import acts_as_national_staff, is_coordinator, localities_for, require_scope, require_staff
 from support import selectors
@@ -276,7 +277,7 @@ def article_from_question(*, actor: User, question: Question, visibility: str = 
     (never internal notes), with e-mail addresses, phone numbers and the names of the people around it
     replaced. Unpublished until staff have read it and publish it."""
     require_staff(actor)
-    question = Question.objects.select_related("asked_by", "assignee").get(pk=question.pk)
+    question = Question.objects.select_related("asked_by", "assignee", "locality").get(pk=question.pk)
     messages = list(question.messages.public().select_related("author"))
     names = _names_around(question, messages)
     with translation.override("fi"):
@@ -301,9 +302,11 @@ def article_from_question(*, actor: User, question: Question, visibility: str = 
 
 def _names_around(question: Question, messages: Sequence[Message]) -> list[str]:
     people = [question.asked_by, question.assignee, question.done_by, *(message.author for message in messages)]
-    if question.locality_id:
-        people += list(User.objects.filter(coordinatorships__locality_id=question.locality_id).distinct())
     names = []
+    if question.locality is not None:
+        # Its coordinators, current and former, and the people its partners' records name (contact persons).
+        people += list(User.objects.filter(coordinatorships__locality=question.locality).distinct())
+        names += meeting_guests.names(question.locality)
     for person in people:
         if person is not None:
             names += [person.get_full_name(), person.first_name, person.last_name, person.email.split("@")[0]]

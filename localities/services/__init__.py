@@ -33,9 +33,11 @@ from localities.services.locality import (
     locality_update,
 )
 from localities.services.meetings import (
+    feedback_meeting_cancel,
     feedback_meeting_create,
     feedback_meeting_delete,
     feedback_meeting_invite_guests,
+    feedback_meeting_move,
     feedback_meeting_plan,
     feedback_meeting_record,
     feedback_meeting_reminders_send,
@@ -87,9 +89,11 @@ __all__ = [
     "coordinator_end",
     "coordinator_save",
     "coordinator_start",
+    "feedback_meeting_cancel",
     "feedback_meeting_create",
     "feedback_meeting_delete",
     "feedback_meeting_invite_guests",
+    "feedback_meeting_move",
     "feedback_meeting_plan",
     "feedback_meeting_record",
     "feedback_meeting_reminders_send",

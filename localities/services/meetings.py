@@ -26,6 +26,8 @@ history.register_reasons(
         "invited": _l("Invited"),
         "recorded": _l("Recorded"),
         "reminded": _l("Reminded"),
+        "feedback_meeting.moved": _l("Moved"),
+        "feedback_meeting.cancelled": _l("Cancelled"),
     }
 )
 
@@ -111,6 +113,8 @@ def follow_up_action_mark_done(
 
 INVITATION = "localities/email/feedback_meeting_invitation.txt"
 REMINDER = "localities/email/feedback_meeting_reminder.txt"
+MOVED = "localities/email/feedback_meeting_moved.txt"
+CANCELLED = "localities/email/feedback_meeting_cancelled.txt"
 REMIND_HOURS_BEFORE = 24
 
 
@@ -119,8 +123,11 @@ def _event_uid(meeting: FeedbackMeeting, who: str) -> str:
 
 
 def _calendar(meeting: FeedbackMeeting, *, who: str, language: str) -> mail.Attachment:
+    """The meeting's event for one person: the same UID in every file about it, its `sequence` raised when it
+    moves, and a cancelled meeting's file cancels the event (METHOD:CANCEL, STATUS:CANCELLED)."""
     if meeting.starts_at is None:
         raise ValueError("a planned meeting has a start")
+    cancelled = meeting.state == FeedbackMeeting.State.CANCELLED
     with translation.override(language):
         summary = _("Kaikukortti feedback meeting, %(locality)s") % {"locality": meeting.locality.name}
     content = ics.event_calendar(
@@ -130,8 +137,10 @@ def _calendar(meeting: FeedbackMeeting, *, who: str, language: str) -> mail.Atta
         summary=summary,
         description=meeting.agenda,
         location=meeting.where,
+        cancelled=cancelled,
+        sequence=meeting.sequence,
     )
-    return ics.attachment(content)
+    return ics.attachment(content, cancelled=cancelled)
 
 
 def _invitees(meeting: FeedbackMeeting) -> list[tuple[str, str, str]]:
@@ -147,11 +156,12 @@ def _invitees(meeting: FeedbackMeeting) -> list[tuple[str, str, str]]:
     return people
 
 
-def _send(meeting: FeedbackMeeting, *, template: str, who: str, to: str, language: str) -> None:
+def _send(meeting: FeedbackMeeting, *, template: str, who: str, to: str, language: str, **extra) -> None:
     mail.send_later(
         to=to,
         template=template,
         context={
+            **extra,
             "meeting": meeting,
             "locality": meeting.locality,
             "starts_at": timezone.localtime(meeting.starts_at),
@@ -207,6 +217,53 @@ def feedback_meeting_plan(
     meeting.invited_staff.set(staff)
     for who, address, language in _invitees(meeting):
         _send(meeting, template=INVITATION, who=who, to=address, language=language)
+    return meeting
+
+
+def _planned_ahead_for_update(*, actor: User | None, meeting: FeedbackMeeting) -> FeedbackMeeting:
+    """The meeting, locked, if it may still change: planned and not yet begun (a held one has its record)."""
+    meeting = FeedbackMeeting.objects.select_for_update().select_related("locality").get(pk=meeting.pk)
+    require_scope(actor, meeting.locality)
+    if not meeting.is_planned or meeting.starts_at is None or meeting.starts_at <= timezone.now():
+        raise ValidationError(_("Only a planned meeting that is still ahead can be moved or cancelled."))
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_move(
+    *,
+    actor: User | None,
+    meeting: FeedbackMeeting,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime | None = None,
+) -> FeedbackMeeting:
+    """Staff or the locality's coordinator move a planned meeting to a new time. Everyone invited is told in
+    their language, with the calendar file that replaces the event (same UID, a higher SEQUENCE); the
+    reminder is sent again before the new time."""
+    meeting = _planned_ahead_for_update(actor=actor, meeting=meeting)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("A planned meeting starts in the future.")})
+    previous = timezone.localtime(meeting.starts_at)
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.held_on = timezone.localdate(starts_at)
+    meeting.sequence += 1
+    meeting.reminder_sent_at = None
+    history.save(meeting, actor=actor, reason="feedback_meeting.moved")
+    for who, address, language in _invitees(meeting):
+        _send(meeting, template=MOVED, who=who, to=address, language=language, previous_starts_at=previous)
+    return meeting
+
+
+@transaction.atomic
+def feedback_meeting_cancel(*, actor: User | None, meeting: FeedbackMeeting, reason: str = "") -> FeedbackMeeting:
+    """Staff or the locality's coordinator cancel a planned meeting. Everyone invited is told in their language,
+    with the calendar file that removes the event (METHOD:CANCEL); nobody is reminded of it any more."""
+    meeting = _planned_ahead_for_update(actor=actor, meeting=meeting)
+    reason = reason.strip()
+    meeting.state = FeedbackMeeting.State.CANCELLED
+    history.save(meeting, actor=actor, reason=history.with_detail("feedback_meeting.cancelled", reason))
+    for who, address, language in _invitees(meeting):
+        _send(meeting, template=CANCELLED, who=who, to=address, language=language, reason=reason)
     return meeting
 
 

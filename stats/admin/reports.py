@@ -1,7 +1,6 @@
 """The review queue of the localities' reports, their workflow log and the reminders sent."""
 
 import copy
-import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,9 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaikukeskus.admin_helpers import WithoutViewsMixin, object_view_url
 from kaikukeskus.admin_spreadsheets import SpreadsheetAdminMixin
-from kaikukeskus.forms import ReasonableDateField
 from localities.permissions import scoped
-from stats import selectors, services
+from stats import selectors, services, workspace
 from stats.admin.imports import ReportImportMixin
 from stats.models import (
     FIGURES,
@@ -74,37 +72,8 @@ class TimelinessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReviewCommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What should be fixed"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The coordinators get this by e-mail, each in their own language's message."),
-        error_messages={"required": _("Say what should be fixed: the coordinators read this.")},
-    )
-
-
-class ReopenForm(forms.Form):
-    until = ReasonableDateField(
-        label=_("Open for correction until"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("On the day after, the report locks again by itself."),
-    )
-    reason = forms.CharField(
-        label=_("Reason for reopening"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Give the reason for reopening: it stays in the report's history.")},
-    )
-
-
-REVIEW_FORMS = {"approve": ReviewCommentForm, "return": ReturnForm, "reopen": ReopenForm}
+# The review's forms and the buttons a status allows are the staff workspace's (stats.workspace): one rule.
+REVIEW_FORMS = workspace.REVIEW_FORMS
 
 
 @admin.register(LocalityReport)
@@ -186,18 +155,7 @@ class LocalityReportAdmin(ReportImportMixin, WithoutViewsMixin, SpreadsheetAdmin
             {"finding": warning, "explanation": (report.explanations or {}).get(warning.code, "")}
             for warning in findings.warnings
         ]
-        allowed = []
-        if report.status in LocalityReport.REVIEWABLE:
-            allowed = ["approve", "return"]
-        elif report.status in LocalityReport.REOPENABLE:
-            allowed = ["reopen"]
-        review_forms = {action: REVIEW_FORMS[action](prefix=action) for action in allowed}
-        if bound is not None:
-            review_forms[bound[0]] = bound[1]
-        if "reopen" in review_forms and bound is None:
-            review_forms["reopen"].initial = {
-                "until": report.reopened_until or timezone.localdate() + datetime.timedelta(days=14)
-            }
+        review_forms = workspace.review_forms(report, bound=bound)
         return {
             "report": report,
             "previous_report": previous,

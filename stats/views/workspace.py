@@ -1,11 +1,12 @@
 """The staff workspace's statistics pages (national staff only, `staff_page`): the rounds and their completeness,
-one round's reports with the reminder button, a report's review with approve and return, and a year's
-aggregation and publishing after a confirmation that names the localities that have not reported. Thin views:
-`stats.workspace` reads, `stats.services` and `stats.aggregation` write."""
+one round's reports with the reminder button, a report's review with approve and return (and reopen once it is
+approved), and a year's aggregation and publishing after a confirmation that names the localities that have not
+reported. Thin views: `stats.workspace` reads, `stats.services` and `stats.aggregation` write."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,7 +75,7 @@ def round_remind(request, pk: int):
 def report_review(request, pk: int):
     report = workspace.report_for_review_or_404(pk)
     review = workspace.report_review(report)
-    review_forms = {action: workspace.REVIEW_FORMS[action](prefix=action) for action in review.actions}
+    review_forms = workspace.review_forms(report)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -84,22 +85,15 @@ def report_review(request, pk: int):
         form = review_forms[action] = workspace.REVIEW_FORMS[action](request.POST, prefix=action)
         if form.is_valid():
             try:
-                if action == "approve":
-                    services.report_approve(actor=request.user, report=report, comment=form.cleaned_data["comment"])
-                    messages.success(request, _("The report of %(report)s is approved.") % {"report": report})
-                else:
-                    services.report_return(actor=request.user, report=report, comment=form.cleaned_data["comment"])
-                    messages.success(
-                        request,
-                        _("The report of %(report)s is returned to the coordinators, who are told by e-mail.")
-                        % {"report": report},
-                    )
+                _review(request, report, action, form.cleaned_data)
             except services.AlreadyReviewedError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("stats:staff-report", pk=report.pk)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                if action == "reopen":  # back to the report, now open for its coordinators
+                    return redirect("stats:staff-report", pk=report.pk)
                 following = workspace.next_awaiting(report)
                 if following is not None:
                     return redirect("stats:staff-report", pk=following.pk)
@@ -117,6 +111,26 @@ def report_review(request, pk: int):
         },
         status=status,
     )
+
+
+def _review(request, report, action: str, data: dict) -> None:
+    """One review action through its service, and the message that confirms it."""
+    if action == "approve":
+        services.report_approve(actor=request.user, report=report, comment=data["comment"])
+        messages.success(request, _("The report of %(report)s is approved.") % {"report": report})
+    elif action == "return":
+        services.report_return(actor=request.user, report=report, comment=data["comment"])
+        messages.success(
+            request,
+            _("The report of %(report)s is returned to the coordinators, who are told by e-mail.") % {"report": report},
+        )
+    else:
+        services.report_reopen(actor=request.user, report=report, until=data["until"], reason=data["reason"])
+        messages.success(
+            request,
+            _("The report of %(report)s is open for correction until %(date)s.")
+            % {"report": report, "date": date_format(data["until"])},
+        )
 
 
 @staff_page

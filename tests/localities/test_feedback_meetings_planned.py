@@ -188,3 +188,126 @@ def test_the_locality_page_lists_meetings_in_the_same_number_of_queries(
     FeedbackMeetingFactory.create_batch(25, locality=locality)
     with django_assert_num_queries(len(five)):
         coordinator_client.get(url)
+
+
+# --- Moving and cancelling a planned meeting ----------------------------------------------------------------
+
+
+def _uid_and_sequence(message) -> tuple[str, str]:
+    lines = _calendar(message).splitlines()
+    return (
+        next(line for line in lines if line.startswith("UID")),
+        next(line for line in lines if line.startswith("SEQUENCE")),
+    )
+
+
+def _planned_with_guest(coordinator, locality, staff):
+    meeting = _plan(coordinator, locality, staff=[staff])
+    services.feedback_meeting_invite_guests(
+        actor=coordinator, meeting=meeting, addresses=[("Partneri", "partner@example.fi")], language="sv"
+    )
+    return meeting
+
+
+def test_a_moved_meeting_tells_everyone_invited_with_the_same_event_at_a_higher_sequence(
+    outbox, locality, coordinator, staff
+):
+    meeting = _planned_with_guest(coordinator, locality, staff)
+    first = {message.to[0]: _uid_and_sequence(message) for message in outbox.deliver()}
+    outbox.clear()
+    later = _next_week(9) + datetime.timedelta(days=2)
+
+    moved = services.feedback_meeting_move(
+        actor=staff, meeting=meeting, starts_at=later, ends_at=later + datetime.timedelta(hours=1)
+    )
+
+    assert (moved.starts_at, moved.held_on, moved.sequence) == (later, timezone.localdate(later), 1)
+    assert moved.history.first().history_change_reason == "feedback_meeting.moved"
+    assert moved.history.first().history_user == staff
+    sent = {message.to[0]: message for message in outbox.deliver()}
+    assert set(sent) == {coordinator.email, staff.email, "partner@example.fi"}
+    for address, message in sent.items():
+        uid, sequence = _uid_and_sequence(message)
+        assert uid == first[address][0]  # the same event, replaced
+        assert (first[address][1], sequence) == ("SEQUENCE:0", "SEQUENCE:1")
+        calendar = _calendar(message)
+        assert "METHOD:PUBLISH" in calendar and "STATUS:CONFIRMED" in calendar
+        assert later.astimezone(datetime.UTC).strftime("DTSTART:%Y%m%dT%H%M%SZ") in calendar
+    assert sent[coordinator.email].subject.startswith("Siirretty: Kaikukortin palautekokous, Kajaani")
+    assert sent["partner@example.fi"].subject.startswith("Flyttat: Kaikukortets responsmöte, Kajana")
+    # The reminder is due again, before the new time.
+    assert services.feedback_meeting_reminders_send(now=later - datetime.timedelta(hours=20)) == 1
+
+
+def test_a_cancelled_meeting_tells_everyone_invited_and_cancels_the_event(outbox, locality, coordinator, staff):
+    meeting = _planned_with_guest(coordinator, locality, staff)
+    first = {message.to[0]: _uid_and_sequence(message) for message in outbox.deliver()}
+    outbox.clear()
+
+    cancelled = services.feedback_meeting_cancel(actor=coordinator, meeting=meeting, reason="Sovitaan uusi aika.")
+
+    assert cancelled.state == FeedbackMeeting.State.CANCELLED
+    assert cancelled.history.first().history_change_reason == "feedback_meeting.cancelled: Sovitaan uusi aika."
+    sent = {message.to[0]: message for message in outbox.deliver()}
+    assert set(sent) == {coordinator.email, staff.email, "partner@example.fi"}
+    for address, message in sent.items():
+        calendar = _calendar(message)
+        assert "METHOD:CANCEL" in calendar and "STATUS:CANCELLED" in calendar
+        assert _uid_and_sequence(message) == (first[address][0], "SEQUENCE:1")
+        assert message.attachments[0][2] == "text/calendar; method=CANCEL"
+    assert sent[coordinator.email].subject.startswith("Peruttu: Kaikukortin palautekokous, Kajaani")
+    assert "Sovitaan uusi aika." in sent[coordinator.email].body
+    # Nobody is reminded of a cancelled meeting, and it cannot be moved or cancelled again.
+    outbox.clear()
+    assert services.feedback_meeting_reminders_send(now=meeting.starts_at - datetime.timedelta(hours=20)) == 0
+    with pytest.raises(ValidationError):
+        services.feedback_meeting_move(actor=staff, meeting=meeting, starts_at=_next_week(10))
+    with pytest.raises(ValidationError):
+        services.feedback_meeting_cancel(actor=staff, meeting=meeting)
+    assert outbox.deliver() == []
+
+
+def test_only_a_planned_meeting_ahead_moves_and_only_within_scope(locality, other_coordinator, staff):
+    meeting = _plan(staff, locality)
+    with pytest.raises(PermissionDenied):
+        services.feedback_meeting_move(actor=other_coordinator, meeting=meeting, starts_at=_next_week(10))
+    with pytest.raises(PermissionDenied):
+        services.feedback_meeting_cancel(actor=other_coordinator, meeting=meeting)
+    with pytest.raises(ValidationError):
+        services.feedback_meeting_move(
+            actor=staff, meeting=meeting, starts_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+    held = FeedbackMeetingFactory(locality=locality)  # recorded after the fact
+    with pytest.raises(ValidationError):
+        services.feedback_meeting_cancel(actor=staff, meeting=held)
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.sequence) == (FeedbackMeeting.State.PLANNED, 0)
+
+
+def test_the_meeting_page_moves_and_cancels_with_plain_forms(coordinator_client, outbox, locality, coordinator):
+    meeting = _plan(coordinator, locality)
+    page = reverse("localities:meeting-detail", kwargs={"slug": locality.slug, "pk": meeting.pk})
+    move = reverse("localities:meeting-move", kwargs={"slug": locality.slug, "pk": meeting.pk})
+    cancel = reverse("localities:meeting-cancel", kwargs={"slug": locality.slug, "pk": meeting.pk})
+    shown = coordinator_client.get(page).content.decode()
+    assert f'action="{move}"' in shown and f'action="{cancel}"' in shown
+    assert f'value="{_next_week().date().isoformat()}"' in shown  # the form starts from the current time
+    outbox.clear()
+
+    refused = coordinator_client.post(move, {"move-date": "", "move-start_time": "10:00"})
+    assert refused.status_code == 400
+    later = _next_week().date() + datetime.timedelta(days=1)
+    response = coordinator_client.post(
+        move, {"move-date": later.isoformat(), "move-start_time": "10:00", "move-end_time": "11:30"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == page
+    assert "Kokous siirrettiin" in response.content.decode()
+    meeting.refresh_from_db()
+    assert (timezone.localtime(meeting.starts_at).date(), timezone.localtime(meeting.starts_at).hour) == (later, 10)
+
+    response = coordinator_client.post(cancel, {"cancel-reason": ""}, follow=True)
+    assert "Kokous peruttiin" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == FeedbackMeeting.State.CANCELLED
+    assert f'action="{move}"' not in response.content.decode()
+    assert len(outbox.deliver()) == 2  # the move and the cancellation, to the one coordinator

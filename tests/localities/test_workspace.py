@@ -5,13 +5,16 @@ pilots and 40) and a locality's one page, whose statistics and trainings parts o
 import datetime
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from localities.models import Locality, WellbeingServicesCounty
+from localities import selectors, services
+from localities.models import AccessRequest, Coordinator, Locality, WellbeingServicesCounty
 from tests.localities.factories import (
+    AccessRequestFactory,
     CoordinatorFactory,
     FeedbackMeetingFactory,
     FollowUpActionFactory,
@@ -178,3 +181,122 @@ def test_the_admin_links_to_the_workspace_where_the_work_now_lives(staff_client)
         response = staff_client.get(admin_url)
         assert response.status_code == 200, admin_url
         assert f'href="{workspace_url}"' in response.content.decode(), admin_url
+
+
+# --- Access requests ------------------------------------------------------------------------------------------
+
+
+def _access_requests_url(language: str = "en") -> str:
+    with translation.override(language):
+        return reverse("localities:staff-access-requests")
+
+
+def _decide_url(access_request, language: str = "en") -> str:
+    with translation.override(language):
+        return reverse("localities:staff-access-request-decide", kwargs={"pk": access_request.pk})
+
+
+def _decide(client, access_request, decision: str, note: str = ""):
+    prefix = f"request-{access_request.pk}"
+    return client.post(
+        _decide_url(access_request), {f"{prefix}-decision": decision, f"{prefix}-note": note}, follow=True
+    )
+
+
+def test_the_front_page_counts_pending_requests_and_links_to_the_workspace_list(staff_client, coordinator):
+    AccessRequestFactory(user=coordinator, locality=LocalityFactory(name_fi="Tornio", name_en="Tornio"))
+    AccessRequestFactory(
+        locality=LocalityFactory(name_fi="Oulu", name_en="Oulu"), status="declined", decided_at=timezone.now()
+    )
+
+    with translation.override("en"):
+        front = staff_client.get(reverse("portal")).content.decode()
+    assert "1 access request waits for a decision" in front
+    assert _access_requests_url() in front
+
+    page = staff_client.get(_access_requests_url()).content.decode()
+    assert "Tornio" in page and "Oulu" not in page  # only what waits for a decision
+    assert coordinator.email in page
+    assert f'action="{_decide_url(AccessRequest.objects.get(status="pending"))}"' in page
+    assert 'value="approve"' in page and 'value="decline"' in page
+
+
+def test_staff_approve_a_request_from_the_workspace_through_the_service(
+    staff_client, staff, coordinator, django_capture_on_commit_callbacks
+):
+    tornio = LocalityFactory(name_fi="Tornio", name_en="Tornio")
+    access_request = AccessRequestFactory(user=coordinator, locality=tornio, side="culture")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(staff_client, access_request, "approve", note="Welcome aboard!")
+
+    assert response.redirect_chain[-1][0] == _access_requests_url()
+    page = response.content.decode()
+    assert f"{coordinator.display_name} now coordinates Tornio and is told by e-mail." in page
+    assert "No access request waits for a decision." in page
+    access_request.refresh_from_db()
+    assert (access_request.status, access_request.decided_by) == ("approved", staff)
+    assert access_request.history.latest().history_user == staff
+    assert Coordinator.objects.active().filter(user=coordinator, locality=tornio, side="culture").exists()
+    assert len(mail.outbox) == 1 and "Welcome aboard!" in mail.outbox[0].body
+
+
+def test_staff_decline_a_request_with_a_message_and_open_nothing(
+    staff_client, coordinator, django_capture_on_commit_callbacks
+):
+    tornio = LocalityFactory(name_fi="Tornio", name_en="Tornio")
+    access_request = AccessRequestFactory(user=coordinator, locality=tornio)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(staff_client, access_request, "decline", note="Ask your manager first.")
+
+    assert f"The request of {coordinator.display_name} for Tornio is declined" in response.content.decode()
+    access_request.refresh_from_db()
+    assert (access_request.status, access_request.decision_note) == ("declined", "Ask your manager first.")
+    assert not Coordinator.objects.filter(user=coordinator, locality=tornio).exists()
+    assert mail.outbox[0].to == [coordinator.email] and "Ask your manager first." in mail.outbox[0].body
+
+
+def test_a_request_decided_meanwhile_is_not_decided_twice(
+    staff_client, staff, coordinator, django_capture_on_commit_callbacks
+):
+    access_request = AccessRequestFactory(user=coordinator, locality=LocalityFactory())
+    services.access_request_decline(actor=staff, access_request=access_request)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(staff_client, access_request, "approve")
+
+    assert "This request has been decided already." in response.content.decode()
+    access_request.refresh_from_db()
+    assert access_request.status == "declined"
+    assert not Coordinator.objects.filter(user=coordinator, locality=access_request.locality).exists()
+    assert mail.outbox == []
+
+
+def test_a_post_without_a_decision_shows_the_list_with_the_error(staff_client, coordinator):
+    access_request = AccessRequestFactory(user=coordinator, locality=LocalityFactory(name_fi="Tornio"))
+
+    response = staff_client.post(_decide_url(access_request), {f"request-{access_request.pk}-note": "Hmm"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Please check the form" in page and "Hmm" in page  # what was typed stays
+    access_request.refresh_from_db()
+    assert access_request.status == "pending"
+
+
+def test_only_staff_see_pending_requests_through_the_selector(staff, coordinator):
+    AccessRequestFactory(user=coordinator, locality=LocalityFactory())
+    assert selectors.pending_access_requests(user=staff).count() == 1
+    assert not selectors.pending_access_requests(user=coordinator).exists()
+
+
+def test_the_access_request_list_makes_the_same_queries_for_3_requests_and_20(staff_client):
+    for _ in range(3):
+        AccessRequestFactory()
+    few, _page = _queries(staff_client, _access_requests_url())
+    for _ in range(17):
+        AccessRequestFactory()
+    many, page = _queries(staff_client, _access_requests_url())
+    assert many == few
+    assert page.count('value="approve"') == 20

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from localities.models import Locality
 from stats.models import LocalityReport, NationalYear, ReportEvent, ReportReminder
@@ -203,6 +203,52 @@ def test_after_a_review_the_next_report_of_the_round_opens(staff_client, submitt
     assert response["Location"] == _review_url(following)
 
 
+def test_an_approved_report_is_reopened_from_the_review_through_the_service_with_history(
+    staff_client, staff_user, submitted, outbox
+):
+    staff_client.post(_review_url(submitted), {"action": "approve", "approve-comment": ""})
+    page = staff_client.get(_review_url(submitted)).content.decode()
+    assert 'name="action" value="reopen"' in page
+    assert 'value="approve"' not in page and 'value="return"' not in page
+    until = timezone.localdate() + datetime.timedelta(days=10)
+
+    refused = staff_client.post(
+        _review_url(submitted), {"action": "reopen", "reopen-until": until.isoformat(), "reopen-reason": ""}
+    )
+    assert refused.status_code == 400
+    assert "Kerro avaamisen syy" in refused.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == LocalityReport.Status.APPROVED
+
+    response = staff_client.post(
+        _review_url(submitted),
+        {"action": "reopen", "reopen-until": until.isoformat(), "reopen-reason": "Kävijämäärä väärin."},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == _review_url(submitted)  # back to the report, not to the next one
+    with translation.override("fi"):
+        assert formats.date_format(until) in response.content.decode()  # the confirmation names the last day
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.reopened_until) == (LocalityReport.Status.REOPENED, until)
+    record = submitted.history.latest()
+    assert record.history_user == staff_user
+    assert record.history_change_reason.startswith("report.reopened")
+    assert ReportEvent.objects.filter(report=submitted, action=ReportEvent.Action.REOPENED, actor=staff_user).exists()
+    assert len(outbox.deliver()) == 1  # the coordinators are told
+
+
+def test_a_report_not_yet_approved_cannot_be_reopened(staff_client, submitted):
+    assert 'value="reopen"' not in staff_client.get(_review_url(submitted)).content.decode()
+    until = timezone.localdate() + datetime.timedelta(days=10)
+    response = staff_client.post(
+        _review_url(submitted), {"action": "reopen", "reopen-until": until.isoformat(), "reopen-reason": "Miksi?"}
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == LocalityReport.Status.SUBMITTED
+
+
 # --- Years ----------------------------------------------------------------------------------------------------
 
 
@@ -250,6 +296,32 @@ def test_publishing_asks_for_a_confirmation_naming_the_localities_that_have_not_
     assert national_year.is_published
     record = national_year.history.latest()
     assert (record.history_change_reason, record.history_user) == ("year.published", staff_user)
+
+
+def test_publishing_warns_of_reports_approved_after_the_last_aggregation_naming_their_localities(
+    staff_client, staff_user, year_2025
+):
+    from stats import services
+
+    publish_url = reverse("stats:staff-year-publish", kwargs={"year": 2025})
+    year_url = reverse("stats:staff-year", kwargs={"year": 2025})
+    late = ReportFactory(round=year_2025, locality__name_fi="Myöhäinen", status="submitted")
+    staff_client.post(reverse("stats:staff-year-aggregate", kwargs={"year": 2025}))
+    assert "approved-since" not in staff_client.get(publish_url).content.decode()
+
+    services.report_approve(actor=staff_user, report=late, comment="")
+
+    for url in (publish_url, year_url):
+        page = staff_client.get(url).content.decode()
+        assert "approved-since" in page
+        assert "1 paikkakunnan raportti hyväksyttiin" in page
+        assert "<li>" in page and "Myöhäinen</a></li>" in page
+        assert "Raportoiva</a></li>" not in page  # approved before the aggregation: counted already
+    assert reverse("stats:staff-year-aggregate", kwargs={"year": 2025}) in page
+
+    staff_client.post(reverse("stats:staff-year-aggregate", kwargs={"year": 2025}))
+    assert "approved-since" not in staff_client.get(publish_url).content.decode()
+    assert NationalYear.objects.get(year=2025).localities == 2
 
 
 def test_a_year_not_aggregated_cannot_be_published(staff_client, year_2025):

@@ -71,6 +71,33 @@ def test_an_article_is_made_from_a_question_without_names_addresses_or_phones(
         services.article_from_question(actor=coordinator, question=question)
 
 
+def test_an_article_draft_leaves_out_the_localitys_partner_contacts_and_silent_coordinators(
+    coordinator, locality, staff
+):
+    from tests.networks.factories import ContactPersonFactory, PartnerFactory
+
+    theatre = PartnerFactory(locality=locality, name="Kajaanin kaupunginteatteri")
+    ContactPersonFactory(partner=theatre, name="Riikka Heikkinen", email="riikka@teatteri.example.fi")
+    ContactPersonFactory(partner=PartnerFactory(locality=locality), name="Olli Mäkelä", email="", phone="040 1")
+    # A coordinator of the locality who never wrote in the thread.
+    CoordinatorFactory(locality=locality, user__first_name="Sirpa", user__last_name="Järvinen")
+    question = services.question_create(
+        actor=coordinator,
+        locality=locality,
+        category=Category.PARTNERS,
+        subject="Riikka Heikkisen lippukiintiö",
+        body="Teatterin Riikka Heikkinen ja Olli Mäkelä kysyivät kiintiöstä. Sirpa Järviseltä tuli sama kysymys.",
+    )
+    services.message_add(actor=staff, question=question, body="Kiintiön voi sopia kumppanin kanssa.")
+
+    draft = services.article_from_question(actor=staff, question=question)
+
+    for personal in ("Riikka", "Heikki", "Olli", "Mäkelä", "Sirpa", "Järvi"):
+        assert personal not in draft.body_fi and personal not in draft.title_fi, personal
+    assert "Kiintiön voi sopia kumppanin kanssa." in draft.body_fi
+    assert draft.title_fi == "[nimi] lippukiintiö"
+
+
 def test_who_reads_which_article(coordinator, staff):
     article(slug="julkinen")
     article(slug="koordinaattoreille", visibility=Article.Visibility.COORDINATORS)

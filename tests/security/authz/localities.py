@@ -5,8 +5,13 @@ from tests.security.authz import LOGIN, REDIRECT, Case, public, same, scoped, st
 
 
 def populate(world):
+    import datetime
+
+    from django.utils import timezone
+
     from localities import services
     from tests.localities.factories import (
+        AccessRequestFactory,
         FeedbackMeetingFactory,
         FollowUpActionFactory,
         LocalityAgreementFactory,
@@ -22,6 +27,13 @@ def populate(world):
     world.action = FollowUpActionFactory(meeting=world.meeting)
     world.agreement = LocalityAgreementFactory(locality=world.locality)
     world.prospect = LocalityFactory(status="prospect", pilot_start_on=None)
+    world.access_request = AccessRequestFactory(locality=world.locality)
+    world.planned_meeting = FeedbackMeetingFactory(
+        locality=world.locality,
+        state="planned",
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        place="Kirjasto",
+    )
 
 
 def _own(world, **extra):
@@ -32,6 +44,14 @@ CASES = [
     # The staff workspace: national staff only.
     Case("localities:staff-pilots", staff_only()),
     Case("localities:staff-locality", staff_only(), kwargs=_own),
+    Case("localities:staff-access-requests", staff_only()),
+    # A post without a decision is answered with the list and the error; nothing is decided.
+    Case(
+        "localities:staff-access-request-decide",
+        staff_only(staff=400),
+        kwargs=lambda w: {"pk": w.access_request.pk},
+        method="post",
+    ),
     Case("localities:public-list", public(200)),
     Case("localities:public-detail", public(200), kwargs=lambda w: {"slug": w.locality.slug}),
     Case("localities-api:locality-list", public(200)),
@@ -55,6 +75,20 @@ CASES = [
     # Every field of the record is optional: an empty one saves and goes back to the page.
     Case(
         "localities:meeting-record",
+        scoped(own=REDIRECT, staff=REDIRECT),
+        kwargs=lambda w: _own(w, pk=w.meeting.pk),
+        method="post",
+    ),
+    # Moving a planned meeting: an empty form is answered with its errors on the page (400), nothing is sent.
+    Case(
+        "localities:meeting-move",
+        scoped(own=400, staff=400),
+        kwargs=lambda w: _own(w, pk=w.planned_meeting.pk),
+        method="post",
+    ),
+    # Cancelling: the world's meeting was held, so the service refuses and the page says so.
+    Case(
+        "localities:meeting-cancel",
         scoped(own=REDIRECT, staff=REDIRECT),
         kwargs=lambda w: _own(w, pk=w.meeting.pk),
         method="post",
