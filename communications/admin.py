@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communications import selectors, services
 from communications.forms import PageAdminForm
-from communications.models import Acknowledgement, NewsItem, NewsTag
+from communications.models import Acknowledgement, NewsItem, Newsletter, NewsTag, Subscriber
 from communications.models.pages import Page
 from communications.sanitize import sanitize
 from kaikukeskus.admin_helpers import WithoutViewsMixin
@@ -25,19 +25,22 @@ from kaikukeskus.locking import VersionedAdminForm, VersionedAdminMixin
 EDITOR = {"class": "news-editor vLargeTextField", "rows": 16}
 
 
-class NewsItemForm(VersionedAdminForm):
-    class Meta:
-        model = NewsItem
-        fields = "__all__"
-        widgets = {
-            "body_fi": forms.Textarea(attrs=EDITOR),
-            "body_sv": forms.Textarea(attrs=EDITOR),
-            "body_en": forms.Textarea(attrs=EDITOR),
-        }
+def editor_widgets(field: str) -> dict[str, forms.Textarea]:
+    """The rich text editor on `<field>_fi`, `_sv` and `_en`."""
+    return {f"{field}_{language}": forms.Textarea(attrs=EDITOR) for language in ("fi", "sv", "en")}
 
+
+class RichTextAdminForm(VersionedAdminForm):
     class Media:
         js = ["js/news-editor.js"]
         css = {"all": ["css/news-editor.css"]}
+
+
+class NewsItemForm(RichTextAdminForm):
+    class Meta:
+        model = NewsItem
+        fields = "__all__"
+        widgets = editor_widgets("body")
 
 
 @admin.register(NewsTag)
@@ -192,3 +195,81 @@ class PageAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
     def response_change(self, request, obj):
         return self._to_preview(request, obj, super().response_change(request, obj))
+
+
+class NewsletterForm(RichTextAdminForm):
+    class Meta:
+        model = Newsletter
+        fields = "__all__"
+        widgets = editor_widgets("intro")
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Staff write an issue here; its page in the workspace (where they are sent after saving) counts the
+    recipients, sends a test and sends it. A sent issue is read-only: it is the record of what went out."""
+
+    form = NewsletterForm
+    list_display = ["title_fi", "created_at", "sent_at", "recipients_count", "review_link"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title_fi", "title_sv", "title_en"]
+    filter_horizontal = ["items"]
+    readonly_fields = ["sent_at", "sent_by", "recipients_count", "review_link"]
+    fieldsets = [
+        (None, {"fields": ["items", "review_link"]}),
+        (_("Recipients"), {"fields": ["to_coordinators", "to_staff", "to_subscribers"]}),
+        (_("Finnish"), {"fields": ["title_fi", "intro_fi"]}),
+        (_("Swedish"), {"fields": ["title_sv", "intro_sv"]}),
+        (_("English"), {"fields": ["title_en", "intro_en"]}),
+        (_("Sending"), {"fields": ["sent_at", "sent_by", "recipients_count"]}),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "items":
+            kwargs["queryset"] = NewsItem.objects.public().order_by("-publish_at", "-pk")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("recipients, test and sending"))
+    def review_link(self, newsletter: Newsletter) -> str:
+        if not newsletter.pk:
+            return gettext("Save the newsletter first.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("communications:newsletter-review", kwargs={"pk": newsletter.pk}),
+            gettext("Count the recipients, send a test, send") if not newsletter.is_sent else gettext("Sending"),
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_sent)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_sent)
+
+    def save_model(self, request, obj, form, change):
+        services.newsletter_save(actor=request.user, newsletter=obj, expected_version=form.expected_version)
+
+    def _to_review(self, request, obj, response):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        return HttpResponseRedirect(reverse("communications:newsletter-review", kwargs={"pk": obj.pk}))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_review(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._to_review(request, obj, super().response_change(request, obj))
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(WithoutViewsMixin, SimpleHistoryAdmin):
+    """Visitors subscribe and unsubscribe themselves (double opt-in): staff read who, in which language, and
+    since when."""
+
+    without_views = ("add", "change")
+    list_display = ["email", "language", "confirmed_at", "unsubscribed_at"]
+    list_filter = [
+        "language",
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("unsubscribed_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email"]

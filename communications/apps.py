@@ -11,14 +11,14 @@ class CommunicationsConfig(AppConfig):
         from communications import portal as communications_portal
         from communications import search as communications_search
         from communications import selectors as communications_selectors
-        from communications.models import NewsItem, NewsTag, Page
+        from communications.models import NewsItem, Newsletter, NewsTag, Page
         from communications.schedule import publication_moment
         from communications.sitemaps import NewsSitemap, PageSitemap
         from kaikukeskus import banners, portal, public_cache, search, site_texts, sitemaps
 
         portal.register(communications_portal.panels, order=5)
         banners.register(news_banners.for_request, order=10)
-        public_cache.watch(NewsItem, NewsTag, NewsItem.tags.through, Page)
+        public_cache.watch(NewsItem, NewsTag, NewsItem.tags.through, Page, Newsletter, Newsletter.items.through)
         public_cache.vary_on_clock(publication_moment)
         search.register(communications_search.pages, order=60)
         search.register(communications_search.news, order=50)

@@ -1,12 +1,14 @@
 """Demo news: a dozen items over two years, some in Swedish and English, one scheduled for tomorrow, one for
-coordinators only, one pinned and one to acknowledge (acknowledged by some demo localities)."""
+coordinators only, one pinned and one to acknowledge (acknowledged by some demo localities); a sent newsletter,
+a draft and a few subscribers."""
 
 import datetime
 
 from django.utils import timezone
 
-from communications import pages_demo, services
-from communications.models import Audience, NewsItem, NewsTag
+from communications import pages_demo, selectors, services
+from communications.models import Audience, NewsItem, Newsletter, NewsTag, Subscriber
+from kaikukeskus import history
 from kaikukeskus.demo import DemoContext
 from localities.models import Coordinator
 
@@ -189,6 +191,7 @@ def _tags() -> dict[str, NewsTag]:
 def seed(context: DemoContext) -> None:
     seed_news(context)
     pages_demo.seed(context)
+    seed_newsletters(context)
 
 
 def seed_news(context: DemoContext) -> None:
@@ -214,3 +217,59 @@ def seed_news(context: DemoContext) -> None:
         for coordinator in coordinators:
             services.news_item_acknowledge(actor=coordinator.user, item=to_acknowledge)
     context.say(f"News: {len(ITEMS)} items, one scheduled for tomorrow, one pinned, one to acknowledge")
+
+
+# A sent issue (marked sent as it was a month ago, with no messages: seeding mails nobody) and a draft.
+NEWSLETTERS = [
+    {
+        "sent_days_ago": 30,
+        "items": ["kaikukortti-laajenee-2025", "valtakunnalliset-tilastot-2024"],
+        "title_fi": "Kaikukortin uutiskirje, syksy",
+        "intro_fi": "<p>Hyvää syksyä! Kaikukortti on nyt käytössä yhä useammalla paikkakunnalla.</p>",
+        "title_sv": "Kaikukortets nyhetsbrev, hösten",
+        "intro_sv": "<p>God höst! Kaikukortet används nu på allt fler orter.</p>",
+        "title_en": "Kaikukortti newsletter, autumn",
+        "intro_en": "<p>Happy autumn! Kaikukortti is now in use in more and more localities.</p>",
+    },
+    {
+        "sent_days_ago": None,
+        "items": ["kaikukortti-laajenee-2025"],
+        "title_fi": "Kaikukortin uutiskirje, kevät (luonnos)",
+        "intro_fi": "<p>Kevään uutiskirje: <strong>koulutukset</strong> ja uudet paikkakunnat.</p>",
+        "title_sv": "",
+        "intro_sv": "",
+        "title_en": "",
+        "intro_en": "",
+    },
+]
+SUBSCRIBERS = [
+    ("tilaaja@demo.kaikukortti.test", "fi", True),
+    ("prenumerant@demo.kaikukortti.test", "sv", True),
+    ("reader@demo.kaikukortti.test", "en", True),
+    ("entinen.tilaaja@demo.kaikukortti.test", "fi", False),
+]
+
+
+def seed_newsletters(context: DemoContext) -> None:
+    now = timezone.now()
+    for subscriber_email, language, receiving in SUBSCRIBERS:
+        subscriber = Subscriber.objects.filter(email=subscriber_email).first() or Subscriber(email=subscriber_email)
+        if not context.keeps(subscriber):
+            subscriber.language = language
+            subscriber.confirmed_at = now - datetime.timedelta(days=60)
+            subscriber.unsubscribed_at = None if receiving else now - datetime.timedelta(days=10)
+            history.save(subscriber, actor=context.staff, reason="demo")
+    for values in NEWSLETTERS:
+        newsletter = Newsletter.objects.filter(title_fi=values["title_fi"]).first() or Newsletter()
+        if context.keeps(newsletter):
+            continue
+        for name, value in values.items():
+            if name.startswith(("title_", "intro_")):
+                setattr(newsletter, name, value)
+        if values["sent_days_ago"] is not None:
+            newsletter.sent_at = now - datetime.timedelta(days=values["sent_days_ago"])
+            newsletter.sent_by = context.staff  # type: ignore[assignment]
+            newsletter.recipients_count = len(selectors.newsletter_recipients(newsletter=newsletter))
+        history.save(newsletter, actor=context.staff, reason="demo")
+        newsletter.items.set(NewsItem.objects.filter(slug__in=values["items"]))
+    context.say(f"Newsletters: one sent, one draft; {len(SUBSCRIBERS)} subscribers")

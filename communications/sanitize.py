@@ -7,10 +7,13 @@ images from elsewhere (a tracking pixel in a newsletter would tell a third party
 model's `clean()` both apply it, so HTML posted by hand past the admin's editor is cleaned the same way; cleaning
 clean HTML changes nothing (`sanitize(sanitize(x)) == sanitize(x)`)."""
 
+import html as html_module
+import re
 from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
+from django.utils.html import strip_tags
 
 TAGS = {
     "h2",
@@ -90,3 +93,19 @@ def sanitize(html: str) -> str:
         cleaned = again
     # An image whose source was refused stays as its text alternative (harmless: it loads nothing).
     return cleaned.strip()
+
+
+_LINK = re.compile(r'<a\b[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(p|h2|h3|h4|ul|ol|blockquote|table|tr)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def to_text(html: str) -> str:
+    """A sanitised text as plain text for an e-mail: paragraphs on their own lines, list items with a dash,
+    links followed by their address."""
+    text = _LINK.sub(lambda match: f"{match.group(2)} ({match.group(1)})", sanitize(html))
+    text = _LIST_ITEM.sub("\n- ", text)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = html_module.unescape(strip_tags(text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,15 +1,18 @@
 """Reads for news and announcements, each through the one visibility rule (`NewsItem.objects.visible_to`)."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from communications.models import Acknowledgement, Audience, NewsDismissal, NewsItem
+from communications.models import Acknowledgement, Audience, NewsDismissal, NewsItem, Newsletter, Subscriber
+from communications.models.newsletter import LANGUAGE_CHOICES
 from communications.models.pages import Page, PageText
-from localities.models import Coordinator, Locality
+from kaikukeskus.mail import language_of
+from kaikukeskus.models import User
+from localities.models import Coordinator, Locality, Side
 from localities.permissions import is_coordinator, localities_for
 
 
@@ -133,3 +136,120 @@ def page_for_preview_or_404(*, key: str) -> Page:
 
 def published_page_keys() -> set[str]:
     return set(Page.objects.published().values_list("key", flat=True))
+
+
+# --- Newsletters ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str  # in lower case: one message per address, however many roles it has
+    language: str
+
+
+@dataclass
+class RecipientCount:
+    """An issue's recipients, counted as they would be if it were sent now: `total` addresses, and the groups
+    they come from (an address in two groups is counted in each group and once in the total)."""
+
+    total: int = 0
+    coordinators: int = 0
+    coordinators_by_status_and_side: list[tuple[str, str, int]] = field(default_factory=list)
+    staff: int = 0
+    subscribers: int = 0
+    subscribers_by_language: list[tuple[str, int]] = field(default_factory=list)
+    by_language: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    opted_out: set[str]
+    staff: list[User]
+    coordinators: list[Coordinator]
+    subscribers: list[Subscriber]
+
+    def recipients(self) -> list[Recipient]:
+        found: dict[str, str] = {}
+        for user in [*self.staff, *(coordinator.user for coordinator in self.coordinators)]:
+            found.setdefault(user.email.strip().lower(), language_of(user))
+        for subscriber in self.subscribers:
+            found.setdefault(subscriber.email.strip().lower(), subscriber.language)
+        return [
+            Recipient(email=email, language=language)
+            for email, language in sorted(found.items())
+            if email and email not in self.opted_out
+        ]
+
+
+def _recipient_groups(newsletter: Newsletter) -> _Groups:
+    """The groups an issue is for, in four queries."""
+    return _Groups(
+        opted_out={email.lower() for email in Subscriber.objects.opted_out().values_list("email", flat=True)},
+        staff=list(User.objects.national_staff().only("email", "preferred_language")) if newsletter.to_staff else [],
+        coordinators=list(
+            Coordinator.objects.active()
+            .filter(user__is_active=True)
+            .select_related("locality", "user")
+            .only("side", "locality__status", "user__email", "user__preferred_language")
+        )
+        if newsletter.to_coordinators
+        else [],
+        subscribers=list(Subscriber.objects.receiving().only("email", "language")) if newsletter.to_subscribers else [],
+    )
+
+
+def newsletter_recipients(*, newsletter: Newsletter) -> list[Recipient]:
+    """Who an issue goes to if sent now: active coordinators, national staff and confirmed subscribers (the
+    groups the issue is for), each address once, minus the addresses that unsubscribed. Staff and coordinators
+    read it in the language of their account, a subscriber in the language they subscribed in."""
+    return _recipient_groups(newsletter).recipients()
+
+
+def newsletter_recipient_count(*, newsletter: Newsletter) -> RecipientCount:
+    """The figures staff check before sending (see `RecipientCount`), in a fixed number of queries."""
+    groups = _recipient_groups(newsletter)
+    opted_out = groups.opted_out
+    languages = dict(LANGUAGE_CHOICES)
+    status_order = list(Locality.Status)
+    by_group: dict[tuple[str, str], set[str]] = {}
+    for coordinator in groups.coordinators:
+        email = coordinator.user.email.strip().lower()
+        if email not in opted_out:
+            by_group.setdefault((coordinator.locality.status, coordinator.side), set()).add(email)
+    per_language: dict[str, set[str]] = {}
+    for subscriber in groups.subscribers:
+        if subscriber.email not in opted_out:
+            per_language.setdefault(subscriber.language, set()).add(subscriber.email)
+    recipients = groups.recipients()
+    totals = {code: sum(1 for r in recipients if r.language == code) for code in languages}
+    return RecipientCount(
+        total=len(recipients),
+        coordinators=len(set().union(*by_group.values())) if by_group else 0,
+        coordinators_by_status_and_side=[
+            (str(Locality.Status(status).label), str(Side(side).label), len(emails))
+            for (status, side), emails in sorted(
+                by_group.items(), key=lambda pair: (status_order.index(Locality.Status(pair[0][0])), pair[0][1])
+            )
+        ],
+        staff=len({user.email.strip().lower() for user in groups.staff} - opted_out),
+        subscribers=sum(len(emails) for emails in per_language.values()),
+        subscribers_by_language=[(str(label), len(per_language.get(code, ()))) for code, label in languages.items()],
+        by_language=[(str(label), totals[code]) for code, label in languages.items()],
+    )
+
+
+def newsletter_for_web_or_404(*, pk: int) -> Newsletter:
+    """A sent issue with its public items (a draft, or no issue, is not found)."""
+    newsletter = (
+        Newsletter.objects.sent()
+        .prefetch_related(Prefetch("items", queryset=NewsItem.objects.public().order_by("-publish_at", "-pk")))
+        .filter(pk=pk)
+        .first()
+    )
+    if newsletter is None:
+        raise Http404("no such newsletter")
+    return newsletter
+
+
+def newsletter_archive() -> QuerySet[Newsletter]:
+    return Newsletter.objects.sent().order_by("-sent_at", "-pk")

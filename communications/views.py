@@ -5,23 +5,34 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from communications import selectors, services
-from communications.forms import PagePublishForm, SearchForm
-from communications.models import NewsItem, NewsTag
+from communications.forms import (
+    NewsletterPreferenceForm,
+    NewsletterSendForm,
+    PagePublishForm,
+    SearchForm,
+    SubscribeForm,
+)
+from communications.models import NewsItem, Newsletter, NewsTag
 from communications.models.pages import LANGUAGES, Page
+from kaikukeskus import ratelimit
 from kaikukeskus import search as site_search
+from kaikukeskus.forms import add_service_errors
 from kaikukeskus.locking import StaleVersionError
 from kaikukeskus.public_cache import public_page
 from localities.permissions import staff_page
@@ -220,3 +231,165 @@ def search(request):
         "searched": bool(query),
     }
     return render(request, "communications/search.html", context)
+
+
+# --- Newsletter -------------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_subscribe(request):
+    """The newsletter's page: the subscription form (private: it carries a token and a signed time) and the
+    issues sent so far."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    form = SubscribeForm(request.POST or None, language=language)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_throttle(client=ratelimit.client_key(request), email=form.cleaned_data["email"])
+            services.subscriber_subscribe(email=form.cleaned_data["email"], language=form.cleaned_data["language"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("communications:newsletter-check-email")
+    return render(
+        request,
+        "communications/newsletter/subscribe.html",
+        {"form": form, "issues": selectors.newsletter_archive()[:24]},
+    )
+
+
+@require_safe
+def newsletter_check_email(request):
+    return render(request, "communications/newsletter/check_email.html")
+
+
+def _invalid_link(request, error: services.InvalidLinkError):
+    return render(request, "communications/newsletter/invalid_link.html", {"expired": error.expired}, status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_confirm(request, token: str):
+    """The link in the confirmation e-mail: a page with one button (a mail scanner that follows the link
+    subscribes nobody), whose POST confirms."""
+    try:
+        email, _language = services.read_confirmation_token(token)
+    except services.InvalidLinkError as error:
+        return _invalid_link(request, error)
+    if request.method == "POST":
+        try:
+            services.subscriber_confirm(token=token)
+        except services.InvalidLinkError as error:
+            return _invalid_link(request, error)
+        return render(request, "communications/newsletter/confirmed.html", {"email": email})
+    return render(request, "communications/newsletter/confirm.html", {"email": email})
+
+
+# Exempt from CSRF on purpose: a mail program's one-click unsubscribe (RFC 8058) POSTs without a token. The signed
+# address in the URL is the authority; the worst a forged request can do is unsubscribe an address whose link the
+# forger already holds.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_unsubscribe(request, token: str):
+    """The unsubscribe link of every newsletter, without logging in: GET shows a page with one button (mail
+    scanners follow links), POST unsubscribes, from that button or from the mail program (RFC 8058)."""
+    try:
+        email = services.email_of_unsubscribe_token(token)
+    except services.InvalidLinkError as error:
+        return _invalid_link(request, error)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(email=email, actor=request.user if request.user.is_authenticated else None)
+        return render(request, "communications/newsletter/unsubscribed.html", {"email": email})
+    return render(request, "communications/newsletter/unsubscribe.html", {"email": email})
+
+
+@public_page
+@require_safe
+def newsletter_issue(request, pk: int):
+    """A sent issue's web version in the reader's language (Finnish, said so, when it has no translation)."""
+    newsletter = selectors.newsletter_for_web_or_404(pk=pk)
+    return render(request, "communications/newsletter/issue.html", {"newsletter": newsletter})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def newsletter_preference(request):
+    """My account: a coordinator or staff member turns the newsletter off or on (on unless they turned it off)."""
+    form = NewsletterPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"receive": services.newsletter_receives(user=request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.newsletter_preference_set(actor=request.user, receive=form.cleaned_data["receive"])
+        messages.success(request, _("Your newsletter setting has been saved."))
+        return redirect("communications:newsletter-preference")
+    return render(request, "communications/newsletter/preference.html", {"form": form})
+
+
+def _newsletter_for_staff(pk: int) -> Newsletter:
+    return get_object_or_404(Newsletter.objects.select_related("sent_by"), pk=pk)
+
+
+@staff_page
+@require_safe
+def newsletter_review(request, pk: int):
+    """Staff check an issue before sending: its recipients counted by group, a test to themselves, sending."""
+    newsletter = _newsletter_for_staff(pk)
+    count = selectors.newsletter_recipient_count(newsletter=newsletter)
+    return render(
+        request,
+        "communications/newsletter/review.html",
+        {
+            "newsletter": newsletter,
+            "count": count,
+            "send_form": NewsletterSendForm(initial={"recipients": count.total}),
+            "queued": newsletter.deliveries.filter(queued_at__isnull=False).count() if newsletter.is_sent else 0,
+        },
+    )
+
+
+@staff_page
+@require_POST
+def newsletter_test(request, pk: int):
+    newsletter = _newsletter_for_staff(pk)
+    email = services.newsletter_send_test(actor=request.user, newsletter=newsletter)
+    messages.success(request, _("A test was sent to %(email)s.") % {"email": email})
+    return redirect("communications:newsletter-review", pk=pk)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def newsletter_send(request, pk: int):
+    """GET: the confirmation that names the number of recipients; POST: send, once."""
+    newsletter = _newsletter_for_staff(pk)
+    if request.method == "POST":
+        form = NewsletterSendForm(request.POST)
+        if form.is_valid():
+            try:
+                sent_to = services.newsletter_send(
+                    actor=request.user, newsletter=newsletter, expected_recipients=form.cleaned_data["recipients"]
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The newsletter is being sent to %(count)s recipient.",
+                        "The newsletter is being sent to %(count)s recipients.",
+                        sent_to,
+                    )
+                    % {"count": formats.number_format(sent_to, force_grouping=True)},
+                )
+        return redirect("communications:newsletter-review", pk=pk)
+    if newsletter.is_sent:
+        return redirect("communications:newsletter-review", pk=pk)
+    count = selectors.newsletter_recipient_count(newsletter=newsletter)
+    return render(
+        request,
+        "communications/newsletter/send_confirm.html",
+        {"newsletter": newsletter, "count": count, "form": NewsletterSendForm(initial={"recipients": count.total})},
+    )

@@ -29,6 +29,7 @@ ALLOWED_SIDEWAYS = {
 ENQUEUES_ITS_TASK = {
     ("kaikukeskus.jobs", "kaikukeskus.tasks"),
     ("kaikukeskus.mail", "kaikukeskus.tasks"),
+    ("communications.services", "communications.tasks"),  # a sent newsletter's batches
 }
 
 

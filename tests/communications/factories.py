@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from communications.models import Audience, NewsItem, NewsTag
+from communications.models import Audience, NewsItem, Newsletter, NewsTag, Subscriber
 from communications.models.pages import LANGUAGES, Page
 
 
@@ -63,3 +63,33 @@ class PageFactory(factory.django.DjangoModelFactory):
                     setattr(self, f"{part}_{language}", getattr(self, f"draft_{part}_{language}"))
             if create:
                 self.save()
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    """A draft issue in Finnish (`translated=True`: in Swedish and English too)."""
+
+    class Meta:
+        model = Newsletter
+
+    title_fi = factory.Sequence(lambda n: f"Uutiskirje {n}")
+    intro_fi = "<p>Hyvää syksyä! Tässä <strong>uutiset</strong>.</p>"
+
+    class Params:
+        translated = factory.Trait(
+            title_sv=factory.Sequence(lambda n: f"Nyhetsbrev {n}"),
+            intro_sv="<p>God höst! Här är nyheterna.</p>",
+            title_en=factory.Sequence(lambda n: f"Newsletter {n}"),
+            intro_en="<p>Happy autumn! Here is the news.</p>",
+        )
+        sent = factory.Trait(sent_at=factory.LazyFunction(timezone.now), recipients_count=0)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber."""
+
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"tilaaja{n}@example.fi")
+    language = "fi"
+    confirmed_at = factory.LazyFunction(timezone.now)

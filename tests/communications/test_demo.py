@@ -30,3 +30,21 @@ def test_seeding_again_changes_nothing(demo_data):
     counts = (NewsItem.objects.count(), Acknowledgement.objects.count(), NewsItem.history.count())
     call_command("seed_demo", stdout=StringIO())
     assert (NewsItem.objects.count(), Acknowledgement.objects.count(), NewsItem.history.count()) == counts
+
+
+def test_demo_has_a_sent_newsletter_a_draft_and_subscribers(demo_data, client):
+    from communications.models import Newsletter, Subscriber
+
+    sent = Newsletter.objects.sent().get()
+    assert sent.recipients_count and sent.items.exists()
+    assert Newsletter.objects.filter(sent_at__isnull=True).count() == 1
+    assert Subscriber.objects.receiving().count() == 3 and Subscriber.objects.opted_out().count() == 1
+    assert client.get(f"/sv/newsletter/{sent.pk}/").status_code == 200
+
+
+def test_seeding_again_leaves_the_newsletters_as_they_are(demo_data):
+    from communications.models import Newsletter, Subscriber
+
+    counts = (Newsletter.objects.count(), Subscriber.objects.count(), Newsletter.history.count())
+    call_command("seed_demo", stdout=StringIO())
+    assert (Newsletter.objects.count(), Subscriber.objects.count(), Newsletter.history.count()) == counts

@@ -4,6 +4,10 @@ The news cases use a coordinators' item: visitors and a former coordinator get 4
 dismissal alike; any active coordinator and staff read it. Acknowledging is a coordinator's act: staff (who
 coordinate nothing) and a former coordinator get 404. The list, the feed and the API are public.
 
+The newsletter's page, its confirmation and unsubscribe links and a sent issue's web version are public (the
+links carry their own signed authority); a draft has no web version for anybody. A person's newsletter setting is
+theirs (login); the staff page of an issue, its test and its sending are for national staff only.
+
 The site pages are public once published (the world publishes every page); their preview and publishing are for
 national staff only (everybody else: login, then 404). The site search and the sitemap are public."""
 
@@ -19,6 +23,17 @@ def populate(world):
         slug="koordinaattoreille", audience="coordinators", pinned=True, to_acknowledge=True
     )
     _populate_pages(world)
+    _populate_newsletters(world)
+
+
+def _populate_newsletters(world):
+    from communications import services
+    from tests.communications.factories import NewsletterFactory
+
+    world.newsletter = NewsletterFactory()
+    world.sent_newsletter = NewsletterFactory(sent=True)
+    world.unsubscribe_token = services.unsubscribe_token("tilaaja@example.fi")
+    world.confirm_token = services.confirmation_token(email="tilaaja@example.fi", language="fi")
 
 
 def _populate_pages(world):
@@ -73,5 +88,23 @@ CASES: list = [
         kwargs=_page,
         method="post",
         data=lambda w: {"version": w.page.version},
+    ),
+    Case("communications:newsletter-subscribe", public()),
+    Case("communications:newsletter-check-email", public()),
+    Case("communications:newsletter-confirm", public(), kwargs=lambda w: {"token": w.confirm_token}),
+    Case("communications:newsletter-unsubscribe", public(), kwargs=lambda w: {"token": w.unsubscribe_token}),
+    Case("communications:newsletter-issue", public(), kwargs=lambda w: {"pk": w.sent_newsletter.pk}),
+    Case(
+        "communications:newsletter-preference",
+        {"anonymous": LOGIN, "own": 200, "other": 200, "former": 200, "staff": 200},
+    ),
+    Case("communications:newsletter-review", staff_only(), kwargs=lambda w: {"pk": w.newsletter.pk}),
+    Case("communications:newsletter-send", staff_only(), kwargs=lambda w: {"pk": w.newsletter.pk}),
+    Case(
+        "communications:newsletter-test",
+        staff_only(REDIRECT),
+        kwargs=lambda w: {"pk": w.newsletter.pk},
+        method="post",
+        data=lambda w: {},
     ),
 ]
