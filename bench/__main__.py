@@ -37,6 +37,32 @@ def write_results(database: str, section: str) -> None:
     RESULTS.write_text(HEADER + "\n" + "\n\n".join(sections[key] for key in sorted(sections)) + "\n", encoding="utf-8")
 
 
+def replace_rows(database: str, rows: dict[str, str]) -> bool:
+    """A partial run (`python -m bench bench_x`): replace its benchmarks' rows in this database's table and keep
+    the others' (each replaced row says when it was run). False when there is no table to put them in."""
+    if not RESULTS.exists():
+        return False
+    text = RESULTS.read_text(encoding="utf-8")
+    start = text.find(f"\n## {database}\n")
+    if start < 0:
+        return False
+    end = text.find("\n## ", start + 1)
+    end = len(text) if end < 0 else end
+    lines = text[start:end].split("\n")
+    table = [index for index, line in enumerate(lines) if line.startswith("| `")]
+    if not table:
+        return False
+    for name, row in rows.items():
+        existing = [index for index in table if lines[index].startswith(f"| `{name}` |")]
+        if existing:
+            lines[existing[0]] = row
+        else:
+            table.append(table[-1] + 1)
+            lines.insert(table[-1], row)
+    RESULTS.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
+    return True
+
+
 def main() -> int:
     if sys.argv[1:] == ["faults"]:  # the load and fault run (bench/faults.py), on PostgreSQL
         from bench import faults
@@ -56,6 +82,7 @@ def main() -> int:
     call_command("migrate", verbosity=0, interactive=False)
 
     selected = set(sys.argv[1:])
+    load_before = os.getloadavg()[0]  # the machine is shared: its load says how noisy the timings are
     rows = []
     for info in sorted(pkgutil.iter_modules([str(ROOT / "bench")]), key=lambda info: info.name):
         if not info.name.startswith("bench_") or (selected and info.name not in selected):
@@ -76,11 +103,16 @@ def main() -> int:
         "| benchmark | what | result |",
         "|---|---|---|",
     ]
+    load = f"1-minute load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    partial = {}
     for name, what, results in rows:
         shown = ", ".join(f"{key} = {value}" for key, value in results.items())
         section.append(f"| `{name}` | {what} | {shown} |")
-    if not selected:  # a partial run prints its numbers but does not replace the full table
+        partial[name] = f"| `{name}` | {what} | {shown} ({run_on()} {load}.) |"
+    if not selected:
         write_results(database, "\n".join(section))
+    elif not replace_rows(database, partial):  # a partial run replaces its own rows, or prints its numbers only
+        print(f"No {database} table in {RESULTS.name} to put the rows in: run every benchmark once.")
     scratch.cleanup()
     return 0
 

@@ -14,6 +14,11 @@ that every group ranks and falls back alike:
   trigram word similarity of the name (the `pg_trgm` extension), which finds a name from a part or a typo;
 - elsewhere (the SQLite default), a case-insensitive substring match over the same texts.
 
+On PostgreSQL a big table's provider answers from indexes rather than by reading every row: `search_index()` is
+the GIN index of exactly the document `matching()` searches in one language (a migration adds one per language,
+see networks' 0009), and a `gin_trgm_ops` index on `UPPER(name)` answers the name's word similarity (the `%>`
+operator, whose threshold `pg_trgm.word_similarity_threshold` every connection sets to `NAME_SIMILARITY`).
+
 Each provider makes one query whatever the number of rows: the total is a window count of the same query.
 `kaikukeskus` knows the registry, no app's models."""
 
@@ -22,9 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, FloatField, Q, QuerySet, TextField, Value, Window
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, TextField, Value, When, Window
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, Upper
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -101,6 +106,32 @@ def shown_text(field_name: str, language: str) -> Combinable:
     )
 
 
+def search_document(texts: Sequence[Any], language: str):
+    """PostgreSQL: the full text search document of `texts` (expressions or field names) in `language`'s
+    configuration, the one `matching()` searches and `search_index()` indexes."""
+    from django.contrib.postgres.search import SearchVector
+
+    expressions = [F(text) if isinstance(text, str) else text for text in texts]
+    return SearchVector(*expressions, config=TEXT_SEARCH_CONFIGS.get(language, "simple"))
+
+
+def search_index(name: str, *, texts: Sequence[Any], language: str):
+    """The GIN index that answers `matching()`'s words for `texts` read in `language` (PostgreSQL only: add it
+    in a migration that does nothing elsewhere). Its expression must be the query's to the letter, so it is made
+    by the same function; tests/communications/test_search.py checks that the venues' query uses it."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    return GinIndex(search_document(texts, language), name=name)
+
+
+def set_name_similarity_threshold(*, connection, **kwargs) -> None:
+    """`connection_created`: the `%>` operator (which a trigram index answers) finds names as alike as
+    `NAME_SIMILARITY`, as `matching()` ranks them (pg_trgm's own default is 0.6)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET pg_trgm.word_similarity_threshold = {NAME_SIMILARITY}")
+
+
 def matching(
     queryset: QuerySet,
     *,
@@ -117,18 +148,27 @@ def matching(
     name_expression = F(name) if isinstance(name, str) else name
     text_expressions = [F(text) if isinstance(text, str) else text for text in texts]
     if uses_full_text_search():
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-        config = TEXT_SEARCH_CONFIGS.get(language, "simple")
-        vector = SearchVector(*text_expressions, config=config)
-        words = SearchQuery(query, config=config, search_type="websearch")
-        rows = queryset.annotate(
-            search_document=vector,
-            search_similarity=TrigramWordSimilarity(query, name_expression),
-        ).filter(Q(search_document=words) | Q(search_similarity__gte=NAME_SIMILARITY))
-        rows = rows.annotate(
-            search_rank=SearchRank(F("search_document"), words) + F("search_similarity"),
-        ).order_by(F("search_rank").desc(), *order_by, "pk")
+        words = SearchQuery(query, config=TEXT_SEARCH_CONFIGS.get(language, "simple"), search_type="websearch")
+        document = search_document(text_expressions, language)
+        # The name's condition is `UPPER(name) %> UPPER(query)`: the same word similarity (pg_trgm folds case)
+        # as a trigram index on `UPPER(name)` answers (networks' 0003 made those for the venues' search). It
+        # comes first: a row it finds is not made into a document again to be checked.
+        rows = queryset.alias(search_document=document, search_similarity=TrigramWordSimilarity(query, name_expression))
+        rows = rows.filter(
+            Q(TrigramWordSimilar(Upper(name_expression), Upper(Value(query)))) | Q(search_document=words)
+        )
+        # Making a row's document is the costly part (stemming every word): the words' rank is computed only for
+        # the rows whose document matches, which the document's index lists once (a hashed subquery); the others
+        # (found by their name) rank 0 there, as `ts_rank` gives them.
+        matches_words = queryset.model._base_manager.alias(search_document=document).filter(search_document=words)
+        words_rank = Case(
+            When(pk__in=matches_words.values("pk"), then=SearchRank(F("search_document"), words)), default=0.0
+        )
+        rows = rows.annotate(search_rank=words_rank + F("search_similarity"))
+        rows = rows.order_by(F("search_rank").desc(), *order_by, "pk")
     else:
         condition = Q()
         for index, expression in enumerate(text_expressions):

@@ -118,6 +118,20 @@ class CommitmentKind(models.TextChoices):
 # --- Partners ---------------------------------------------------------------------------------------------
 
 
+def in_network_on(date: datetime.date) -> Q:
+    """A partner row in the network on `date`: joined on or before it and not yet left (the day a partner leaves
+    is its first day outside the network)."""
+    return (Q(left_on__isnull=True) | Q(left_on__gt=date)) & Q(joined_on__lte=date)
+
+
+def shown_to_visitors() -> Q:
+    """`PartnerQuerySet.public()` as a condition on a partner row, for an annotation or beside other conditions
+    (the site search's venues: a check of each row, not a subquery over every public venue)."""
+    return Q(role=PartnerRole.VENUE, listed_publicly=True, locality__status__in=Locality.PUBLIC_STATUSES) & (
+        in_network_on(timezone.localdate())
+    )
+
+
 class PartnerQuerySet(models.QuerySet):
     def venues(self):
         return self.filter(role=PartnerRole.VENUE)
@@ -126,9 +140,8 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(role=PartnerRole.ISSUER)
 
     def active_on(self, date: datetime.date):
-        """Partners in the network on `date`: joined on or before it and not yet left (the day a partner
-        leaves is its first day outside the network)."""
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=date), joined_on__lte=date)
+        """Partners in the network on `date` (`in_network_on`)."""
+        return self.filter(in_network_on(date))
 
     def active_during(self, start: datetime.date, end: datetime.date):
         """Partners in the network on some day of the period (a statistics report's breakdown may name them)."""
@@ -147,8 +160,8 @@ class PartnerQuerySet(models.QuerySet):
 
     def public(self):
         """What visitors see: venues listed publicly, in the network today, in a locality shown to the
-        public."""
-        return self.venues().active().filter(listed_publicly=True, locality__status__in=Locality.PUBLIC_STATUSES)
+        public (`shown_to_visitors`)."""
+        return self.filter(shown_to_visitors())
 
     def with_primary_contact_flag(self):
         return self.annotate(
