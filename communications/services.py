@@ -17,7 +17,7 @@ from communications.sanitize import sanitize, to_text
 from kaikukeskus import history, ratelimit
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
-from localities.models import Coordinator
+from localities import selectors as locality_selectors
 from localities.permissions import localities_for, require_staff
 
 history.register_reasons(
@@ -87,13 +87,10 @@ def _remind(*, pk: int, now: datetime.datetime) -> int:
     item.reminder_sent_at = now
     history.save(item, actor=None, reason="news.reminded", update_fields=["reminder_sent_at"], claim_version=False)
     missing = selectors.localities_not_acknowledged(item=item)
-    users = (
-        User.objects.filter(
-            pk__in=Coordinator.objects.active().filter(locality__in=missing).values("user_id"), is_active=True
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    users = {
+        membership.user_id: membership.user
+        for membership in locality_selectors.coordinator_memberships_to_tell(localities=missing)
+    }.values()
     queued = 0
     for user in users:
         language = language_of(user)

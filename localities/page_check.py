@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.portal import Panel
-from localities.models import Coordinator, Locality, LocalityPageCheck
+from localities import selectors
+from localities.models import Locality, LocalityPageCheck
 
 TIMEOUT_SECONDS = 10
 MAX_BYTES = 2 * 1024 * 1024
@@ -186,10 +187,7 @@ def check_locality(*, locality: Locality, previous: LocalityPageCheck | None = N
 
 
 def _tell_coordinators(check: LocalityPageCheck) -> None:
-    for membership in Coordinator.objects.active().filter(locality=check.locality).select_related("user"):
-        user = membership.user
-        if not user.email or not user.is_active:
-            continue
+    for user in selectors.coordinators_to_tell(locality=check.locality):
         language = language_of(user)
         send_later(
             to=user.email,

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaikukeskus.models import User
 from localities.models import (
     AccessRequest,
     Coordinator,
@@ -37,6 +38,28 @@ def coordinator_localities(*, user) -> QuerySet[Locality]:
         .prefetch_related("municipalities")
         .order_by("name_fi")
     )
+
+
+def coordinator_memberships_to_tell(*, localities, on: datetime.date | None = None) -> QuerySet[Coordinator]:
+    """The one rule of who gets a locality's e-mail: the memberships active `on` (today) of `localities` (an
+    iterable or a queryset of localities or their ids) whose users' accounts are active and have an address, with
+    the user, by user."""
+    return (
+        Coordinator.objects.active(on)
+        .filter(locality__in=localities, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id", "pk")
+    )
+
+
+def coordinators_to_tell(*, locality: Locality | int, on: datetime.date | None = None) -> list[User]:
+    """`coordinator_memberships_to_tell` of one locality (or its id): its coordinators to e-mail, each once, by
+    pk."""
+    users: dict[int, User] = {}
+    for membership in coordinator_memberships_to_tell(localities=[locality], on=on):
+        users.setdefault(membership.user_id, membership.user)
+    return list(users.values())
 
 
 def active_coordinators(*, locality: Locality) -> QuerySet[Coordinator]:

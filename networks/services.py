@@ -17,7 +17,8 @@ from kaikukeskus import history, public_cache
 from kaikukeskus.locking import bump_versions, check_and_bump
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
-from localities.models import Coordinator, Locality
+from localities import selectors as locality_selectors
+from localities.models import Locality
 from localities.permissions import acts_as_national_staff, require_scope, require_staff
 from networks import imports
 from networks.models import (
@@ -509,10 +510,7 @@ def issuer_decide(*, actor: User | None, partner: Partner, approve: bool, reason
     key = "issuer.approved" if approve else "issuer.rejected"
     history.save(partner, actor=actor, reason=history.with_detail(key, reason))
     public_cache.data_changed()
-    for coordinator in Coordinator.objects.active().filter(locality=partner.locality).select_related("user"):
-        user = coordinator.user
-        if not user.email or not user.is_active:
-            continue
+    for user in locality_selectors.coordinators_to_tell(locality=partner.locality):
         language = language_of(user)
         send_later(
             to=user.email,

@@ -27,7 +27,8 @@ from kaikukeskus import history
 from kaikukeskus.locking import check_and_bump
 from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
-from localities.models import Coordinator, Locality
+from localities import selectors as locality_selectors
+from localities.models import Locality
 from localities.permissions import require_scope, require_staff
 from networks.models import PartnerRole
 from networks.selectors import partner_counts_for_localities
@@ -627,14 +628,13 @@ def reminders_send_missing(*, actor: User | None, reporting_round: ReportingRoun
 
 def _remind(due: Sequence[tuple[LocalityReport, str]], *, on: datetime.date, actor: User | None) -> Reminded:
     users_by_locality: dict[int, list] = {}
-    memberships = (
-        Coordinator.objects.active(on)
-        .filter(locality_id__in={report.locality_id for report, _kind in due}, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
+    memberships = locality_selectors.coordinator_memberships_to_tell(
+        localities={report.locality_id for report, _kind in due}, on=on
     )
     for membership in memberships:
-        users_by_locality.setdefault(membership.locality_id, []).append(membership.user)
+        users = users_by_locality.setdefault(membership.locality_id, [])
+        if membership.user not in users:
+            users.append(membership.user)
     sendable = [(report, kind) for report, kind in due if users_by_locality.get(report.locality_id)]
     ReportReminder.objects.bulk_create(
         ReportReminder(
@@ -666,13 +666,8 @@ def _remind(due: Sequence[tuple[LocalityReport, str]], *, on: datetime.date, act
 
 
 def report_recipients(report: LocalityReport):
-    """The locality's active coordinators (each gets the e-mail in their own language)."""
-    return [
-        membership.user
-        for membership in Coordinator.objects.active()
-        .filter(locality_id=report.locality_id, user__is_active=True)
-        .select_related("user")
-    ]
+    """The locality's coordinators to e-mail (each gets it in their own language)."""
+    return locality_selectors.coordinators_to_tell(locality=report.locality_id)
 
 
 def report_link(report: LocalityReport, *, language: str) -> str:

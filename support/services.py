@@ -22,7 +22,8 @@ from kaikukeskus.mail import language_of, send_later, site_url
 from kaikukeskus.models import User
 from kaikukeskus.workdays import add_working_days
 from localities import meeting_guests
-from localities.models import Coordinator, Locality
+from localities import selectors as locality_selectors
+from localities.models import Locality
 from localities.permissions import acts_as_national_staff, is_coordinator, localities_for, require_scope, require_staff
 from support import selectors
 from support.anonymise import strip_personal_data
@@ -199,16 +200,10 @@ def _add_message(
     return message
 
 
-def _coordinators_of(locality: Locality) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, pk__in=Coordinator.objects.active().filter(locality=locality).values("user_id")
-        ).order_by("pk")
-    )
-
-
 def _tell_locality(*, question: Question, message: Message) -> None:
-    recipients = _coordinators_of(question.locality) if question.locality is not None else []
+    recipients = (
+        locality_selectors.coordinators_to_tell(locality=question.locality) if question.locality is not None else []
+    )
     asker = question.asked_by
     if not recipients and asker is not None and asker.is_active:
         recipients = [asker]

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from kaikukeskus import history, ics, mail
 from kaikukeskus.models import User
+from localities import selectors
 from localities.models import (
-    Coordinator,
     FeedbackMeeting,
     FeedbackMeetingGuest,
     FollowUpAction,
@@ -146,9 +146,7 @@ def _calendar(meeting: FeedbackMeeting, *, who: str, language: str) -> mail.Atta
 def _invitees(meeting: FeedbackMeeting) -> list[tuple[str, str, str]]:
     """(who, address, language) of the portal users a planned meeting invites: the locality's active
     coordinators and the staff chosen, once each; then the guests invited by e-mail."""
-    users: dict[int, User] = {}
-    for coordinator in Coordinator.objects.active().filter(locality=meeting.locality).select_related("user"):
-        users.setdefault(coordinator.user_id, coordinator.user)
+    users = {user.pk: user for user in selectors.coordinators_to_tell(locality=meeting.locality)}
     for user in meeting.invited_staff.all():
         users.setdefault(user.pk, user)
     people = [(f"user-{user.pk}", user.email, mail.language_of(user)) for user in users.values() if user.is_active]

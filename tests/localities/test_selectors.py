@@ -11,6 +11,7 @@ from localities import selectors
 from localities.models import AccessRequest, Locality
 from tests.localities.factories import (
     AccessRequestFactory,
+    CoordinatorFactory,
     FeedbackMeetingFactory,
     FollowUpActionFactory,
     LocalityAgreementFactory,
@@ -152,3 +153,19 @@ def test_access_requests_shown_to_their_coordinator_for_a_while(coordinator, oth
     AccessRequestFactory(locality=other_locality)  # somebody else's
     assert list(selectors.access_requests_for(user=coordinator)) == [pending]
     assert old in selectors.access_requests_for(user=coordinator, since_days=120)
+
+
+def test_the_coordinators_to_tell_are_active_reachable_and_listed_once():
+    """The one rule of who gets a locality's e-mail (page checks, issuer decisions, meetings, support replies,
+    report reminders, news reminders)."""
+    locality = LocalityFactory()
+    told = CoordinatorFactory(locality=locality)
+    CoordinatorFactory(locality=locality, user__is_active=False)
+    CoordinatorFactory(locality=locality, user__email="")
+    CoordinatorFactory(locality=locality, ended_on=datetime.date(2020, 1, 1), started_on=datetime.date(2019, 1, 1))
+    CoordinatorFactory()  # another locality's
+    assert selectors.coordinators_to_tell(locality=locality) == [told.user]
+    assert selectors.coordinators_to_tell(locality=locality.pk) == [told.user]
+    elsewhere = CoordinatorFactory(user=told.user)  # coordinates two localities: one membership each
+    memberships = selectors.coordinator_memberships_to_tell(localities=[locality, elsewhere.locality])
+    assert [m.locality for m in memberships] == [locality, elsewhere.locality]
