@@ -670,6 +670,10 @@ class FeedbackMeeting(models.Model):
         return self.state == self.State.PLANNED
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
     def where(self) -> str:
         """The place and the online link, as a calendar's location reads them."""
         return " · ".join(part for part in (self.place, self.online_link) if part)

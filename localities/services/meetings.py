@@ -311,6 +311,8 @@ def feedback_meeting_record(
     (`{"description", "due_on", "owner_name"}`)."""
     meeting = FeedbackMeeting.objects.select_for_update().select_related("locality").get(pk=meeting.pk)
     require_scope(actor, meeting.locality)
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting has no record."))
     if meeting.starts_at is not None and meeting.starts_at > timezone.now():
         raise ValidationError(_("The meeting is recorded once it has begun."))
     participants = list(participants)

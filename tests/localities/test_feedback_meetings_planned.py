@@ -311,3 +311,23 @@ def test_the_meeting_page_moves_and_cancels_with_plain_forms(coordinator_client,
     assert meeting.state == FeedbackMeeting.State.CANCELLED
     assert f'action="{move}"' not in response.content.decode()
     assert len(outbox.deliver()) == 2  # the move and the cancellation, to the one coordinator
+
+
+def test_a_cancelled_meeting_is_not_recorded_as_held_once_its_time_has_passed(coordinator_client, locality, staff):
+    meeting = FeedbackMeetingFactory(
+        locality=locality,
+        state=FeedbackMeeting.State.CANCELLED,
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        place="Kirjasto",
+    )
+    page = reverse("localities:meeting-detail", kwargs={"slug": locality.slug, "pk": meeting.pk})
+    record = reverse("localities:meeting-record", kwargs={"slug": locality.slug, "pk": meeting.pk})
+    assert f'action="{record}"' not in coordinator_client.get(page).content.decode()
+
+    with pytest.raises(ValidationError):
+        services.feedback_meeting_record(actor=staff, meeting=meeting, summary="Pidettiin sittenkin")
+    response = coordinator_client.post(record, {"summary": "Pidettiin sittenkin"})
+
+    assert "Perutusta kokouksesta ei tehdä muistiota." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == FeedbackMeeting.State.CANCELLED and meeting.summary != "Pidettiin sittenkin"
