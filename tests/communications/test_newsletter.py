@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from post_office.models import STATUS, Email
 
 from communications import selectors, services, tasks
-from communications.models import NewsletterDelivery, Subscriber
+from communications.models import Newsletter, NewsletterDelivery, Subscriber
 from kaikukeskus.forms import started_token
 from kaikukeskus.models import User
 from localities.models import Locality, Side
@@ -429,3 +429,40 @@ def test_a_sent_issue_can_no_longer_be_edited(audience):
     newsletter.title_fi = "Muutettu"
     with pytest.raises(ValidationError):
         services.newsletter_save(actor=_staff(), newsletter=newsletter)
+
+
+# --- The administration -----------------------------------------------------------------------------------
+
+
+def test_staff_write_an_issue_in_the_admin_sanitised_and_land_on_its_sending_page(staff_client, staff):
+    item = NewsItemFactory()
+    response = staff_client.post(
+        reverse("admin:communications_newsletter_add"),
+        {
+            "title_fi": "Syksyn uutiskirje",
+            "intro_fi": '<p onclick="x()">Hei<script>alert(1)</script></p>',
+            "title_sv": "",
+            "intro_sv": "",
+            "title_en": "",
+            "intro_en": "",
+            "items": [item.pk],
+            "to_coordinators": "on",
+            "to_subscribers": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    newsletter = Newsletter.objects.get()
+    assert response.headers["Location"] == reverse("communications:newsletter-review", kwargs={"pk": newsletter.pk})
+    assert newsletter.intro_fi == "<p>Hei</p>" and list(newsletter.items.all()) == [item]
+    assert not newsletter.to_staff
+    assert newsletter.history.latest().history_user == staff
+
+
+def test_a_sent_issue_is_read_only_in_the_admin(staff_client):
+    newsletter = NewsletterFactory(sent=True)
+    url = reverse("admin:communications_newsletter_change", args=[newsletter.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200 and 'name="intro_fi"' not in page.content.decode()
+    staff_client.post(url, {"title_fi": "Muutettu", "intro_fi": "<p>x</p>"})
+    newsletter.refresh_from_db()
+    assert newsletter.title_fi != "Muutettu"
