@@ -3,6 +3,7 @@ double opt-in; unsubscribing without logging in (also RFC 8058's one-click POST)
 
 import re
 import smtplib
+import threading
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail as django_mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -466,3 +468,36 @@ def test_a_sent_issue_is_read_only_in_the_admin(staff_client):
     staff_client.post(url, {"title_fi": "Muutettu", "intro_fi": "<p>x</p>"})
     newsletter.refresh_from_db()
     assert newsletter.title_fi != "Muutettu"
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_sending_at_once_send_it_once(audience, monkeypatch):
+    """The row lock, not the check before it: both read the issue unsent, one sends, the other is refused."""
+    monkeypatch.setattr(tasks.send_newsletter, "delay", lambda pk: None)
+    newsletter = _issue()
+    staff = _staff()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send():
+        try:
+            barrier.wait()
+            services.newsletter_send(actor=staff, newsletter=Newsletter.objects.get(pk=newsletter.pk))
+            outcomes.append("sent")
+        except services.NewsletterAlreadySentError:
+            outcomes.append("refused")
+        except Exception as error:  # pragma: no cover - reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert NewsletterDelivery.objects.filter(newsletter=newsletter).count() == 6
+    services.newsletter_queue_all(newsletter_id=newsletter.pk)
+    assert Email.objects.count() == 6
