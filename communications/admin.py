@@ -148,8 +148,27 @@ class AcknowledgementAdmin(WithoutViewsMixin, admin.ModelAdmin):
     list_select_related = ["item", "locality", "user"]
 
 
+class ToPageAfterSaveMixin:
+    """After "Save", staff land on the page where the next step is (a page's preview, a newsletter's sending);
+    "Save and continue editing" and "Save and add another" do what they say."""
+
+    def page_after_save(self, obj) -> str:
+        raise NotImplementedError
+
+    def _after_save(self, request, obj, response):
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        return HttpResponseRedirect(self.page_after_save(obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
+
+
 @admin.register(Page)
-class PageAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class PageAdmin(ToPageAfterSaveMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     """Staff write a page's draft here; the preview (where they are sent after saving) publishes it."""
 
     form = PageAdminForm  # a save over another's newer one is refused, with what they saved
@@ -185,16 +204,8 @@ class PageAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.page_save_draft(actor=request.user, page=obj, expected_version=form.expected_version)
 
-    def _to_preview(self, request, obj, response):
-        if "_continue" in request.POST or "_addanother" in request.POST:
-            return response
-        return HttpResponseRedirect(reverse("communications:page-preview", kwargs={"key": obj.key}))
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._to_preview(request, obj, super().response_add(request, obj, post_url_continue))
-
-    def response_change(self, request, obj):
-        return self._to_preview(request, obj, super().response_change(request, obj))
+    def page_after_save(self, obj: Page) -> str:
+        return reverse("communications:page-preview", kwargs={"key": obj.key})
 
 
 class NewsletterForm(RichTextAdminForm):
@@ -205,7 +216,7 @@ class NewsletterForm(RichTextAdminForm):
 
 
 @admin.register(Newsletter)
-class NewsletterAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class NewsletterAdmin(ToPageAfterSaveMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     """Staff write an issue here; its page in the workspace (where they are sent after saving) counts the
     recipients, sends a test and sends it. A sent issue is read-only: it is the record of what went out."""
 
@@ -248,16 +259,8 @@ class NewsletterAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.newsletter_save(actor=request.user, newsletter=obj, expected_version=form.expected_version)
 
-    def _to_review(self, request, obj, response):
-        if "_continue" in request.POST or "_addanother" in request.POST:
-            return response
-        return HttpResponseRedirect(reverse("communications:newsletter-review", kwargs={"pk": obj.pk}))
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._to_review(request, obj, super().response_add(request, obj, post_url_continue))
-
-    def response_change(self, request, obj):
-        return self._to_review(request, obj, super().response_change(request, obj))
+    def page_after_save(self, obj: Newsletter) -> str:
+        return reverse("communications:newsletter-review", kwargs={"pk": obj.pk})
 
 
 @admin.register(Subscriber)

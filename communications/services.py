@@ -290,7 +290,8 @@ def newsletter_send(*, actor: User | None, newsletter: Newsletter, expected_reci
     when the count has changed since, nothing is sent (`ValidationError`) so that they confirm the new one.
     Returns the number of recipients."""
     require_staff(actor)
-    locked = Newsletter.objects.select_for_update().select_related("sent_by").get(pk=newsletter.pk)
+    # The issue's row only: PostgreSQL locks no row on the nullable side of an outer join (sent_by).
+    locked = Newsletter.objects.select_for_update(of=("self",)).select_related("sent_by").get(pk=newsletter.pk)
     if locked.sent_at is not None:
         raise NewsletterAlreadySentError(
             _("This newsletter was already sent on %(when)s by %(who)s. It is not sent again.")

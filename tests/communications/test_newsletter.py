@@ -3,6 +3,7 @@ double opt-in; unsubscribing without logging in (also RFC 8058's one-click POST)
 
 import re
 import smtplib
+import threading
 import time
 
 import pytest
@@ -10,13 +11,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail as django_mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from post_office.models import STATUS, Email
 
 from communications import selectors, services, tasks
-from communications.models import NewsletterDelivery, Subscriber
+from communications.models import Newsletter, NewsletterDelivery, Subscriber
 from kaikukeskus.forms import started_token
 from kaikukeskus.models import User
 from localities.models import Locality, Side
@@ -429,3 +431,73 @@ def test_a_sent_issue_can_no_longer_be_edited(audience):
     newsletter.title_fi = "Muutettu"
     with pytest.raises(ValidationError):
         services.newsletter_save(actor=_staff(), newsletter=newsletter)
+
+
+# --- The administration -----------------------------------------------------------------------------------
+
+
+def test_staff_write_an_issue_in_the_admin_sanitised_and_land_on_its_sending_page(staff_client, staff):
+    item = NewsItemFactory()
+    response = staff_client.post(
+        reverse("admin:communications_newsletter_add"),
+        {
+            "title_fi": "Syksyn uutiskirje",
+            "intro_fi": '<p onclick="x()">Hei<script>alert(1)</script></p>',
+            "title_sv": "",
+            "intro_sv": "",
+            "title_en": "",
+            "intro_en": "",
+            "items": [item.pk],
+            "to_coordinators": "on",
+            "to_subscribers": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    newsletter = Newsletter.objects.get()
+    assert response.headers["Location"] == reverse("communications:newsletter-review", kwargs={"pk": newsletter.pk})
+    assert newsletter.intro_fi == "<p>Hei</p>" and list(newsletter.items.all()) == [item]
+    assert not newsletter.to_staff
+    assert newsletter.history.latest().history_user == staff
+
+
+def test_a_sent_issue_is_read_only_in_the_admin(staff_client):
+    newsletter = NewsletterFactory(sent=True)
+    url = reverse("admin:communications_newsletter_change", args=[newsletter.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200 and 'name="intro_fi"' not in page.content.decode()
+    staff_client.post(url, {"title_fi": "Muutettu", "intro_fi": "<p>x</p>"})
+    newsletter.refresh_from_db()
+    assert newsletter.title_fi != "Muutettu"
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_sending_at_once_send_it_once(audience, monkeypatch):
+    """The row lock, not the check before it: both read the issue unsent, one sends, the other is refused."""
+    monkeypatch.setattr(tasks.send_newsletter, "delay", lambda pk: None)
+    newsletter = _issue()
+    staff = _staff()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send():
+        try:
+            barrier.wait()
+            services.newsletter_send(actor=staff, newsletter=Newsletter.objects.get(pk=newsletter.pk))
+            outcomes.append("sent")
+        except services.NewsletterAlreadySentError:
+            outcomes.append("refused")
+        except Exception as error:  # pragma: no cover - reported below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "sent"]
+    assert NewsletterDelivery.objects.filter(newsletter=newsletter).count() == 6
+    services.newsletter_queue_all(newsletter_id=newsletter.pk)
+    assert Email.objects.count() == 6
