@@ -35,6 +35,10 @@ def panels(user) -> list[Panel]:
                     context={"statuses": statuses},
                 )
             )
+        drafts = list(selectors.newsletter_drafts()[:LATEST])
+        result.append(
+            Panel(title=_("Newsletter"), template="communications/panels/newsletter.html", context={"drafts": drafts})
+        )
     latest = list(selectors.news_list(user=user)[:LATEST])
     result.append(Panel(title=_("News"), template="communications/panels/latest.html", context={"items": latest}))
     return result

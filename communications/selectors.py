@@ -134,10 +134,6 @@ def page_for_preview_or_404(*, key: str) -> Page:
     return page
 
 
-def published_page_keys() -> set[str]:
-    return set(Page.objects.published().values_list("key", flat=True))
-
-
 # --- Newsletters ------------------------------------------------------------------------------------------
 
 
@@ -249,6 +245,11 @@ def newsletter_for_web_or_404(*, pk: int) -> Newsletter:
     if newsletter is None:
         raise Http404("no such newsletter")
     return newsletter
+
+
+def newsletter_drafts() -> QuerySet[Newsletter]:
+    """Issues not sent yet, the newest first: staff's next step on each is its page of recipients and sending."""
+    return Newsletter.objects.filter(sent_at__isnull=True).order_by("-pk")
 
 
 def newsletter_archive() -> QuerySet[Newsletter]:

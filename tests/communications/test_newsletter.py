@@ -501,3 +501,11 @@ def test_two_staff_sending_at_once_send_it_once(audience, monkeypatch):
     assert NewsletterDelivery.objects.filter(newsletter=newsletter).count() == 6
     services.newsletter_queue_all(newsletter_id=newsletter.pk)
     assert Email.objects.count() == 6
+
+
+def test_staff_front_page_leads_to_the_newsletters_not_sent_yet(client, staff):
+    draft = NewsletterFactory(title_fi="Joulukuun uutiskirje")
+    client.force_login(staff)
+    html = client.get(reverse("portal")).content.decode()
+    assert reverse("communications:newsletter-review", kwargs={"pk": draft.pk}) in html
+    assert reverse("admin:communications_newsletter_add") in html
