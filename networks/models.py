@@ -267,7 +267,12 @@ class Partner(Versioned):
                 violation_error_message=_("The locality already has a partner of this role with this name."),
             ),
         ]
-        indexes = [models.Index(fields=["locality", "role", "joined_on"], name="partner_locality_role_joined")]
+        indexes = [
+            models.Index(fields=["locality", "role", "joined_on"], name="partner_locality_role_joined"),
+            # The admin's list over every partner (`PartnerAdmin.ordering`): its first page read in order, not
+            # every partner sorted.
+            models.Index(fields=["name", "id"], name="partner_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name
