@@ -272,6 +272,13 @@ class Partner(Versioned):
             # The admin's list over every partner (`PartnerAdmin.ordering`): its first page read in order, not
             # every partner sorted.
             models.Index(fields=["name", "id"], name="partner_name_id"),
+            # The public venue directory's order (`selectors.venue_search`: municipality's name, name, pk): with
+            # the municipalities' own index, its first page is read by municipality, not every venue sorted.
+            models.Index(
+                fields=["municipality", "name", "id"],
+                condition=Q(role=PartnerRole.VENUE, listed_publicly=True),
+                name="partner_public_venue_order",
+            ),
         ]
 
     def __str__(self) -> str:
