@@ -279,6 +279,13 @@ class Partner(Versioned):
                 condition=Q(role=PartnerRole.VENUE, listed_publicly=True),
                 name="partner_public_venue_order",
             ),
+            # The few proposed issuers waiting for staff (`PartnerQuerySet.proposed`, on staff's front
+            # page), found without reading every partner.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(role=PartnerRole.ISSUER, approval=Approval.PROPOSED),
+                name="partner_proposed_issuers",
+            ),
         ]
 
     def __str__(self) -> str:
