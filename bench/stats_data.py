@@ -265,17 +265,18 @@ def database_url() -> str:
 
 
 @contextmanager
-def own_database() -> Iterator[str]:
-    """Switch the default connection to a new, migrated database; drop it and switch back afterwards."""
+def own_database(suffix: str = "_stats") -> Iterator[str]:
+    """Switch the default connection to a new, migrated database (the default's name and `suffix`); drop it and
+    switch back afterwards."""
     settings = connection.settings_dict
     original = settings["NAME"]
     scratch = None
     if connection.vendor == "postgresql":
-        name = f"{original}_stats"
+        name = f"{original}{suffix}"
         _recreate(name)
     else:
-        scratch = tempfile.TemporaryDirectory(prefix="kaikukeskus-bench-stats-")
-        name = os.path.join(scratch.name, "stats.sqlite3")
+        scratch = tempfile.TemporaryDirectory(prefix=f"kaikukeskus-bench{suffix.replace('_', '-')}-")
+        name = os.path.join(scratch.name, f"{suffix.strip('_')}.sqlite3")
     connection.close()
     settings["NAME"] = name
     try:

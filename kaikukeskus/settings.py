@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "kaikukeskus.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "kaikukeskus.request_memo.RequestMemoMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "kaikukeskus.middleware.StaffMfaRequired",

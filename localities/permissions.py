@@ -21,6 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from kaikukeskus.request_memo import once_per_request
 from localities.models import Coordinator, Locality, Municipality
 
 M = TypeVar("M", bound=Model)
@@ -93,8 +94,13 @@ def require_scope(actor, locality: Locality) -> None:
 
 
 def is_coordinator(*, user) -> bool:
-    """The user has at least one active coordinator membership."""
-    return _is_signed_in(user) and Coordinator.objects.active().filter(user=user).exists()
+    """The user has at least one active coordinator membership (asked once per page: the portal's panels and
+    the navigation each ask it)."""
+    if not _is_signed_in(user):
+        return False
+    return once_per_request(
+        ("is_coordinator", user.pk), lambda: Coordinator.objects.active().filter(user=user).exists()
+    )
 
 
 def public_locality_or_404(*, slug: str) -> Locality:

@@ -280,7 +280,26 @@ class Partner(Versioned):
                 violation_error_message=_("The locality already has a partner of this role with this name."),
             ),
         ]
-        indexes = [models.Index(fields=["locality", "role", "joined_on"], name="partner_locality_role_joined")]
+        indexes = [
+            models.Index(fields=["locality", "role", "joined_on"], name="partner_locality_role_joined"),
+            # The admin's list over every partner (`PartnerAdmin.ordering`): its first page read in order, not
+            # every partner sorted.
+            models.Index(fields=["name", "id"], name="partner_name_id"),
+            # The public venue directory's order (`selectors.venue_search`: municipality's name, name, pk): with
+            # the municipalities' own index, its first page is read by municipality, not every venue sorted.
+            models.Index(
+                fields=["municipality", "name", "id"],
+                condition=Q(role=PartnerRole.VENUE, listed_publicly=True),
+                name="partner_public_venue_order",
+            ),
+            # The few proposed issuers waiting for staff (`PartnerQuerySet.proposed`, on staff's front
+            # page), found without reading every partner.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(role=PartnerRole.ISSUER, approval=Approval.PROPOSED),
+                name="partner_proposed_issuers",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
