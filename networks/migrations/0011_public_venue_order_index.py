@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("localities", "0015_municipality_name_index"),
-        ("networks", "0009_partner_name_index"),
+        ("localities", "0016_municipality_name_index"),
+        ("networks", "0010_partner_name_index"),
     ]
 
     operations = [

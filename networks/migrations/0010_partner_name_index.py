@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("localities", "0014_locality_public_facts"),
-        ("networks", "0008_self_assessment"),
+        ("networks", "0009_partner_search_indexes"),
     ]
 
     operations = [

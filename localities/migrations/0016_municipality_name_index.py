@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("localities", "0014_locality_public_facts"),
+        ("localities", "0015_feedback_meeting_sequence"),
     ]
 
     operations = [
